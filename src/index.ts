@@ -1,0 +1,1 @@
+export { WordloomError, type ErrorCode } from './errors.js';

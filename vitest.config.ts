@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Worker-thread trainers spawn their own threads; keep test files from oversubscribing 2 cores.
+    maxWorkers: 2,
+  },
+});
