@@ -1,0 +1,89 @@
+/**
+ * Parses an ASCII decimal number straight from bytes, without building a string per value.
+ * Vector files hold millions of numbers; going through `Number(string)` for each costs more than
+ * the whole rest of the load.
+ *
+ * The fast path accumulates up to 15 significant digits exactly in a double and applies one
+ * power of ten up to 1e22, both exact, so the single division or multiplication rounds correctly:
+ * the result equals `Number(text)` bit for bit. Anything else (more digits, large exponents,
+ * `inf`, `nan`) falls back to `Number()` on the text.
+ */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const E_LOWER = 0x65;
+const E_UPPER = 0x45;
+
+/** The number in `bytes[start, end)`, or NaN when it is not one. */
+export function parseDecimal(bytes: Uint8Array, start: number, end: number): number {
+  let p = start;
+  let negative = false;
+  let c = bytes[p];
+  if (c === MINUS || c === PLUS) {
+    negative = c === MINUS;
+    p++;
+  }
+  let mantissa = 0;
+  let significant = 0;
+  let fractionDigits = 0;
+  let anyDigit = false;
+  for (; p < end; p++) {
+    const d = bytes[p]! - ZERO;
+    if (d < 0 || d > 9) break;
+    anyDigit = true;
+    if (mantissa !== 0 || d !== 0) significant++;
+    mantissa = mantissa * 10 + d;
+  }
+  if (p < end && bytes[p] === DOT) {
+    p++;
+    for (; p < end; p++) {
+      const d = bytes[p]! - ZERO;
+      if (d < 0 || d > 9) break;
+      anyDigit = true;
+      if (mantissa !== 0 || d !== 0) significant++;
+      mantissa = mantissa * 10 + d;
+      fractionDigits++;
+    }
+  }
+  let exponent = 0;
+  if (anyDigit && p < end && (bytes[p] === E_LOWER || bytes[p] === E_UPPER)) {
+    p++;
+    let expNegative = false;
+    if (bytes[p] === MINUS || bytes[p] === PLUS) {
+      expNegative = bytes[p] === MINUS;
+      p++;
+    }
+    const expStart = p;
+    for (; p < end; p++) {
+      const d = bytes[p]! - ZERO;
+      if (d < 0 || d > 9) break;
+      if (exponent < 100000) exponent = exponent * 10 + d;
+    }
+    if (p === expStart) return slowParse(bytes, start, end);
+    if (expNegative) exponent = -exponent;
+  }
+  if (p !== end || !anyDigit) return slowParse(bytes, start, end);
+  if (significant > 15) return slowParse(bytes, start, end);
+  const scale = exponent - fractionDigits;
+  let value: number;
+  if (mantissa === 0) value = 0;
+  else if (scale >= 0 && scale <= 22) value = mantissa * POW10[scale]!;
+  else if (scale < 0 && scale >= -22) value = mantissa / POW10[-scale]!;
+  else return slowParse(bytes, start, end);
+  return negative ? -value : value;
+}
+
+function slowParse(bytes: Uint8Array, start: number, end: number): number {
+  let text = '';
+  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]!);
+  const lower = text.toLowerCase();
+  // Python writers (gensim, numpy) spell these inf/nan; JavaScript spells them Infinity/NaN.
+  if (lower === 'nan' || lower === '+nan' || lower === '-nan') return Number.NaN;
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Number.POSITIVE_INFINITY;
+  if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number.NaN;
+  return Number(text);
+}
