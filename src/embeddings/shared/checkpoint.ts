@@ -1,0 +1,95 @@
+import { readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { WordloomError } from '../../errors.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+
+/**
+ * A training checkpoint: one file with a JSON header (options, vocabulary, progress: whatever
+ * the trainer needs) followed by raw typed arrays (the weights). Written atomically, so an
+ * interrupted save never corrupts the previous checkpoint.
+ *
+ * Layout: 8-byte magic, uint32 LE header length, header JSON (UTF-8, space-padded to 4 bytes),
+ * then each array's bytes in header order.
+ */
+const MAGIC = 'WLCKPT01';
+
+export type CheckpointArray = Float32Array | Int32Array;
+
+interface ArrayEntry {
+  name: string;
+  type: 'f32' | 'i32';
+  length: number;
+}
+
+export async function saveCheckpoint(
+  path: string,
+  header: Record<string, unknown>,
+  arrays: Record<string, CheckpointArray>,
+): Promise<void> {
+  const entries: ArrayEntry[] = Object.entries(arrays).map(([name, a]) => ({
+    name,
+    type: a instanceof Float32Array ? 'f32' : 'i32',
+    length: a.length,
+  }));
+  let json = JSON.stringify({ ...header, arrays: entries });
+  let headerBytes = Buffer.from(json, 'utf8');
+  const pad = (4 - ((MAGIC.length + 4 + headerBytes.length) % 4)) % 4;
+  if (pad) {
+    json += ' '.repeat(pad);
+    headerBytes = Buffer.from(json, 'utf8');
+  }
+  const prefix = Buffer.alloc(MAGIC.length + 4);
+  prefix.write(MAGIC, 0, 'latin1');
+  prefix.writeUInt32LE(headerBytes.length, MAGIC.length);
+  await writeFileAtomic(path, async (sink) => {
+    await sink.write(prefix);
+    await sink.write(headerBytes);
+    for (const a of Object.values(arrays)) {
+      // Copy in bounded pieces: the weights may live in shared memory that workers still own,
+      // and a stream keeps a reference to each chunk until it is flushed.
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      const piece = 1 << 22;
+      for (let off = 0; off < bytes.length; off += piece) {
+        await sink.write(bytes.slice(off, Math.min(bytes.length, off + piece)));
+      }
+    }
+  });
+}
+
+export interface LoadedCheckpoint<H> {
+  header: H;
+  arrays: Record<string, CheckpointArray>;
+}
+
+export async function loadCheckpoint<H>(path: string): Promise<LoadedCheckpoint<H>> {
+  if (!existsSync(path)) throw new WordloomError('ENOENT', `no checkpoint at ${path} (nothing to resume)`);
+  const data = await readFile(path);
+  if (data.length < MAGIC.length + 4 || data.toString('latin1', 0, MAGIC.length) !== MAGIC) {
+    throw new WordloomError('EFORMAT', `${path} is not a wordloom checkpoint`);
+  }
+  const headerLength = data.readUInt32LE(MAGIC.length);
+  let offset = MAGIC.length + 4;
+  let parsed: H & { arrays: ArrayEntry[] };
+  try {
+    parsed = JSON.parse(data.toString('utf8', offset, offset + headerLength)) as H & { arrays: ArrayEntry[] };
+  } catch {
+    throw new WordloomError('EFORMAT', `${path}: checkpoint header is not valid JSON (truncated file?)`);
+  }
+  offset += headerLength;
+  const arrays: Record<string, CheckpointArray> = {};
+  for (const e of parsed.arrays) {
+    const bytes = e.length * 4;
+    if (offset + bytes > data.length) throw new WordloomError('EFORMAT', `${path}: checkpoint is truncated (array ${e.name})`);
+    const copy = new Uint8Array(bytes);
+    copy.set(data.subarray(offset, offset + bytes));
+    arrays[e.name] = e.type === 'f32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
+    offset += bytes;
+  }
+  const { arrays: _entries, ...header } = parsed;
+  void _entries;
+  return { header: header as H, arrays };
+}
+
+export async function removeCheckpoint(path: string): Promise<void> {
+  await rm(path, { force: true });
+}

@@ -1,0 +1,3 @@
+export { trainWord2Vec, type Word2VecResult } from './train.js';
+export { resolveWord2VecOptions, WORD2VEC_DEFAULTS, type Word2VecOptions } from './options.js';
+export type { TrainingProgress } from '../shared/progress.js';

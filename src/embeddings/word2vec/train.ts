@@ -1,0 +1,240 @@
+/**
+ * word2vec training (skip-gram / CBOW, negative sampling / hierarchical softmax) on all cores:
+ *
+ *   pass 1  build the vocabulary (streaming);
+ *   pass 2  encode the corpus once to a temporary Int32 file of ids (EOS between lines);
+ *   epochs  each worker thread reads its own contiguous slice of that file in bounded chunks,
+ *           subsamples frequent words, and trains sentences on the shared weights (Hogwild).
+ *
+ * Memory is the model (2 x vocabulary x dim floats plus tables) and bounded buffers, whatever
+ * the corpus size. The main thread only watches: progress, loss, divergence, interrupts and
+ * checkpoints between epochs.
+ */
+import { WordloomError } from '../../errors.js';
+import { Vocabulary } from '../../text/vocabulary.js';
+import { buildVocabulary, encodeCorpus } from '../../text/corpus.js';
+import { VectorSet } from '../../vectors/vector-set.js';
+import { DivergenceGuard } from '../shared/divergence.js';
+import { splitRanges, writeIdFile, type IdFile } from '../shared/id-file.js';
+import { linearLearningRate } from '../shared/learning-rate.js';
+import { ProgressMeter } from '../shared/progress.js';
+import { keepProbabilities } from '../shared/subsampling.js';
+import { WorkerPool, type WorkerMessage } from '../shared/worker-pool.js';
+import { workerScript } from '../shared/package-root.js';
+import { removeCheckpoint } from '../shared/checkpoint.js';
+import { loadWord2VecCheckpoint, saveWord2VecCheckpoint, type Word2VecProgressState } from './checkpoint.js';
+import { createModel } from './model-setup.js';
+import { resolveWord2VecOptions, type Word2VecOptions } from './options.js';
+import type { ModelMemory } from './kernel/index.js';
+import {
+  CONTROL_BYTES,
+  STOP_FLAG,
+  WORDS_DONE,
+  type DoneMessage,
+  type EpochTask,
+  type StatsMessage,
+  type Word2VecWorkerData,
+} from './worker-protocol.js';
+
+export interface Word2VecResult {
+  /** The trained input vectors of the real words (no special tokens), most frequent first. */
+  vectors: VectorSet;
+  vocabulary: Vocabulary;
+  /** The options the run used (after defaults, or as recorded in the checkpoint on resume). */
+  options: Word2VecOptions;
+  /** Which kernel the workers ran. */
+  kernel: 'wasm' | 'js';
+  /** Words per epoch (after the vocabulary cut), seconds of this run, average loss of the last epoch. */
+  wordsPerEpoch: number;
+  seconds: number;
+  loss: number;
+}
+
+export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOptions> = {}): Promise<Word2VecResult> {
+  let options = resolveWord2VecOptions(partial);
+  const log = options.onLog ?? (() => undefined);
+  throwIfAborted(options.signal, undefined);
+
+  let vocabulary: Vocabulary;
+  let resumed: Awaited<ReturnType<typeof loadWord2VecCheckpoint>> | null = null;
+  if (options.resume) {
+    resumed = await loadWord2VecCheckpoint(options.checkpoint!);
+    // The recorded options shape the model and its schedule; only threads and callbacks may change.
+    options = resolveWord2VecOptions({ ...partial, ...resumed.options, threads: partial.threads ?? resumed.threads });
+    vocabulary = resumed.vocabulary;
+    log(`resuming from ${options.checkpoint}: epoch ${resumed.progress.epoch + 1}/${options.epochs}, ${resumed.progress.wordsDone} words done`);
+  } else {
+    vocabulary = await buildVocabulary(corpus, {
+      minCount: options.minCount,
+      ...(options.maxVocab > 0 ? { maxSize: options.maxVocab } : {}),
+      lowercase: options.lowercase,
+    });
+  }
+  const realWords = vocabulary.size - Vocabulary.FIRST_WORD;
+  if (realWords < 2) {
+    throw new WordloomError('EEMPTY', `${corpus}: only ${realWords} word(s) occur at least ${options.minCount} times (option minCount); nothing to train`);
+  }
+  log(`vocabulary: ${realWords} words, ${vocabulary.totalTokens} tokens`);
+
+  const idFile = await writeIdFile(
+    encodeCorpus(corpus, vocabulary, { unknown: 'skip', eos: true, lowercase: options.lowercase }),
+    Vocabulary.EOS,
+    options.tmpDir ? { tmpDir: options.tmpDir } : {},
+  );
+  try {
+    if (resumed && resumed.corpusIds !== idFile.length) {
+      throw new WordloomError('EOPTION', `${corpus} differs from the corpus the checkpoint ${options.checkpoint} was trained on (${idFile.length} ids now, ${resumed.corpusIds} then)`);
+    }
+    return await runEpochs(corpus, options, vocabulary, idFile, resumed);
+  } finally {
+    idFile.remove();
+  }
+}
+
+async function runEpochs(
+  corpus: string,
+  options: Word2VecOptions,
+  vocabulary: Vocabulary,
+  idFile: IdFile,
+  resumed: Awaited<ReturnType<typeof loadWord2VecCheckpoint>> | null,
+): Promise<Word2VecResult> {
+  const log = options.onLog ?? (() => undefined);
+  const { threads, epochs, dim } = options;
+  const counts = Float64Array.from(vocabulary.counts);
+  counts.fill(0, 0, Vocabulary.FIRST_WORD); // the special tokens are never trained
+  const model = createModel(
+    { counts, dim, negative: options.negative, hs: options.hs, threads, maxSentence: options.maxSentence },
+    options.seed,
+  );
+  if (resumed) restoreWeights(model, resumed);
+
+  const totalWords = idFile.words * epochs;
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const flags = new Int32Array(control);
+  const counters = new BigInt64Array(control);
+  let state: Word2VecProgressState = resumed?.progress ?? { epoch: 0, remaining: null, wordsDone: 0 };
+  counters[WORDS_DONE] = BigInt(state.wordsDone);
+
+  const keep = keepProbabilities(counts, options.sample);
+  const pool = await WorkerPool.start(workerScript('embeddings/word2vec/worker.js'), threads, (threadIndex) => ({
+    memory: model.memory,
+    layout: model.layout,
+    threadIndex,
+    sg: !options.cbow,
+    hs: options.hs,
+    negative: options.negative,
+    window: options.window,
+    kernel: options.kernel,
+    seed: options.seed,
+    idPath: idFile.path,
+    separatorId: Vocabulary.EOS,
+    keep,
+    control,
+    alpha: options.alpha,
+    minAlpha: options.minAlpha,
+    totalWords,
+  }) satisfies Word2VecWorkerData);
+
+  const stop = (): void => {
+    Atomics.store(flags, STOP_FLAG, 1);
+  };
+  const signal = options.signal;
+  signal?.addEventListener('abort', stop, { once: true });
+  const meter = new ProgressMeter(totalWords, threads, state.wordsDone);
+  const guard = new DivergenceGuard('--alpha', options.alpha);
+  const save = async (progress: Word2VecProgressState): Promise<void> => {
+    if (!options.checkpoint) return;
+    await saveWord2VecCheckpoint(options.checkpoint, { options, corpus, corpusIds: idFile.length, vocabulary, model, progress });
+  };
+  let kernel: 'wasm' | 'js' = 'js';
+  let intervalLoss = 0;
+  let intervalExamples = 0;
+  let epochLoss = 0;
+  let epochExamples = 0;
+  let lastLoss = Number.NaN;
+  let alpha = linearLearningRate(options.alpha, options.minAlpha, state.wordsDone, totalWords);
+  const sampleRows = model.syn0.subarray(Vocabulary.FIRST_WORD * dim, Math.min(model.layout.vocabSize, Vocabulary.FIRST_WORD + 8) * dim);
+
+  try {
+    for (let epoch = state.epoch; epoch < epochs; epoch++) {
+      const ranges = state.remaining ?? splitRanges(idFile.length, threads);
+      epochLoss = 0;
+      epochExamples = 0;
+      const onEvent = (_index: number, message: WorkerMessage): void => {
+        if (message.type !== 'stats') return;
+        const m = message as unknown as StatsMessage;
+        guard.add(m.loss, m.examples);
+        guard.checkWeights(sampleRows);
+        intervalLoss += m.loss;
+        intervalExamples += m.examples;
+        epochLoss += m.loss;
+        epochExamples += m.examples;
+        alpha = m.alpha;
+        if (intervalExamples > 0) {
+          lastLoss = intervalLoss / intervalExamples;
+          intervalLoss = 0;
+          intervalExamples = 0;
+        }
+        options.onProgress?.(
+          meter.snapshot({ epoch: epoch + 1, epochs, wordsDone: Number(Atomics.load(counters, WORDS_DONE)), learningRate: alpha, loss: lastLoss }),
+        );
+      };
+      const results = (await pool.run(distribute(ranges, threads).map((r) => ({ type: 'epoch', ranges: r }) satisfies EpochTask), onEvent)) as unknown as DoneMessage[];
+      kernel = results[0]?.kernel ?? kernel;
+      const remaining = results.flatMap((r) => r.remaining);
+      const wordsDone = Number(Atomics.load(counters, WORDS_DONE));
+      state = remaining.length > 0 ? { epoch, remaining, wordsDone } : { epoch: epoch + 1, remaining: null, wordsDone };
+      if (signal?.aborted && state.epoch < epochs) {
+        await save(state);
+        throwIfAborted(signal, options.checkpoint);
+      }
+      if (state.epoch < epochs) {
+        await save(state);
+        if (options.checkpoint) log(`epoch ${epoch + 1}/${epochs} done; checkpoint ${options.checkpoint}`);
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await pool.terminate();
+  }
+  if (options.checkpoint) await removeCheckpoint(options.checkpoint);
+
+  const first = Vocabulary.FIRST_WORD;
+  const words = vocabulary.wordList().slice(first);
+  const vectors = new VectorSet(words, model.syn0.slice(first * dim, vocabulary.size * dim), dim);
+  return {
+    vectors,
+    vocabulary,
+    options,
+    kernel,
+    wordsPerEpoch: idFile.words,
+    seconds: meter.elapsedSeconds(),
+    loss: epochExamples > 0 ? epochLoss / epochExamples : lastLoss,
+  };
+}
+
+/** Gives each thread its share of the ranges: one each when the counts match, else round-robin. */
+function distribute(ranges: [number, number][], threads: number): [number, number][][] {
+  const tasks: [number, number][][] = Array.from({ length: threads }, () => []);
+  ranges.filter(([s, e]) => e > s).forEach((range, i) => tasks[i % threads]!.push(range));
+  return tasks;
+}
+
+function restoreWeights(model: ModelMemory, from: { syn0: Float32Array; syn1neg: Float32Array | null; syn1: Float32Array | null }): void {
+  const copy = (name: string, into: Float32Array | null, source: Float32Array | null) => {
+    if (!into) return;
+    if (!source || source.length !== into.length) throw new WordloomError('EFORMAT', `checkpoint weights ${name} do not match the model`);
+    into.set(source);
+  };
+  copy('syn0', model.syn0, from.syn0);
+  copy('syn1neg', model.syn1neg, from.syn1neg);
+  copy('syn1', model.syn1, from.syn1);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, checkpoint: string | undefined): void {
+  if (!signal?.aborted) return;
+  throw new WordloomError(
+    'EINTERRUPTED',
+    checkpoint ? `training interrupted; checkpoint saved to ${checkpoint} (continue with --resume)` : 'training interrupted (no checkpoint path was given)',
+  );
+}
