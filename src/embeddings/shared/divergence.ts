@@ -26,7 +26,7 @@ export class DivergenceGuard {
     this.examples += examples;
     if (this.examples >= MIN_EXAMPLES) {
       const average = this.loss / this.examples;
-      if (average > EXPLODED_LOSS) this.fail(`the average loss per example is ${average.toFixed(2)} (an untrained model has ${UNTRAINED_LOSS.toFixed(2)})`);
+      if (average > EXPLODED_LOSS) this.fail(`the average loss per example is ${average.toPrecision(3)} (an untrained model has ${UNTRAINED_LOSS.toFixed(2)})`);
       this.loss = 0;
       this.examples = 0;
     }
