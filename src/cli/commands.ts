@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { Output } from './output.js';
+import { registerTrainCommands } from './train.js';
+import { registerDemoCommand } from './demo.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
   void program;
   void output;
+  registerTrainCommands(program, output);
+  registerDemoCommand(program, output);
 }

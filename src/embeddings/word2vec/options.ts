@@ -79,7 +79,8 @@ export const WORD2VEC_DEFAULTS = {
   resume: false,
 } as const;
 
-/** Fills in defaults and rejects impossible values with a message naming the option. */
+/** Fills in defaults and rejects impossible values with a message naming the option by its CLI
+ *  flag (`--min-count` for minCount), which maps one to one onto these fields. */
 export function resolveWord2VecOptions(partial: Partial<Word2VecOptions> = {}): Word2VecOptions {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<Word2VecOptions>;
   const cbow = defined.cbow ?? WORD2VEC_DEFAULTS.cbow;
@@ -97,30 +98,30 @@ export function resolveWord2VecOptions(partial: Partial<Word2VecOptions> = {}): 
     alpha,
     minAlpha: defined.minAlpha ?? alpha * 1e-4,
   };
-  checkOption('dim', o.dim, { min: 1, max: 10000, integer: true });
-  checkOption('window', o.window, { min: 1, max: 1000, integer: true });
-  checkOption('negative', o.negative, { min: 0, max: 1000, integer: true });
+  checkOption('--dim', o.dim, { min: 1, max: 10000, integer: true });
+  checkOption('--window', o.window, { min: 1, max: 1000, integer: true });
+  checkOption('--negative', o.negative, { min: 0, max: 1000, integer: true });
   if (o.negative === 0 && !o.hs) {
-    throw new WordloomError('EOPTION', 'option negative must be at least 1 when hierarchical softmax is off (use --hs for negative 0)');
+    throw new WordloomError('EOPTION', 'option --negative must be at least 1 when hierarchical softmax is off (add --hs to use negative 0)');
   }
-  checkOption('sample', o.sample, { min: 0, max: 1 });
-  checkOption('minCount', o.minCount, { min: 1, integer: true });
-  checkOption('maxVocab', o.maxVocab, { min: 0, integer: true }, '0 means no limit');
-  checkOption('epochs', o.epochs, { min: 1, max: 100000, integer: true });
+  checkOption('--sample', o.sample, { min: 0, max: 1 });
+  checkOption('--min-count', o.minCount, { min: 1, integer: true });
+  checkOption('--max-vocab', o.maxVocab, { min: 0, integer: true }, '0 means no limit');
+  checkOption('--epochs', o.epochs, { min: 1, max: 100000, integer: true });
   if (!(o.alpha > 0) || !Number.isFinite(o.alpha)) {
-    throw new WordloomError('EOPTION', `option alpha must be a number greater than 0, got ${String(o.alpha)}`);
+    throw new WordloomError('EOPTION', `option --alpha must be a number greater than 0, got ${String(o.alpha)}`);
   }
   if (!(o.minAlpha >= 0) || !(o.minAlpha <= o.alpha)) {
-    throw new WordloomError('EOPTION', `option minAlpha must be between 0 and alpha (${o.alpha}), got ${String(o.minAlpha)}`);
+    throw new WordloomError('EOPTION', `option --min-alpha must be a number between 0 and --alpha (${o.alpha}), got ${String(o.minAlpha)}`);
   }
-  checkOption('threads', o.threads, { min: 1, max: 1024, integer: true });
-  checkOption('seed', o.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
-  checkOption('maxSentence', o.maxSentence, { min: 1, max: 1_000_000, integer: true });
+  checkOption('--threads', o.threads, { min: 1, max: 1024, integer: true });
+  checkOption('--seed', o.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
+  checkOption('--max-sentence', o.maxSentence, { min: 1, max: 1_000_000, integer: true });
   if (!['wasm', 'js', 'auto'].includes(o.kernel)) {
-    throw new WordloomError('EOPTION', `option kernel must be wasm, js or auto, got ${String(o.kernel)}`);
+    throw new WordloomError('EOPTION', `option --kernel must be wasm, js or auto, got ${String(o.kernel)}`);
   }
   if (o.resume && !o.checkpoint) {
-    throw new WordloomError('EOPTION', 'option resume needs a checkpoint path (option checkpoint)');
+    throw new WordloomError('EOPTION', 'option --resume needs a checkpoint path (library option checkpoint)');
   }
   return o;
 }

@@ -72,7 +72,7 @@ export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOpt
   }
   const realWords = vocabulary.size - Vocabulary.FIRST_WORD;
   if (realWords < 2) {
-    throw new WordloomError('EEMPTY', `${corpus}: only ${realWords} word(s) occur at least ${options.minCount} times (option minCount); nothing to train`);
+    throw new WordloomError('EEMPTY', `${corpus}: only ${realWords} word(s) occur at least ${options.minCount} times (option --min-count); nothing to train`);
   }
   log(`vocabulary: ${realWords} words, ${vocabulary.totalTokens} tokens`);
 

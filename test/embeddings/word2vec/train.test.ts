@@ -63,18 +63,18 @@ describe('options', () => {
     await expect(trainWord2Vec(corpus.path, { ...small, ...opts })).rejects.toThrow(message);
   };
   it('rejects impossible hyperparameters with a message naming the option', async () => {
-    await rejects({ dim: 0 }, 'option dim must be an integer between 1 and 10000, got 0');
-    await rejects({ window: 0 }, 'option window must be an integer between 1 and 1000, got 0');
-    await rejects({ negative: 0 }, 'option negative must be at least 1 when hierarchical softmax is off (use --hs for negative 0)');
-    await rejects({ alpha: 0 }, 'option alpha must be a number greater than 0, got 0');
-    await rejects({ alpha: -0.1 }, 'option alpha must be a number greater than 0, got -0.1');
-    await rejects({ epochs: 0 }, 'option epochs must be an integer between 1 and 100000, got 0');
-    await rejects({ minAlpha: 1 }, 'option minAlpha must be between 0 and alpha (0.025), got 1');
+    await rejects({ dim: 0 }, 'option --dim must be an integer between 1 and 10000, got 0');
+    await rejects({ window: 0 }, 'option --window must be an integer between 1 and 1000, got 0');
+    await rejects({ negative: 0 }, 'option --negative must be at least 1 when hierarchical softmax is off (add --hs to use negative 0)');
+    await rejects({ alpha: 0 }, 'option --alpha must be a number greater than 0, got 0');
+    await rejects({ alpha: -0.1 }, 'option --alpha must be a number greater than 0, got -0.1');
+    await rejects({ epochs: 0 }, 'option --epochs must be an integer between 1 and 100000, got 0');
+    await rejects({ minAlpha: 1 }, 'option --min-alpha must be a number between 0 and --alpha (0.025), got 1');
   });
 
   it('rejects a corpus with too few words above minCount', async () => {
     await expect(trainWord2Vec(corpus.path, { ...small, minCount: 1_000_000 })).rejects.toThrow(
-      /only 0 word\(s\) occur at least 1000000 times \(option minCount\); nothing to train/,
+      /only 0 word\(s\) occur at least 1000000 times \(option --min-count\); nothing to train/,
     );
   });
 });
