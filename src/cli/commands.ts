@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Output } from './output.js';
 import { registerTrainCommands } from './train.js';
 import { registerDemoCommand } from './demo.js';
+import { registerVectorCommands } from './vectors.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
@@ -9,4 +10,5 @@ export function registerCommands(program: Command, output: () => Output): void {
   void output;
   registerTrainCommands(program, output);
   registerDemoCommand(program, output);
+  registerVectorCommands(program, output);
 }

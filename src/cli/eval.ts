@@ -1,0 +1,77 @@
+/** `wordloom eval analogy` and `wordloom eval similarity`: the standard intrinsic evaluations. */
+import type { Command } from 'commander';
+import { evaluateAnalogies, readAnalogyQuestions } from '../vectors/evaluate/analogies.js';
+import { evaluateWordPairs, readWordPairs, type WordPairReport } from '../vectors/evaluate/word-pairs.js';
+import { table, type Output } from './output.js';
+import { loadForCli, percent, positiveInteger, withLoadFlags, type LoadFlags } from './vectors.js';
+
+interface AnalogyEvalFlags extends LoadFlags {
+  restrict: number;
+  caseSensitive?: boolean;
+  cosmul?: boolean;
+}
+
+interface SimilarityEvalFlags extends LoadFlags {
+  restrict: number;
+  caseSensitive?: boolean;
+}
+
+export function registerEvalCommands(program: Command, output: () => Output): void {
+  const evalCmd = program.command('eval').description('evaluate vectors on analogy questions or word-similarity pairs');
+
+  withLoadFlags(
+    evalCmd
+      .command('analogy')
+      .description('accuracy on analogy questions in the Google format (": section" lines, then "a b c d"), as gensim computes it')
+      .argument('<vectors>', 'vectors file')
+      .argument('<questions>', 'questions file, e.g. questions-words.txt')
+      .option('--restrict <n>', 'only the first n (most frequent) words are asked about and answer', positiveInteger('--restrict'), 30000)
+      .option('--case-sensitive', 'compare words as written (default: case-insensitive)')
+      .option('--cosmul', 'answer with 3CosMul instead of 3CosAdd'),
+  ).action(async (path: string, questionsPath: string, flags: AnalogyEvalFlags) => {
+    const out = output();
+    const questions = await readAnalogyQuestions(questionsPath);
+    const vectors = await loadForCli(path, flags, out);
+    const report = evaluateAnalogies(vectors, questions, {
+      restrictVocab: flags.restrict,
+      caseInsensitive: !flags.caseSensitive,
+      method: flags.cosmul ? '3CosMul' : '3CosAdd',
+      onSection: (s) => out.log(`${s.section}: ${percent(s.accuracy)} (${s.correct}/${s.answered})`),
+    });
+    out.result(report, () => {
+      const rows = report.sections.map((s) => [s.section, s.syntactic ? 'syntactic' : 'semantic', s.correct, s.answered, s.oov, percent(s.accuracy)]);
+      rows.push(['semantic', '', report.semantic.correct, report.semantic.answered, '', percent(report.semantic.accuracy)]);
+      rows.push(['syntactic', '', report.syntactic.correct, report.syntactic.answered, '', percent(report.syntactic.accuracy)]);
+      rows.push(['total', '', report.total.correct, report.total.answered, report.oov, percent(report.total.accuracy)]);
+      const notes = [
+        `${report.questions} questions; ${report.oov} (${percent(report.oovRatio)}) have a word outside the first ${report.restrictVocab} words and are not counted.`,
+      ];
+      if (report.skippedLines.length > 0) notes.push(`${report.skippedLines.length} lines were not 4 words and were skipped (first: line ${report.skippedLines[0]}).`);
+      return `${table(['section', 'kind', 'correct', 'answered', 'oov', 'accuracy'], rows)}\n${notes.join('\n')}`;
+    });
+  });
+
+  withLoadFlags(
+    evalCmd
+      .command('similarity')
+      .description("Spearman and Pearson correlation with human similarity scores (word<TAB>word<TAB>score), as gensim's evaluate_word_pairs")
+      .argument('<vectors>', 'vectors file')
+      .argument('<pairs...>', 'one or more pair files, e.g. wordsim353.txt simlex999.txt')
+      .option('--restrict <n>', 'only the first n words count as known', positiveInteger('--restrict'), 300000)
+      .option('--case-sensitive', 'compare words as written (default: case-insensitive)'),
+  ).action(async (path: string, pairPaths: string[], flags: SimilarityEvalFlags) => {
+    const out = output();
+    const datasets = await Promise.all(pairPaths.map((p) => readWordPairs(p)));
+    const vectors = await loadForCli(path, flags, out);
+    const results: (WordPairReport & { file: string })[] = datasets.map((data, i) => ({
+      file: pairPaths[i]!,
+      ...evaluateWordPairs(vectors, data, { restrictVocab: flags.restrict, caseInsensitive: !flags.caseSensitive }),
+    }));
+    out.result(results, () =>
+      table(
+        ['pairs file', 'spearman', 'pearson', 'pairs', 'oov', 'oov %'],
+        results.map((r) => [r.file, r.spearman.toFixed(4), r.pearson.toFixed(4), r.pairs, r.oov, percent(r.oovRatio)]),
+      ),
+    );
+  });
+}
