@@ -1,10 +1,11 @@
 /**
  * The fast path for whitespace-separated corpora: scans raw byte chunks, splits on ASCII
- * whitespace and maps each token to a dense byte-type id through a ByteTypeTable. A JS string is
- * never made here; the owner decodes a type once, when `onNewType` reports it. Splitting on ASCII
- * bytes is safe for UTF-8 because no byte of a multi-byte sequence is below 0x80.
+ * whitespace and maps each token to a dense byte-type id through a ByteTypeTable, counting
+ * occurrences as it goes. A JS string is never made here; the owner decodes a type once, when
+ * `onNewType` reports it. Splitting on ASCII bytes is safe for UTF-8 because no byte of a
+ * multi-byte sequence is below 0x80.
  */
-import { ByteTypeTable, FNV_OFFSET, FNV_PRIME, fnv1a } from './byte-type-table.js';
+import { ByteTypeTable, EMPTY_SLOT, FNV_OFFSET, FNV_PRIME, fnv1a } from './byte-type-table.js';
 
 /** Marks the end of a line that had at least one token (an `<EOS>` for the caller). */
 export const LINE_END = -1;
@@ -19,13 +20,27 @@ BYTE_CLASS[0x0a] = NEWLINE;
 /** Tokens longer than this are cut (at a UTF-8 boundary): a corpus word is never this long. */
 export const DEFAULT_MAX_TOKEN_BYTES = 1024;
 
+export interface ByteTokenScannerOptions {
+  /** Fill `ids` with type ids and LINE_END markers (encoding); counting alone needs no ids. */
+  emitIds?: boolean;
+  maxTokenBytes?: number;
+}
+
 export class ByteTokenScanner {
   readonly table = new ByteTypeTable();
-  /** Type ids and LINE_END markers of the last scan(), valid until the next call. */
-  ids = new Int32Array(1 << 16);
+  /** Occurrences of each type id so far. */
+  counts = new Float64Array(1024);
+  /** Tokens scanned so far. */
+  tokens = 0;
+  /** Lines that had at least one token, so far. */
+  lineEnds = 0;
+  /** With emitIds: type ids and LINE_END markers of the last scan(), valid until the next call. */
+  ids = new Int32Array(0);
   /** Tokens cut to maxTokenBytes so far. */
   truncatedTokens = 0;
 
+  private readonly emitIds: boolean;
+  private readonly maxTokenBytes: number;
   private pending = new Uint8Array(256);
   private pendingLength = 0;
   private inToken = false;
@@ -33,30 +48,46 @@ export class ByteTokenScanner {
 
   constructor(
     private readonly onNewType: (type: number) => void,
-    private readonly maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES,
-  ) {}
+    { emitIds = true, maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES }: ByteTokenScannerOptions = {},
+  ) {
+    this.emitIds = emitIds;
+    this.maxTokenBytes = maxTokenBytes;
+  }
 
-  /** Scans a chunk; returns how many entries of `ids` it filled. */
+  /** Scans a chunk; returns how many entries of `ids` it filled (0 without emitIds). */
   scan(chunk: Uint8Array): number {
     const n = chunk.length;
-    if (this.ids.length < n + 2) this.ids = new Int32Array(n + 2);
+    const emit = this.emitIds;
+    if (emit && this.ids.length < n + 2) this.ids = new Int32Array(n + 2);
     const ids = this.ids;
-    const table = this.table;
     let k = 0;
     let i = 0;
+    let lineHas = this.lineHasToken;
     if (this.inToken) {
       while (i < n && BYTE_CLASS[chunk[i]!] === TOKEN_BYTE) i++;
       this.appendPending(chunk, 0, i);
       if (i === n) return 0;
-      ids[k++] = this.typeOfPending();
+      const t = this.typeOfPending();
+      if (emit) ids[k++] = t;
+      lineHas = true;
     }
-    let lineHas = this.lineHasToken || k > 0;
-    while (i < n) {
+    // Tokens before the chunk's last separator end inside the chunk, so the token loop below
+    // needs no bounds check; the bytes after it are carried into the next chunk.
+    let last = n - 1;
+    while (last >= i && BYTE_CLASS[chunk[last]!] === TOKEN_BYTE) last--;
+    const table = this.table;
+    const maxTokenBytes = this.maxTokenBytes;
+    let counts = this.counts;
+    let lineEnds = 0;
+    let tokens = 0;
+    let known = table.size;
+    let { slots, mask, lengths, starts, arena } = table;
+    while (i <= last) {
       let b = chunk[i]!;
-      const cls = BYTE_CLASS[b]!;
-      if (cls !== TOKEN_BYTE) {
-        if (cls === NEWLINE && lineHas) {
-          ids[k++] = LINE_END;
+      if (BYTE_CLASS[b] !== TOKEN_BYTE) {
+        if (b === 0x0a && lineHas) {
+          if (emit) ids[k++] = LINE_END;
+          lineEnds++;
           lineHas = false;
         }
         i++;
@@ -64,27 +95,52 @@ export class ByteTokenScanner {
       }
       const start = i;
       let h = FNV_OFFSET;
-      for (;;) {
+      do {
         h = Math.imul(h ^ b, FNV_PRIME);
-        if (++i === n) break;
-        b = chunk[i]!;
-        if (BYTE_CLASS[b] !== TOKEN_BYTE) break;
+        b = chunk[++i]!;
+      } while (BYTE_CLASS[b] === TOKEN_BYTE);
+      let t: number;
+      if (i - start <= maxTokenBytes) {
+        // ByteTypeTable.idOf inlined: find the key, or let idOf insert it and reload the arrays
+        const length = i - start;
+        let s = h & mask;
+        for (;;) {
+          t = slots[2 * s + 1]!;
+          if (t === EMPTY_SLOT) {
+            t = table.idOf(chunk, start, i, h);
+            ({ slots, mask, lengths, starts, arena } = table);
+            break;
+          }
+          if (slots[2 * s] === h && lengths[t] === length) {
+            const offset = starts[t]! - start;
+            let q = start;
+            while (q < i && arena[offset + q] === chunk[q]) q++;
+            if (q === i) break;
+          }
+          s = (s + 1) & mask;
+        }
+        if (t >= known) {
+          this.noteNewType(t);
+          known = t + 1;
+          counts = this.counts;
+        }
+      } else {
+        t = this.typeOfLongToken(chunk, start, i);
+        known = table.size;
+        counts = this.counts;
+        ({ slots, mask, lengths, starts, arena } = table);
       }
-      if (i === n) {
-        // the token may continue in the next chunk
-        this.pendingLength = 0;
-        this.appendPending(chunk, start, n);
-        this.inToken = true;
-        break;
-      }
+      counts[t]!++;
+      tokens++;
+      if (emit) ids[k++] = t;
       lineHas = true;
-      if (i - start > this.maxTokenBytes) {
-        ids[k++] = this.typeOfLongToken(chunk, start, i);
-        continue;
-      }
-      let t = table.find(chunk, start, i, h);
-      if (t < 0) t = this.addType(chunk, start, i, h);
-      ids[k++] = t;
+    }
+    this.lineEnds += lineEnds;
+    this.tokens += tokens;
+    if (last + 1 < n) {
+      this.pendingLength = 0;
+      this.appendPending(chunk, last + 1, n);
+      this.inToken = true;
     }
     this.lineHasToken = lineHas;
     return k;
@@ -93,19 +149,33 @@ export class ByteTokenScanner {
   /** Ends the current file: flushes a token cut by the end and closes the last line. */
   finish(): number {
     let k = 0;
+    if (this.emitIds && this.ids.length < 2) this.ids = new Int32Array(2);
     if (this.inToken) {
-      this.ids[k++] = this.typeOfPending();
+      const t = this.typeOfPending();
+      if (this.emitIds) this.ids[k++] = t;
       this.lineHasToken = true;
     }
-    if (this.lineHasToken) this.ids[k++] = LINE_END;
+    if (this.lineHasToken) {
+      if (this.emitIds) this.ids[k++] = LINE_END;
+      this.lineEnds++;
+    }
     this.lineHasToken = false;
     return k;
   }
 
+  /** Grows counts to cover a new type (ids are dense and sequential) and reports it. */
+  private noteNewType(t: number): void {
+    if (t >= this.counts.length) {
+      const grown = new Float64Array(this.counts.length * 2);
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    this.onNewType(t);
+  }
+
   private appendPending(chunk: Uint8Array, start: number, end: number): void {
-    // keep one byte past the limit so typeOfLongToken knows the token was cut
-    const room = this.maxTokenBytes + 1 - this.pendingLength;
-    const take = Math.min(room, end - start);
+    // keep one byte past the limit so typeOfPending knows the token was cut
+    const take = Math.min(this.maxTokenBytes + 1 - this.pendingLength, end - start);
     if (take <= 0) return;
     if (this.pendingLength + take > this.pending.length) {
       const grown = new Uint8Array(Math.max(this.pending.length * 2, this.pendingLength + take));
@@ -120,29 +190,28 @@ export class ByteTokenScanner {
     this.inToken = false;
     const length = this.pendingLength;
     this.pendingLength = 0;
-    if (length > this.maxTokenBytes) return this.typeOfLongToken(this.pending, 0, length);
-    return this.typeOf(this.pending, 0, length);
+    const t =
+      length > this.maxTokenBytes ? this.typeOfLongToken(this.pending, 0, length) : this.typeOf(this.pending, 0, length);
+    this.counts[t]!++;
+    this.tokens++;
+    return t;
   }
 
   private typeOfLongToken(bytes: Uint8Array, start: number, end: number): number {
     this.truncatedTokens++;
     let cut = start + this.maxTokenBytes;
-    // back off continuation bytes and then the lead byte of the cut sequence
+    // a cut inside a multi-byte sequence backs off to the sequence's lead byte
     if (cut < end && (bytes[cut]! & 0xc0) === 0x80) {
       while (cut > start && (bytes[cut]! & 0xc0) === 0x80) cut--;
     }
     return this.typeOf(bytes, start, Math.min(cut, end));
   }
 
+  /** Slow-path lookup that also reports a new type. */
   private typeOf(bytes: Uint8Array, start: number, end: number): number {
-    const h = fnv1a(bytes, start, end);
-    const t = this.table.find(bytes, start, end, h);
-    return t >= 0 ? t : this.addType(bytes, start, end, h);
-  }
-
-  private addType(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const t = this.table.insert(bytes, start, end, hash);
-    this.onNewType(t);
+    const before = this.table.size;
+    const t = this.table.idOf(bytes, start, end, fnv1a(bytes, start, end));
+    if (t >= before) this.noteNewType(t);
     return t;
   }
 }

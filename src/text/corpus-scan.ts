@@ -40,17 +40,31 @@ export class ByteTypeWords {
   readonly scanner: ByteTokenScanner;
   /** Word of each type id after tag stripping and normalisation; null when nothing is left. */
   readonly words: (string | null)[] = [];
-  /** Invalid UTF-8 bytes in each type (0 for almost all). */
-  readonly invalidBytes: number[] = [];
-  hasInvalid = false;
+  /** Types containing invalid UTF-8, with the number of invalid bytes in each. */
+  private readonly damaged: { type: number; invalidBytes: number }[] = [];
   private readonly decoder = new TextDecoder('utf-8');
 
   constructor(
     private readonly brown: boolean,
     private readonly options: CorpusOptions,
+    emitIds: boolean,
     private readonly onType?: (type: number, word: string | null) => void,
   ) {
-    this.scanner = new ByteTokenScanner((t) => this.decode(t));
+    this.scanner = new ByteTokenScanner((t) => this.decode(t), { emitIds });
+  }
+
+  /** Occurrence counts of the damaged types, to diff at the end of a file. */
+  damageSnapshot(): number[] {
+    return this.damaged.map(({ type }) => this.scanner.counts[type]!);
+  }
+
+  /** Invalid bytes read since the snapshot (occurrences times invalid bytes per occurrence). */
+  invalidBytesSince(snapshot: number[]): number {
+    let sum = 0;
+    this.damaged.forEach(({ type, invalidBytes }, i) => {
+      sum += (this.scanner.counts[type]! - (snapshot[i] ?? 0)) * invalidBytes;
+    });
+    return sum;
   }
 
   private decode(type: number): void {
@@ -73,30 +87,21 @@ export class ByteTypeWords {
     if (this.brown) word = stripBrownTag(word);
     const normalized = word.length > 0 ? normalizeText(word, this.options) : null;
     this.words[type] = normalized;
-    this.invalidBytes[type] = invalid;
-    if (invalid > 0) this.hasInvalid = true;
+    if (invalid > 0) this.damaged.push({ type, invalidBytes: invalid });
     this.onType?.(type, normalized);
-  }
-
-  /** Invalid bytes among the first `count` scanned ids (only called once a damaged type exists). */
-  invalidIn(ids: Int32Array, count: number): number {
-    let sum = 0;
-    for (let j = 0; j < count; j++) {
-      const t = ids[j]!;
-      if (t !== LINE_END) sum += this.invalidBytes[t]!;
-    }
-    return sum;
   }
 }
 
 export type ScanBatch =
-  /** Byte path: `count` entries of `state.scanner.ids`, type ids or LINE_END. */
+  /** Byte path: `count` entries of `state.scanner.ids` (type ids or LINE_END) when emitIds, else 0. */
   | { kind: 'types'; state: ByteTypeWords; count: number }
   /** String path: the tokens of one line segment. */
   | { kind: 'tokens'; tokens: string[]; lineEnd: boolean };
 
 export interface ScanOptions extends CorpusOptions {
   onProgress?: (progress: ScanProgress) => void;
+  /** Byte path: fill scanner.ids for each batch (encoding); counting alone needs no ids. */
+  emitIds?: boolean;
   /** Called for each new byte type, so an encoder can map it to a vocabulary id once. */
   onType?: (state: ByteTypeWords, type: number, word: string | null) => void;
 }
@@ -112,7 +117,9 @@ export async function* scanCorpus(path: string, options: ScanOptions = {}): Asyn
   const stateFor = (brown: boolean): ByteTypeWords => {
     let state = states.get(brown);
     if (!state) {
-      const created: ByteTypeWords = new ByteTypeWords(brown, options, (t, w) => options.onType?.(created, t, w));
+      const created: ByteTypeWords = new ByteTypeWords(brown, options, options.emitIds ?? false, (t, w) =>
+        options.onType?.(created, t, w),
+      );
       state = created;
       states.set(brown, state);
     }
@@ -132,22 +139,17 @@ export async function* scanCorpus(path: string, options: ScanOptions = {}): Asyn
       const rest = prepend(first.value, chunks);
       if (brown || tokenizerName === 'whitespace') {
         const state = stateFor(brown);
-        let invalid = 0;
+        const snapshot = state.damageSnapshot();
+        const typesBefore = state.scanner.table.size;
+        const linesBefore = state.scanner.lineEnds;
         for await (const chunk of rest) {
-          const count = state.scanner.scan(chunk);
-          if (state.hasInvalid) invalid += state.invalidIn(state.scanner.ids, count);
-          if (count > 0) {
-            anyTokens = true;
-            yield { kind: 'types', state, count };
-          }
+          yield { kind: 'types', state, count: state.scanner.scan(chunk) };
           options.onProgress?.({ bytesRead, totalBytes });
         }
-        const count = state.scanner.finish();
-        if (state.hasInvalid) invalid += state.invalidIn(state.scanner.ids, count);
-        if (count > 0) {
-          anyTokens = true;
-          yield { kind: 'types', state, count };
-        }
+        yield { kind: 'types', state, count: state.scanner.finish() };
+        // every line with a token ends in a LINE_END, and a new type means a token
+        if (state.scanner.lineEnds > linesBefore || state.scanner.table.size > typesBefore) anyTokens = true;
+        const invalid = state.invalidBytesSince(snapshot);
         if (invalid > 0) warnInvalid(options, file, invalid);
       } else {
         const segments = readLineSegments(rest, (n) => warnInvalid(options, file, n));

@@ -29,36 +29,21 @@ export interface BuildVocabularyOptions extends CorpusOptions, VocabularyOptions
 /** Counts every token of the corpus and builds a pruned, frequency-sorted Vocabulary. */
 export async function buildVocabulary(path: string, options: BuildVocabularyOptions = {}): Promise<Vocabulary> {
   const stringCounts = new Map<string, number>();
-  const typeCounts = new Map<ByteTypeWords, Float64Array>();
+  const states = new Set<ByteTypeWords>();
   let lines = 0;
-  let tokens = 0;
+  let stringTokens = 0;
   let lineHasTokens = false;
   const onProgress = options.onProgress;
   for await (const batch of scanCorpus(path, {
     ...options,
-    onProgress: onProgress ? (p) => onProgress({ ...p, tokens }) : undefined,
+    emitIds: false,
+    onProgress: onProgress ? (p) => onProgress({ ...p, tokens: countTokens(states) + stringTokens }) : undefined,
   })) {
     if (batch.kind === 'types') {
-      const { state, count } = batch;
-      let counts = typeCounts.get(state);
-      if (!counts || counts.length < state.scanner.table.size) {
-        const grown = new Float64Array(Math.max(1024, state.scanner.table.size * 2));
-        if (counts) grown.set(counts);
-        counts = grown;
-        typeCounts.set(state, counts);
-      }
-      const ids = state.scanner.ids;
-      let lineEnds = 0;
-      for (let j = 0; j < count; j++) {
-        const t = ids[j]!;
-        if (t === LINE_END) lineEnds++;
-        else counts[t]!++;
-      }
-      lines += lineEnds;
-      tokens += count - lineEnds;
+      states.add(batch.state);
     } else {
       for (const token of batch.tokens) stringCounts.set(token, (stringCounts.get(token) ?? 0) + 1);
-      tokens += batch.tokens.length;
+      stringTokens += batch.tokens.length;
       // a long line arrives in pieces: it is one sentence if any piece had tokens
       lineHasTokens ||= batch.tokens.length > 0;
       if (batch.lineEnd) {
@@ -67,7 +52,15 @@ export async function buildVocabulary(path: string, options: BuildVocabularyOpti
       }
     }
   }
-  return Vocabulary.fromCounts(entriesInOrder(typeCounts, stringCounts, lines), options);
+  for (const state of states) lines += state.scanner.lineEnds;
+  return Vocabulary.fromCounts(entriesInOrder(states, stringCounts, lines), options);
+}
+
+/** Tokens counted so far on the byte path. */
+function countTokens(states: Set<ByteTypeWords>): number {
+  let sum = 0;
+  for (const state of states) sum += state.scanner.tokens;
+  return sum;
 }
 
 /**
@@ -75,12 +68,13 @@ export async function buildVocabulary(path: string, options: BuildVocabularyOpti
  * strings to one word), keeping first-appearance order: type ids are assigned in that order.
  */
 function* entriesInOrder(
-  typeCounts: Map<ByteTypeWords, Float64Array>,
+  states: Set<ByteTypeWords>,
   stringCounts: Map<string, number>,
   lines: number,
 ): Generator<[string, number]> {
   yield ['<EOS>', lines];
-  for (const [state, counts] of typeCounts) {
+  for (const state of states) {
+    const { counts } = state.scanner;
     const size = state.scanner.table.size;
     for (let t = 0; t < size; t++) {
       const word = state.words[t];
@@ -128,7 +122,7 @@ export async function* encodeCorpus(path: string, vocab: Vocabulary, options: En
   let out = new Int32Array(chunkTokens);
   let k = 0;
   let lineHasTokens = false;
-  for await (const batch of scanCorpus(path, { ...options, onType })) {
+  for await (const batch of scanCorpus(path, { ...options, emitIds: true, onType })) {
     if (batch.kind === 'types') {
       const map = idsByState.get(batch.state)!;
       const ids = batch.state.scanner.ids;
