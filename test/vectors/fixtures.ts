@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VectorSet } from '../../src/vectors/vector-set.js';
+
+/** Deterministic uniform [0, 1) numbers (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal numbers from a seeded generator (Box-Muller). */
+export function seededGaussian(seed: number): () => number {
+  const u = seededRandom(seed);
+  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+}
+
+export function randomSet(size: number, dim: number, seed: number, wordPrefix = 'w'): VectorSet {
+  const g = seededGaussian(seed);
+  const vectors = new Float32Array(size * dim);
+  for (let i = 0; i < vectors.length; i++) vectors[i] = g();
+  return new VectorSet(Array.from({ length: size }, (_, i) => `${wordPrefix}${i}`), vectors, dim);
+}
+
+export function tempDir(): { dir: string; path: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'wordloom-vectors-'));
+  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function expectSameSet(actual: VectorSet, expected: VectorSet): void {
+  if (actual.dim !== expected.dim) throw new Error(`dim ${actual.dim} != ${expected.dim}`);
+  if (actual.words.join('\n') !== expected.words.join('\n')) throw new Error('words differ');
+  for (let i = 0; i < expected.vectors.length; i++) {
+    if (actual.vectors[i] !== expected.vectors[i]) throw new Error(`value ${i}: ${actual.vectors[i]} != ${expected.vectors[i]}`);
+  }
+}
