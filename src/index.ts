@@ -9,6 +9,36 @@ export {
   type LoadVectorsOptions,
   type SaveVectorsOptions,
 } from './vectors/formats/index.js';
+export {
+  KeyedVectors,
+  type QueryTerm,
+  type MostSimilarOptions,
+  type Neighbor,
+  type NeighborIndex,
+} from './vectors/keyed-vectors.js';
+export { HnswIndex, HNSW_DEFAULTS, type HnswOptions } from './vectors/hnsw-index.js';
+export { measureRecall, type RecallReport } from './vectors/recall.js';
+export {
+  evaluateAnalogies,
+  parseAnalogyQuestions,
+  readAnalogyQuestions,
+  evaluateWordPairs,
+  parseWordPairs,
+  readWordPairs,
+  spearman,
+  pearson,
+  averageRanks,
+  type AnalogyOptions,
+  type AnalogyQuestions,
+  type AnalogyReport,
+  type AnalogySection,
+  type AnalogySectionResult,
+  type AccuracyCount,
+  type WordPair,
+  type WordPairs,
+  type WordPairOptions,
+  type WordPairReport,
+} from './vectors/evaluate/index.js';
 export { Vocabulary, SPECIAL_TOKENS, type VocabularyOptions } from './text/vocabulary.js';
 export {
   buildVocabulary,
@@ -33,3 +63,11 @@ export {
 export { tokenizeEnglish } from './text/english-tokenizer.js';
 export { tokenizeCharacters } from './text/character-tokenizer.js';
 export { normalizeText, type NormalizeOptions } from './text/normalize.js';
+export {
+  trainWord2Vec,
+  resolveWord2VecOptions,
+  WORD2VEC_DEFAULTS,
+  type Word2VecOptions,
+  type Word2VecResult,
+  type TrainingProgress,
+} from './embeddings/word2vec/index.js';

@@ -44,7 +44,7 @@ export function registerSimilarCommands(program: Command, output: () => Output):
       .command('analogy')
       .description('solve an analogy: `king - man + woman` or `man:king::woman:?`')
       .argument('<vectors>', 'vectors file')
-      .argument('<expression...>', 'words joined by + and -, or a:b::c:?')
+      .argument('<expression...>', 'words joined by spaced + and - (king - man + woman), or a:b::c:?')
       .option('-n, --topn <n>', 'how many answers', positiveInteger('--topn'), 5)
       .option('--restrict <n>', 'answer only from the first n (most frequent) words', positiveInteger('--restrict'))
       .option('--cosmul', "use 3CosMul (Levy and Goldberg) instead of 3CosAdd"),
