@@ -1,15 +1,24 @@
 // AssemblyScript source of the WebAssembly SIMD word2vec kernel (built by `npm run build:wasm` into
-// dist/wasm/word2vec.wasm; not part of the tsc build). The same algorithm and RNG sequence as
+// dist/wasm/word2vec.wasm; not part of the tsc build). The same algorithm and RNG sequences as
 // src/embeddings/word2vec/kernel/js-kernel.ts: keep the two in sync.
 //
 // Memory: the model's shared WebAssembly.Memory is imported; every pointer comes from the thread's
-// context block (layout in src/embeddings/word2vec/kernel/model-memory.ts, CTX). The module has no
-// static data and no allocator, so several instances (one per worker thread) can share one memory.
-// Module globals are per instance, i.e. per thread: they hold this call's parameters.
+// context block (layout: CTX in src/embeddings/word2vec/kernel/model-memory.ts). The module has
+// no static data and no allocator, so several instances (one per worker thread) can share one
+// memory. Module globals are per instance, i.e. per thread: they hold this call's parameters.
 //
-// Speed: f32x4 dot products with two accumulators; the output-row update and the input-gradient
-// accumulation (neu1e) fused into one pass, so each output row is loaded once per update; the
-// sigmoid and the loss come from interpolated tables (no exp/log in the hot loop).
+// Speed. With a realistic vocabulary the kernel is bound by cache misses, not arithmetic: every
+// negative costs a random load from the unigram table and a random 400-byte output row. So:
+//  - negatives are drawn AHEAD into a small ring (their own RNG stream, so the sequence consumed
+//    is exactly the one the JS kernel draws lazily); the table loads of a whole pair are issued
+//    back to back and their misses overlap;
+//  - while pair k is computed, every cache line of pair k+1's output rows is touched (a plain
+//    load; wasm has no prefetch instruction), so those misses overlap with pair k's arithmetic;
+//  - the next center word's output row and the next entering context row are touched likewise;
+//  - the arithmetic is f32x4: dot products with two accumulators, and ONE fused pass that both
+//    accumulates the input gradient (neu1e) and updates the output row;
+//  - sigmoid and loss come from interpolated tables (no exp/log in the hot loop);
+//  - one JS -> wasm call per sentence.
 
 // ---- context block field offsets (CTX in model-memory.ts) ----
 const C_SYN0: usize = 0;
@@ -29,38 +38,110 @@ const C_WINDOW: usize = 52;
 const C_SENTENCE: usize = 56;
 const C_NEU1: usize = 60;
 const C_NEU1E: usize = 64;
-const C_RNG: usize = 68;
 const C_SIGMOID: usize = 72;
 const C_SOFTPLUS: usize = 76;
 const C_LOSS: usize = 80;
 const C_EXAMPLES: usize = 88;
 const C_PAIRS: usize = 96;
+const C_RNG_WINDOW: usize = 112;
+const C_RNG_NEGATIVE: usize = 128;
+const C_RING: usize = 144;
+const C_RING_MASK: usize = 148;
+const C_RING_HEAD: usize = 152;
+const C_RING_COUNT: usize = 156;
 
 // ---- tables (TABLE_MAX = 8, TABLE_INTERVALS = 2048 in model-memory.ts) ----
 const TABLE_MAX: f32 = 8.0;
 const TABLE_SCALE: f32 = 128.0; // TABLE_INTERVALS / (2 * TABLE_MAX)
 const LAST_CELL: i32 = 2047;
 
-const RNG_INCREMENT: u32 = 0x6d2b79f5;
+const CACHE_LINE: usize = 64;
 
-// ---- per-call parameters (per instance = per thread) ----
+// ---- per-call parameters and state (per instance = per thread) ----
 let dim: i32 = 0;
 let rowBytes: usize = 0;
 let neu1e: usize = 0;
 let sigmoidTable: usize = 0;
 let softplusTable: usize = 0;
-let rngState: u32 = 0;
+let negTable: usize = 0;
+let negTableSize: u32 = 0;
+let syn1neg: usize = 0;
+let ring: usize = 0;
+let ringMask: u32 = 0;
+let ringHead: u32 = 0;
+let ringCount: u32 = 0;
 let lossSum: f64 = 0;
 let exampleCount: i32 = 0;
+let sink: i32 = 0; // keeps the touching loads alive
+// xoshiro128** states (src/embeddings/word2vec/kernel/rng.ts)
+let w0: u32 = 0;
+let w1: u32 = 0;
+let w2: u32 = 0;
+let w3: u32 = 0;
+let n0: u32 = 0;
+let n1: u32 = 0;
+let n2: u32 = 0;
+let n3: u32 = 0;
 
-/** mulberry32 (see src/embeddings/word2vec/kernel/rng.ts). */
 // @ts-ignore: decorator
-@inline function draw(): u32 {
-  rngState += RNG_INCREMENT;
-  const s = rngState;
-  let t = (s ^ (s >>> 15)) * (s | 1);
-  t = (t + (t ^ (t >>> 7)) * (t | 61)) ^ t;
-  return t ^ (t >>> 14);
+@inline function drawWindow(): u32 {
+  const result = rotl<u32>(w1 * 5, 7) * 9;
+  const t = w1 << 9;
+  w2 ^= w0;
+  w3 ^= w1;
+  w1 ^= w2;
+  w0 ^= w3;
+  w2 ^= t;
+  w3 = rotl<u32>(w3, 11);
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function drawNegative(): u32 {
+  const result = rotl<u32>(n1 * 5, 7) * 9;
+  const t = n1 << 9;
+  n2 ^= n0;
+  n3 ^= n1;
+  n1 ^= n2;
+  n0 ^= n3;
+  n2 ^= t;
+  n3 = rotl<u32>(n3, 11);
+  return result;
+}
+
+/** Tops the ring up to `want` negatives drawn ahead (each a table lookup). */
+function fillRing(want: u32): void {
+  let count = ringCount;
+  const head = ringHead;
+  while (count < want) {
+    const target = load<u32>(negTable + (<usize>(drawNegative() % negTableSize) << 2));
+    store<u32>(ring + (<usize>((head + count) & ringMask) << 2), target);
+    count++;
+  }
+  ringCount = count;
+}
+
+// @ts-ignore: decorator
+@inline function takeNegative(): usize {
+  const target = load<u32>(ring + (<usize>ringHead << 2));
+  ringHead = (ringHead + 1) & ringMask;
+  ringCount--;
+  return <usize>target;
+}
+
+/** Loads one word of every cache line of a row so that its misses start now. */
+// @ts-ignore: decorator
+@inline function touchRow(row: usize): void {
+  let t = sink;
+  for (let k: usize = 0; k < rowBytes; k += CACHE_LINE) t ^= load<i32>(row + k);
+  sink = t;
+}
+
+/** Touches the output rows of ring entries [from, from + n). */
+function touchNegatives(from: u32, n: u32): void {
+  for (let d: u32 = 0; d < n; d++) {
+    touchRow(syn1neg + <usize>load<u32>(ring + (<usize>((ringHead + from + d) & ringMask) << 2)) * rowBytes);
+  }
 }
 
 // @ts-ignore: decorator
@@ -138,6 +219,16 @@ let exampleCount: i32 = 0;
   for (; k < n; k += 4) store<f32>(dst + k, 0);
 }
 
+// @ts-ignore: decorator
+@inline function scaleRow(dst: usize, factor: f32): void {
+  const n = <usize>dim << 2;
+  const n4 = n & ~15;
+  const fv = f32x4.splat(factor);
+  let k: usize = 0;
+  for (; k < n4; k += 16) v128.store(dst + k, f32x4.mul(v128.load(dst + k), fv));
+  for (; k < n; k += 4) store<f32>(dst + k, load<f32>(dst + k) * factor);
+}
+
 /** One logistic update (label 0/1) of output row `out` against input row `inp`. */
 function update(inp: usize, out: usize, label: f32, alpha: f32): void {
   const score = dot(inp, out);
@@ -145,28 +236,52 @@ function update(inp: usize, out: usize, label: f32, alpha: f32): void {
   if (score >= TABLE_MAX) sigma = 1;
   else if (score <= -TABLE_MAX) sigma = 0;
   else sigma = lookup(sigmoidTable, score);
-  const z = label == 1 ? -score : score; // loss = softplus(z)
+  const z = label == 1 ? -score : score; // loss = softplus(z) = -log sigmoid(-z)
   if (z >= TABLE_MAX) lossSum += <f64>z;
   else if (z > -TABLE_MAX) lossSum += <f64>lookup(softplusTable, z);
   exampleCount++;
   fusedUpdate(inp, out, (label - sigma) * alpha);
 }
 
+function trainHs(
+  inp: usize, syn1: usize, codes: usize, points: usize, codeLengths: usize,
+  maxCodeLength: usize, word: usize, alpha: f32,
+): void {
+  const base = word * maxCodeLength;
+  const n = load<i32>(codeLengths + (word << 2));
+  for (let d: i32 = 0; d < n; d++) {
+    const node = <usize>load<u32>(points + ((base + <usize>d) << 2));
+    const label = <f32>(<i32>1 - <i32>load<u8>(codes + base + <usize>d));
+    update(inp, syn1 + node * rowBytes, label, alpha);
+  }
+}
+
+/** The positive word, then `negative` negatives from the ring (a draw equal to word is skipped). */
+function trainNeg(inp: usize, negative: u32, word: usize, alpha: f32): void {
+  // Keep this pair's and the next two pairs' negatives drawn; touch the next pair's rows, whose
+  // table entries were loaded one pair ago, so their misses overlap with this pair's work.
+  fillRing(3 * negative);
+  touchNegatives(negative, negative);
+  update(inp, syn1neg + word * rowBytes, 1, alpha);
+  for (let d: u32 = 0; d < negative; d++) {
+    const target = takeNegative();
+    if (target == word) continue;
+    update(inp, syn1neg + target * rowBytes, 0, alpha);
+  }
+}
+
 /**
- * Trains one sentence (already copied into the thread's sentence buffer). Entry point: one call per
- * sentence, so the JS/wasm boundary is crossed once for ~1000 words.
+ * Trains one sentence (already copied into the thread's sentence buffer). The entry point: one
+ * call per sentence, so the JS/wasm boundary is crossed once for up to maxSentence words.
  */
 export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
   const syn0 = load<usize>(ctx, C_SYN0);
-  const syn1neg = load<usize>(ctx, C_SYN1NEG);
   const syn1 = load<usize>(ctx, C_SYN1);
-  const negTable = load<usize>(ctx, C_NEGTABLE);
-  const negTableSize = load<u32>(ctx, C_NEGTABLESIZE);
   const codes = load<usize>(ctx, C_CODES);
   const points = load<usize>(ctx, C_POINTS);
   const codeLengths = load<usize>(ctx, C_CODELENGTHS);
   const maxCodeLength = load<usize>(ctx, C_MAXCODELENGTH);
-  const negative = load<i32>(ctx, C_NEGATIVE);
+  const negative = load<u32>(ctx, C_NEGATIVE);
   const hs = load<i32>(ctx, C_HS) != 0;
   const sg = load<i32>(ctx, C_SG) != 0;
   const window = load<u32>(ctx, C_WINDOW);
@@ -177,23 +292,44 @@ export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
   neu1e = load<usize>(ctx, C_NEU1E);
   sigmoidTable = load<usize>(ctx, C_SIGMOID);
   softplusTable = load<usize>(ctx, C_SOFTPLUS);
-  rngState = load<u32>(ctx, C_RNG);
+  negTable = load<usize>(ctx, C_NEGTABLE);
+  negTableSize = load<u32>(ctx, C_NEGTABLESIZE);
+  syn1neg = load<usize>(ctx, C_SYN1NEG);
+  ring = load<usize>(ctx, C_RING);
+  ringMask = load<u32>(ctx, C_RING_MASK);
+  ringHead = load<u32>(ctx, C_RING_HEAD);
+  ringCount = load<u32>(ctx, C_RING_COUNT);
+  w0 = load<u32>(ctx, C_RNG_WINDOW);
+  w1 = load<u32>(ctx, C_RNG_WINDOW + 4);
+  w2 = load<u32>(ctx, C_RNG_WINDOW + 8);
+  w3 = load<u32>(ctx, C_RNG_WINDOW + 12);
+  n0 = load<u32>(ctx, C_RNG_NEGATIVE);
+  n1 = load<u32>(ctx, C_RNG_NEGATIVE + 4);
+  n2 = load<u32>(ctx, C_RNG_NEGATIVE + 8);
+  n3 = load<u32>(ctx, C_RNG_NEGATIVE + 12);
   lossSum = 0;
   exampleCount = 0;
   let pairs: i32 = 0;
 
   for (let pos: i32 = 0; pos < length; pos++) {
-    const word = load<usize>(sentence + (<usize>pos << 2));
-    const span = <i32>(window - draw() % window);
+    const word = <usize>load<u32>(sentence + (<usize>pos << 2));
+    // Start the misses of the next center's output row and of the next context entering the window.
+    if (pos + 1 < length && negative > 0) {
+      touchRow(syn1neg + <usize>load<u32>(sentence + (<usize>(pos + 1) << 2)) * rowBytes);
+    }
+    if (<u32>pos + window + 1 < <u32>length) {
+      touchRow(syn0 + <usize>load<u32>(sentence + (<usize>(<u32>pos + window + 1) << 2)) * rowBytes);
+    }
+    const span = <i32>(window - drawWindow() % window);
     const from = pos - span < 0 ? 0 : pos - span;
     const to = pos + span >= length ? length - 1 : pos + span;
     if (sg) {
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
-        const inp = syn0 + load<usize>(sentence + (<usize>c << 2)) * rowBytes;
+        const inp = syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes;
         zeroRow(neu1e);
         if (hs) trainHs(inp, syn1, codes, points, codeLengths, maxCodeLength, word, alpha);
-        if (negative > 0) trainNeg(inp, syn1neg, negTable, negTableSize, negative, word, alpha);
+        if (negative > 0) trainNeg(inp, negative, word, alpha);
         addRow(inp, neu1e);
         pairs++;
       }
@@ -203,57 +339,31 @@ export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
       zeroRow(neu1);
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
-        addRow(neu1, syn0 + load<usize>(sentence + (<usize>c << 2)) * rowBytes);
+        addRow(neu1, syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes);
       }
       scaleRow(neu1, <f32>1 / <f32>count);
       zeroRow(neu1e);
       if (hs) trainHs(neu1, syn1, codes, points, codeLengths, maxCodeLength, word, alpha);
-      if (negative > 0) trainNeg(neu1, syn1neg, negTable, negTableSize, negative, word, alpha);
+      if (negative > 0) trainNeg(neu1, negative, word, alpha);
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
-        addRow(syn0 + load<usize>(sentence + (<usize>c << 2)) * rowBytes, neu1e);
+        addRow(syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes, neu1e);
       }
       pairs++;
     }
   }
 
-  store<u32>(ctx, rngState, C_RNG);
+  store<u32>(ctx, w0, C_RNG_WINDOW);
+  store<u32>(ctx, w1, C_RNG_WINDOW + 4);
+  store<u32>(ctx, w2, C_RNG_WINDOW + 8);
+  store<u32>(ctx, w3, C_RNG_WINDOW + 12);
+  store<u32>(ctx, n0, C_RNG_NEGATIVE);
+  store<u32>(ctx, n1, C_RNG_NEGATIVE + 4);
+  store<u32>(ctx, n2, C_RNG_NEGATIVE + 8);
+  store<u32>(ctx, n3, C_RNG_NEGATIVE + 12);
+  store<u32>(ctx, ringHead, C_RING_HEAD);
+  store<u32>(ctx, ringCount, C_RING_COUNT);
   store<f64>(ctx, load<f64>(ctx, C_LOSS) + lossSum, C_LOSS);
   store<f64>(ctx, load<f64>(ctx, C_EXAMPLES) + <f64>exampleCount, C_EXAMPLES);
   store<f64>(ctx, load<f64>(ctx, C_PAIRS) + <f64>pairs, C_PAIRS);
-}
-
-function trainHs(
-  inp: usize, syn1: usize, codes: usize, points: usize, codeLengths: usize,
-  maxCodeLength: usize, word: usize, alpha: f32,
-): void {
-  const base = word * maxCodeLength;
-  const n = load<i32>(codeLengths + (<usize>word << 2));
-  for (let d: i32 = 0; d < n; d++) {
-    const node = load<usize>(points + ((base + <usize>d) << 2));
-    const label = <f32>(<i32>1 - <i32>load<u8>(codes + base + <usize>d));
-    update(inp, syn1 + node * rowBytes, label, alpha);
-  }
-}
-
-function trainNeg(
-  inp: usize, syn1neg: usize, negTable: usize, negTableSize: u32, negative: i32,
-  word: usize, alpha: f32,
-): void {
-  update(inp, syn1neg + word * rowBytes, 1, alpha);
-  for (let d: i32 = 0; d < negative; d++) {
-    const target = load<usize>(negTable + (<usize>(draw() % negTableSize) << 2));
-    if (target == word) continue;
-    update(inp, syn1neg + target * rowBytes, 0, alpha);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function scaleRow(dst: usize, factor: f32): void {
-  const n = <usize>dim << 2;
-  const n4 = n & ~15;
-  const fv = f32x4.splat(factor);
-  let k: usize = 0;
-  for (; k < n4; k += 16) v128.store(dst + k, f32x4.mul(v128.load(dst + k), fv));
-  for (; k < n; k += 4) store<f32>(dst + k, load<f32>(dst + k) * factor);
 }

@@ -14,9 +14,8 @@
  * fused pass that both accumulates the input gradient (neu1e) and updates the output row, so the
  * output row is read once instead of twice.
  */
-import { TABLE_INTERVALS, TABLE_MAX, type ModelMemory } from './model-memory.js';
+import { CTX, TABLE_INTERVALS, TABLE_MAX, type ModelMemory } from './model-memory.js';
 import type { KernelOptions, KernelStats, ThreadKernel } from './kernel-types.js';
-import { RNG_INCREMENT, rngSeed } from './rng.js';
 import { prepareThread } from './thread-context.js';
 
 const TABLE_SCALE = TABLE_INTERVALS / (2 * TABLE_MAX);
@@ -34,17 +33,42 @@ export function createJsKernel(model: ModelMemory, opts: KernelOptions): ThreadK
   const { negTable, codes, points, codeLengths, sigmoidTable, softplusTable } = model;
   const { neu1, neu1e } = scratch;
 
-  let rngState = rngSeed(opts.seed);
+  // Two xoshiro128** streams (see rng.ts), seeded by prepareThread in the context block.
+  const seeds = scratch.words;
+  let w0 = seeds[CTX.rngWindow / 4]! | 0, w1 = seeds[CTX.rngWindow / 4 + 1]! | 0;
+  let w2 = seeds[CTX.rngWindow / 4 + 2]! | 0, w3 = seeds[CTX.rngWindow / 4 + 3]! | 0;
+  let n0 = seeds[CTX.rngNegative / 4]! | 0, n1 = seeds[CTX.rngNegative / 4 + 1]! | 0;
+  let n2 = seeds[CTX.rngNegative / 4 + 2]! | 0, n3 = seeds[CTX.rngNegative / 4 + 3]! | 0;
   let loss = 0;
   let examples = 0;
   let pairs = 0;
 
-  /** Next unsigned 32-bit draw (mulberry32, see rng.ts; inlined by hand for speed). */
-  function draw(): number {
-    rngState = (rngState + RNG_INCREMENT) | 0;
-    let t = Math.imul(rngState ^ (rngState >>> 15), rngState | 1);
-    t = (t + Math.imul(t ^ (t >>> 7), t | 61)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
+  /** Next unsigned 32-bit draw of the window stream (xoshiro128**, inlined by hand). */
+  function drawWindow(): number {
+    const x = Math.imul(w1, 5);
+    const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+    const t = w1 << 9;
+    w2 ^= w0;
+    w3 ^= w1;
+    w1 ^= w2;
+    w0 ^= w3;
+    w2 ^= t;
+    w3 = (w3 << 11) | (w3 >>> 21);
+    return result;
+  }
+
+  /** Next unsigned 32-bit draw of the negative stream. */
+  function drawNegative(): number {
+    const x = Math.imul(n1, 5);
+    const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+    const t = n1 << 9;
+    n2 ^= n0;
+    n3 ^= n1;
+    n1 ^= n2;
+    n0 ^= n3;
+    n2 ^= t;
+    n3 = (n3 << 11) | (n3 >>> 21);
+    return result;
   }
 
   /** Linear interpolation in a table on [-TABLE_MAX, TABLE_MAX]; callers handle the outside. */
@@ -101,7 +125,7 @@ export function createJsKernel(model: ModelMemory, opts: KernelOptions): ThreadK
     if (negative > 0) {
       update(inp, p, syn1neg, word * dim, 1, alpha);
       for (let d = 0; d < negative; d++) {
-        const target = negTable[draw() % negTableSize]!;
+        const target = negTable[drawNegative() % negTableSize]!;
         if (target === word) continue;
         update(inp, p, syn1neg, target * dim, 0, alpha);
       }
@@ -111,7 +135,7 @@ export function createJsKernel(model: ModelMemory, opts: KernelOptions): ThreadK
   function trainSentence(ids: Int32Array, length: number, alpha: number): void {
     for (let pos = 0; pos < length; pos++) {
       const word = ids[pos]!;
-      const span = window - (draw() % window);
+      const span = window - (drawWindow() % window);
       const from = pos - span < 0 ? 0 : pos - span;
       const to = pos + span >= length ? length - 1 : pos + span;
       if (sg) {

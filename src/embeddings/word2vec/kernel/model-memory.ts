@@ -13,7 +13,7 @@
  *   codeLengths          vocabSize i32
  *   sigmoidTable         TABLE_INTERVALS+1 f32   sigmoid on [-TABLE_MAX, TABLE_MAX]
  *   softplusTable        TABLE_INTERVALS+1 f32   log(1+e^x) on the same grid (the loss)
- *   scratch[threads]     per-thread: context block, sentence buffer, neu1, neu1e
+ *   scratch[threads]     per-thread: context block, sentence buffer, neu1, neu1e, negatives ring
  * The tables live in the shared memory (not in each kernel) so both kernels interpolate the very
  * same numbers, which keeps wasm and JS results equal up to float rounding.
  */
@@ -45,6 +45,13 @@ export interface ModelOffsets {
   /** First thread's scratch region; thread t starts at scratch + t * scratchStride. */
   scratch: number;
   scratchStride: number;
+  /** Offsets inside one thread's scratch region (after the CTX block). */
+  sentence: number;
+  neu1: number;
+  neu1e: number;
+  ring: number;
+  /** Capacity of the negatives ring: a power of two >= 4 * negative (the current pair + up to three pairs ahead). */
+  ringSize: number;
   totalBytes: number;
 }
 
@@ -88,13 +95,18 @@ export const CTX = {
   sentence: 56,
   neu1: 60,
   neu1e: 64,
-  rngState: 68,
   sigmoidTable: 72,
   softplusTable: 76,
   loss: 80, // f64: summed loss since the last takeStats
   examples: 88, // f64: (center, target) updates
   pairs: 96, // f64: (center, context) pairs (skip-gram) or center words (CBOW)
-  bytes: 128,
+  rngWindow: 112, // 4 x u32 xoshiro128** state of the window-shrink stream
+  rngNegative: 128, // 4 x u32 state of the negative-draw stream
+  ring: 144, // pointer: negatives drawn ahead of use (wasm kernel; see assembly/word2vec.ts)
+  ringMask: 148, // ring capacity - 1 (a power of two)
+  ringHead: 152, // index of the next unused negative
+  ringCount: 156, // negatives drawn but not used yet
+  bytes: 192,
 } as const;
 
 const PAGE = 65536;
@@ -136,11 +148,17 @@ export function computeOffsets(layout: ModelLayout): ModelOffsets {
   const codeLengths = take(vocabSize * 4);
   const sigmoidTable = take((TABLE_INTERVALS + 1) * 4);
   const softplusTable = take((TABLE_INTERVALS + 1) * 4);
-  const scratchStride = CTX.bytes + align16(maxSentence * 4) + 2 * align16(dim * 4);
+  let ringSize = 4;
+  while (ringSize < 4 * negative) ringSize *= 2;
+  const sentence = CTX.bytes;
+  const neu1 = sentence + align16(maxSentence * 4);
+  const neu1e = neu1 + align16(dim * 4);
+  const ring = neu1e + align16(dim * 4);
+  const scratchStride = ring + align16(ringSize * 4);
   const scratch = take(scratchStride * threads);
   return {
     syn0, syn1neg, syn1, negTable, codes, points, codeLengths, sigmoidTable, softplusTable,
-    scratch, scratchStride, totalBytes: at,
+    scratch, scratchStride, sentence, neu1, neu1e, ring, ringSize, totalBytes: at,
   };
 }
 

@@ -1,25 +1,29 @@
 /**
- * The per-thread random generator of both word2vec kernels (window shrink and negative draws).
- * mulberry32: 32-bit state, a handful of integer ops, decent quality for these uses, and trivially
- * identical in JS (Math.imul, >>>) and in wasm (i32.mul, shr_u), so both kernels draw the very same
- * windows and negatives for the same seed. The wasm kernel keeps its own copy (assembly/word2vec.ts);
- * keep the two in sync.
+ * The random generator of both word2vec kernels: xoshiro128** (Blackman & Vigna), four 32-bit
+ * words of state, period 2^128. Chosen because it needs only 32-bit integer ops (Math.imul, shifts,
+ * rotates), so the JS kernel and the wasm kernel (assembly/word2vec.ts, keep in sync) produce the
+ * very same sequence, and its period never wraps in a long run (a 32-bit-state generator drawing
+ * 5M negatives a second would wrap within 15 minutes).
+ *
+ * Each thread uses TWO streams: one for the window shrink, one for the negative draws. Separate
+ * streams let the wasm kernel draw negatives ahead of use (to overlap their cache misses) while
+ * still consuming exactly the sequence the JS kernel draws lazily.
  */
-export const RNG_INCREMENT = 0x6d2b79f5;
 
-/** Advances the state (a Weyl sequence); draw with rngOutput(state = rngStep(state)). */
-export function rngStep(state: number): number {
-  return (state + RNG_INCREMENT) | 0;
+/** Fills `state` (4 x u32) from a seed and a stream number with splitmix32-style mixing. */
+export function seedStream(state: Uint32Array | Int32Array, offset: number, seed: number, stream: number): void {
+  let x = (Math.imul(seed | 0, 0x9e3779b9) ^ Math.imul(stream + 1, 0x85ebca6b)) | 0;
+  for (let i = 0; i < 4; i++) {
+    x = (x + 0x9e3779b9) | 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    z ^= z >>> 16;
+    state[offset + i] = z;
+  }
+  // xoshiro's state must not be all zero.
+  if ((state[offset]! | state[offset + 1]! | state[offset + 2]! | state[offset + 3]!) === 0) state[offset] = 1;
 }
 
-/** Output (unsigned 32-bit) for an already advanced state. */
-export function rngOutput(state: number): number {
-  let t = Math.imul(state ^ (state >>> 15), state | 1);
-  t = (t + Math.imul(t ^ (t >>> 7), t | 61)) ^ t;
-  return (t ^ (t >>> 14)) >>> 0;
-}
-
-/** The initial state for a user seed (any number; its low 32 bits count). */
-export function rngSeed(seed: number): number {
-  return seed | 0;
-}
+export const WINDOW_STREAM = 0;
+export const NEGATIVE_STREAM = 1;

@@ -6,11 +6,13 @@
 import { WordloomError, checkOption } from '../../../errors.js';
 import { CTX, type ModelMemory } from './model-memory.js';
 import type { KernelOptions } from './kernel-types.js';
-import { rngSeed } from './rng.js';
+import { NEGATIVE_STREAM, WINDOW_STREAM, seedStream } from './rng.js';
 
 export interface ThreadScratch {
   /** Byte offset of the context block. */
   ctx: number;
+  /** The context block as u32 words (the JS kernel reads its RNG seeds from it). */
+  words: Uint32Array;
   sentence: Int32Array;
   neu1: Float32Array;
   neu1e: Float32Array;
@@ -28,9 +30,9 @@ export function prepareThread(model: ModelMemory, opts: KernelOptions): ThreadSc
     throw new WordloomError('EOPTION', 'option negative must be at least 1 when hierarchical softmax is off');
   }
   const ctx = offsets.scratch + opts.threadIndex * offsets.scratchStride;
-  const sentence = ctx + CTX.bytes;
-  const neu1 = sentence + Math.ceil((layout.maxSentence * 4) / 16) * 16;
-  const neu1e = neu1 + Math.ceil((layout.dim * 4) / 16) * 16;
+  const sentence = ctx + offsets.sentence;
+  const neu1 = ctx + offsets.neu1;
+  const neu1e = ctx + offsets.neu1e;
 
   const buf = model.memory.buffer;
   const i32 = new Int32Array(buf, ctx, CTX.bytes / 4);
@@ -52,14 +54,20 @@ export function prepareThread(model: ModelMemory, opts: KernelOptions): ThreadSc
   i32[CTX.sentence / 4] = sentence;
   i32[CTX.neu1 / 4] = neu1;
   i32[CTX.neu1e / 4] = neu1e;
-  i32[CTX.rngState / 4] = rngSeed(opts.seed);
   i32[CTX.sigmoidTable / 4] = offsets.sigmoidTable;
   i32[CTX.softplusTable / 4] = offsets.softplusTable;
+  seedStream(i32, CTX.rngWindow / 4, opts.seed, WINDOW_STREAM);
+  seedStream(i32, CTX.rngNegative / 4, opts.seed, NEGATIVE_STREAM);
+  i32[CTX.ring / 4] = ctx + offsets.ring;
+  i32[CTX.ringMask / 4] = offsets.ringSize - 1;
+  i32[CTX.ringHead / 4] = 0;
+  i32[CTX.ringCount / 4] = 0;
   f64[CTX.loss / 8] = 0;
   f64[CTX.examples / 8] = 0;
   f64[CTX.pairs / 8] = 0;
   return {
     ctx,
+    words: new Uint32Array(buf, ctx, CTX.bytes / 4),
     sentence: new Int32Array(buf, sentence, layout.maxSentence),
     neu1: new Float32Array(buf, neu1, layout.dim),
     neu1e: new Float32Array(buf, neu1e, layout.dim),
