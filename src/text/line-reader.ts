@@ -14,7 +14,7 @@ export interface LineSegment {
 export const DEFAULT_MAX_LINE_CHARS = 1 << 20;
 
 export async function* readLineSegments(
-  chunks: AsyncIterable<Uint8Array>,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   onInvalidBytes: (count: number) => void,
   maxLineChars = DEFAULT_MAX_LINE_CHARS,
 ): AsyncGenerator<LineSegment> {

