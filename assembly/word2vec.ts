@@ -49,6 +49,7 @@ const C_RING: usize = 144;
 const C_RING_MASK: usize = 148;
 const C_RING_HEAD: usize = 152;
 const C_RING_COUNT: usize = 156;
+const C_TARGETS: usize = 160;
 
 // ---- tables (TABLE_MAX = 8, TABLE_INTERVALS = 2048 in model-memory.ts) ----
 const TABLE_MAX: f32 = 8.0;
@@ -70,6 +71,12 @@ let ring: usize = 0;
 let ringMask: u32 = 0;
 let ringHead: u32 = 0;
 let ringCount: u32 = 0;
+let targets: usize = 0;
+let syn1: usize = 0;
+let codes: usize = 0;
+let points: usize = 0;
+let codeLengths: usize = 0;
+let maxCodeLength: usize = 0;
 let lossSum: f64 = 0;
 let exampleCount: i32 = 0;
 let sink: i32 = 0; // keeps the touching loads alive
@@ -229,9 +236,58 @@ function touchNegatives(from: u32, n: u32): void {
   for (; k < n; k += 4) store<f32>(dst + k, load<f32>(dst + k) * factor);
 }
 
-/** One logistic update (label 0/1) of output row `out` against input row `inp`. */
-function update(inp: usize, out: usize, label: f32, alpha: f32): void {
-  const score = dot(inp, out);
+/**
+ * neu1e += g * out; out += g * inp; and returns dot(inp, next), all in one pass: the next target's
+ * score is computed while this target is updated, so `inp` is loaded once for both. The store to
+ * `out` precedes the load of `next` at each position, so next == out (the same negative twice)
+ * sees the updated row, exactly as the sequential order would; the accumulation order equals dot().
+ */
+// @ts-ignore: decorator
+@inline function updateAndDot(inp: usize, out: usize, g: f32, next: usize): f32 {
+  const gv = f32x4.splat(g);
+  const e = neu1e;
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  const n = <usize>dim << 2;
+  const n8 = n & ~31;
+  const n4 = n & ~15;
+  let k: usize = 0;
+  for (; k < n8; k += 32) {
+    const x0 = v128.load(inp + k);
+    const o0 = v128.load(out + k);
+    v128.store(e + k, f32x4.add(v128.load(e + k), f32x4.mul(gv, o0)));
+    v128.store(out + k, f32x4.add(o0, f32x4.mul(gv, x0)));
+    acc0 = f32x4.add(acc0, f32x4.mul(x0, v128.load(next + k)));
+    const x1 = v128.load(inp + k, 16);
+    const o1 = v128.load(out + k, 16);
+    v128.store(e + k, f32x4.add(v128.load(e + k, 16), f32x4.mul(gv, o1)), 16);
+    v128.store(out + k, f32x4.add(o1, f32x4.mul(gv, x1)), 16);
+    acc1 = f32x4.add(acc1, f32x4.mul(x1, v128.load(next + k, 16)));
+  }
+  if (k < n4) {
+    const x0 = v128.load(inp + k);
+    const o0 = v128.load(out + k);
+    v128.store(e + k, f32x4.add(v128.load(e + k), f32x4.mul(gv, o0)));
+    v128.store(out + k, f32x4.add(o0, f32x4.mul(gv, x0)));
+    acc0 = f32x4.add(acc0, f32x4.mul(x0, v128.load(next + k)));
+    k += 16;
+  }
+  acc0 = f32x4.add(acc0, acc1);
+  let s = f32x4.extract_lane(acc0, 0) + f32x4.extract_lane(acc0, 1) +
+    (f32x4.extract_lane(acc0, 2) + f32x4.extract_lane(acc0, 3));
+  for (; k < n; k += 4) {
+    const x = load<f32>(inp + k);
+    const o = load<f32>(out + k);
+    store<f32>(e + k, load<f32>(e + k) + g * o);
+    store<f32>(out + k, o + g * x);
+    s += x * load<f32>(next + k);
+  }
+  return s;
+}
+
+/** The step g = (label - sigmoid(score)) * alpha; adds the loss -log sigmoid(+-score). */
+// @ts-ignore: decorator
+@inline function gradient(score: f32, label: f32, alpha: f32): f32 {
   let sigma: f32;
   if (score >= TABLE_MAX) sigma = 1;
   else if (score <= -TABLE_MAX) sigma = 0;
@@ -239,35 +295,55 @@ function update(inp: usize, out: usize, label: f32, alpha: f32): void {
   const z = label == 1 ? -score : score; // loss = softplus(z) = -log sigmoid(-z)
   if (z >= TABLE_MAX) lossSum += <f64>z;
   else if (z > -TABLE_MAX) lossSum += <f64>lookup(softplusTable, z);
-  exampleCount++;
-  fusedUpdate(inp, out, (label - sigma) * alpha);
+  return (label - sigma) * alpha;
 }
 
-function trainHs(
-  inp: usize, syn1: usize, codes: usize, points: usize, codeLengths: usize,
-  maxCodeLength: usize, word: usize, alpha: f32,
-): void {
-  const base = word * maxCodeLength;
-  const n = load<i32>(codeLengths + (word << 2));
-  for (let d: i32 = 0; d < n; d++) {
-    const node = <usize>load<u32>(points + ((base + <usize>d) << 2));
-    const label = <f32>(<i32>1 - <i32>load<u8>(codes + base + <usize>d));
-    update(inp, syn1 + node * rowBytes, label, alpha);
+/**
+ * All targets of one input vector (a skip-gram context row, or the CBOW mean): the center word's
+ * HS path, then the positive and the negatives (a negative equal to the word is skipped, not
+ * redrawn). Accumulates the input gradient in neu1e (zeroed here).
+ */
+function trainTargets(inp: usize, word: usize, hs: bool, negative: u32, alpha: f32): void {
+  zeroRow(neu1e);
+  const list = targets;
+  let count: usize = 0;
+  if (hs) {
+    const base = word * maxCodeLength;
+    const length = <usize>load<u32>(codeLengths + (word << 2));
+    for (let d: usize = 0; d < length; d++) {
+      store<u32>(list + (count << 3), syn1 + <usize>load<u32>(points + ((base + d) << 2)) * rowBytes);
+      store<f32>(list + (count << 3), <f32>(<i32>1 - <i32>load<u8>(codes + base + d)), 4);
+      count++;
+    }
   }
-}
-
-/** The positive word, then `negative` negatives from the ring (a draw equal to word is skipped). */
-function trainNeg(inp: usize, negative: u32, word: usize, alpha: f32): void {
-  // Keep this pair's and the next two pairs' negatives drawn; touch the next pair's rows, whose
-  // table entries were loaded one pair ago, so their misses overlap with this pair's work.
-  fillRing(3 * negative);
-  touchNegatives(negative, negative);
-  update(inp, syn1neg + word * rowBytes, 1, alpha);
-  for (let d: u32 = 0; d < negative; d++) {
-    const target = takeNegative();
-    if (target == word) continue;
-    update(inp, syn1neg + target * rowBytes, 0, alpha);
+  if (negative > 0) {
+    // Keep this pair's and the next pairs' negatives drawn; touch the next pair's rows, whose
+    // table entries were loaded a pair ago, so their misses overlap with this pair's work.
+    fillRing(3 * negative);
+    touchNegatives(negative, negative);
+    store<u32>(list + (count << 3), syn1neg + word * rowBytes);
+    store<f32>(list + (count << 3), 1, 4);
+    count++;
+    for (let d: u32 = 0; d < negative; d++) {
+      const target = takeNegative();
+      if (target == word) continue;
+      store<u32>(list + (count << 3), syn1neg + target * rowBytes);
+      store<f32>(list + (count << 3), 0, 4);
+      count++;
+    }
   }
+  if (count == 0) return;
+  exampleCount += <i32>count;
+  let row = <usize>load<u32>(list);
+  let score = dot(inp, row);
+  const last = count - 1;
+  for (let t: usize = 0; t < last; t++) {
+    const g = gradient(score, load<f32>(list + (t << 3), 4), alpha);
+    const next = <usize>load<u32>(list + ((t + 1) << 3));
+    score = updateAndDot(inp, row, g, next);
+    row = next;
+  }
+  fusedUpdate(inp, row, gradient(score, load<f32>(list + (last << 3), 4), alpha));
 }
 
 /**
@@ -276,11 +352,12 @@ function trainNeg(inp: usize, negative: u32, word: usize, alpha: f32): void {
  */
 export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
   const syn0 = load<usize>(ctx, C_SYN0);
-  const syn1 = load<usize>(ctx, C_SYN1);
-  const codes = load<usize>(ctx, C_CODES);
-  const points = load<usize>(ctx, C_POINTS);
-  const codeLengths = load<usize>(ctx, C_CODELENGTHS);
-  const maxCodeLength = load<usize>(ctx, C_MAXCODELENGTH);
+  syn1 = load<usize>(ctx, C_SYN1);
+  codes = load<usize>(ctx, C_CODES);
+  points = load<usize>(ctx, C_POINTS);
+  codeLengths = load<usize>(ctx, C_CODELENGTHS);
+  maxCodeLength = load<usize>(ctx, C_MAXCODELENGTH);
+  targets = load<usize>(ctx, C_TARGETS);
   const negative = load<u32>(ctx, C_NEGATIVE);
   const hs = load<i32>(ctx, C_HS) != 0;
   const sg = load<i32>(ctx, C_SG) != 0;
@@ -327,9 +404,7 @@ export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
         const inp = syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes;
-        zeroRow(neu1e);
-        if (hs) trainHs(inp, syn1, codes, points, codeLengths, maxCodeLength, word, alpha);
-        if (negative > 0) trainNeg(inp, negative, word, alpha);
+        trainTargets(inp, word, hs, negative, alpha);
         addRow(inp, neu1e);
         pairs++;
       }
@@ -342,9 +417,7 @@ export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
         addRow(neu1, syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes);
       }
       scaleRow(neu1, <f32>1 / <f32>count);
-      zeroRow(neu1e);
-      if (hs) trainHs(neu1, syn1, codes, points, codeLengths, maxCodeLength, word, alpha);
-      if (negative > 0) trainNeg(neu1, negative, word, alpha);
+      trainTargets(neu1, word, hs, negative, alpha);
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
         addRow(syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes, neu1e);

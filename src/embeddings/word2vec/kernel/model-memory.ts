@@ -13,7 +13,8 @@
  *   codeLengths          vocabSize i32
  *   sigmoidTable         TABLE_INTERVALS+1 f32   sigmoid on [-TABLE_MAX, TABLE_MAX]
  *   softplusTable        TABLE_INTERVALS+1 f32   log(1+e^x) on the same grid (the loss)
- *   scratch[threads]     per-thread: context block, sentence buffer, neu1, neu1e, negatives ring
+ *   scratch[threads]     per-thread: context block, sentence buffer, neu1, neu1e, negatives ring,
+ *                        target list
  * The tables live in the shared memory (not in each kernel) so both kernels interpolate the very
  * same numbers, which keeps wasm and JS results equal up to float rounding.
  */
@@ -52,6 +53,8 @@ export interface ModelOffsets {
   ring: number;
   /** Capacity of the negatives ring: a power of two >= 4 * negative (the current pair + up to three pairs ahead). */
   ringSize: number;
+  /** Per-pair target list of the wasm kernel: (row pointer, label) x (maxCodeLength + negative + 1). */
+  targets: number;
   totalBytes: number;
 }
 
@@ -106,6 +109,7 @@ export const CTX = {
   ringMask: 148, // ring capacity - 1 (a power of two)
   ringHead: 152, // index of the next unused negative
   ringCount: 156, // negatives drawn but not used yet
+  targets: 160, // pointer: this pair's (row pointer, label) list (wasm kernel)
   bytes: 192,
 } as const;
 
@@ -154,11 +158,12 @@ export function computeOffsets(layout: ModelLayout): ModelOffsets {
   const neu1 = sentence + align16(maxSentence * 4);
   const neu1e = neu1 + align16(dim * 4);
   const ring = neu1e + align16(dim * 4);
-  const scratchStride = ring + align16(ringSize * 4);
+  const targets = ring + align16(ringSize * 4);
+  const scratchStride = targets + align16((maxCodeLength + negative + 1) * 8);
   const scratch = take(scratchStride * threads);
   return {
     syn0, syn1neg, syn1, negTable, codes, points, codeLengths, sigmoidTable, softplusTable,
-    scratch, scratchStride, sentence, neu1, neu1e, ring, ringSize, totalBytes: at,
+    scratch, scratchStride, sentence, neu1, neu1e, ring, ringSize, targets, totalBytes: at,
   };
 }
 

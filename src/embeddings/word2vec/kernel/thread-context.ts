@@ -62,6 +62,7 @@ export function prepareThread(model: ModelMemory, opts: KernelOptions): ThreadSc
   i32[CTX.ringMask / 4] = offsets.ringSize - 1;
   i32[CTX.ringHead / 4] = 0;
   i32[CTX.ringCount / 4] = 0;
+  i32[CTX.targets / 4] = ctx + offsets.targets;
   f64[CTX.loss / 8] = 0;
   f64[CTX.examples / 8] = 0;
   f64[CTX.pairs / 8] = 0;
