@@ -34,7 +34,15 @@ export class ByteTokenScanner {
   tokens = 0;
   /** Lines that had at least one token, so far. */
   lineEnds = 0;
-  /** With emitIds: type ids and LINE_END markers of the last scan(), valid until the next call. */
+  /**
+   * With emitIds, what scan() emits per token: `valueMap[type]` (negative: emit nothing) when set,
+   * else the type id. The owner keeps it covering every type, growing it from onNewType. Set by
+   * an encoder so the ids come out final, without a second pass.
+   */
+  valueMap: Int32Array | null = null;
+  /** With valueMap: emitted at each line end (negative: nothing). Without: LINE_END is emitted. */
+  lineEndValue = LINE_END;
+  /** With emitIds: the values of the last scan(), valid until the next call. */
   ids = new Int32Array(0);
   /** Tokens cut to maxTokenBytes so far. */
   truncatedTokens = 0;
@@ -67,8 +75,7 @@ export class ByteTokenScanner {
       while (i < n && BYTE_CLASS[chunk[i]!] === TOKEN_BYTE) i++;
       this.appendPending(chunk, 0, i);
       if (i === n) return 0;
-      const t = this.typeOfPending();
-      if (emit) ids[k++] = t;
+      k = this.emitToken(this.typeOfPending(), k);
       lineHas = true;
     }
     // Tokens before the chunk's last separator end inside the chunk, so the token loop below
@@ -82,11 +89,12 @@ export class ByteTokenScanner {
     let tokens = 0;
     let known = table.size;
     let { slots, mask, lengths, starts, arena } = table;
+    let map = this.valueMap;
     while (i <= last) {
       let b = chunk[i]!;
       if (BYTE_CLASS[b] !== TOKEN_BYTE) {
         if (b === 0x0a && lineHas) {
-          if (emit) ids[k++] = LINE_END;
+          if (emit) k = this.emitLineEnd(k);
           lineEnds++;
           lineHas = false;
         }
@@ -123,16 +131,21 @@ export class ByteTokenScanner {
           this.noteNewType(t);
           known = t + 1;
           counts = this.counts;
+          map = this.valueMap;
         }
       } else {
         t = this.typeOfLongToken(chunk, start, i);
         known = table.size;
         counts = this.counts;
+        map = this.valueMap;
         ({ slots, mask, lengths, starts, arena } = table);
       }
       counts[t]!++;
       tokens++;
-      if (emit) ids[k++] = t;
+      if (emit) {
+        const v = map === null ? t : map[t]!;
+        if (v >= 0) ids[k++] = v;
+      }
       lineHas = true;
     }
     this.lineEnds += lineEnds;
@@ -151,15 +164,27 @@ export class ByteTokenScanner {
     let k = 0;
     if (this.emitIds && this.ids.length < 2) this.ids = new Int32Array(2);
     if (this.inToken) {
-      const t = this.typeOfPending();
-      if (this.emitIds) this.ids[k++] = t;
+      k = this.emitToken(this.typeOfPending(), k);
       this.lineHasToken = true;
     }
     if (this.lineHasToken) {
-      if (this.emitIds) this.ids[k++] = LINE_END;
+      if (this.emitIds) k = this.emitLineEnd(k);
       this.lineEnds++;
     }
     this.lineHasToken = false;
+    return k;
+  }
+
+  private emitToken(t: number, k: number): number {
+    if (!this.emitIds) return k;
+    const v = this.valueMap === null ? t : this.valueMap[t]!;
+    if (v >= 0) this.ids[k++] = v;
+    return k;
+  }
+
+  private emitLineEnd(k: number): number {
+    if (this.valueMap === null) this.ids[k++] = LINE_END;
+    else if (this.lineEndValue >= 0) this.ids[k++] = this.lineEndValue;
     return k;
   }
 

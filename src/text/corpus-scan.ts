@@ -47,10 +47,13 @@ export class ByteTypeWords {
   constructor(
     private readonly brown: boolean,
     private readonly options: CorpusOptions,
-    emitIds: boolean,
-    private readonly onType?: (type: number, word: string | null) => void,
+    private readonly encoding?: ByteEncoding,
   ) {
-    this.scanner = new ByteTokenScanner((t) => this.decode(t), { emitIds });
+    this.scanner = new ByteTokenScanner((t) => this.decode(t), { emitIds: encoding !== undefined });
+    if (encoding) {
+      this.scanner.valueMap = new Int32Array(1024);
+      this.scanner.lineEndValue = encoding.lineEndValue;
+    }
   }
 
   /** Occurrence counts of the damaged types, to diff at the end of a file. */
@@ -88,22 +91,36 @@ export class ByteTypeWords {
     const normalized = word.length > 0 ? normalizeText(word, this.options) : null;
     this.words[type] = normalized;
     if (invalid > 0) this.damaged.push({ type, invalidBytes: invalid });
-    this.onType?.(type, normalized);
+    if (this.encoding) {
+      let map = this.scanner.valueMap!;
+      if (type >= map.length) {
+        map = new Int32Array(map.length * 2);
+        map.set(this.scanner.valueMap!);
+        this.scanner.valueMap = map;
+      }
+      map[type] = this.encoding.valueOf(normalized);
+    }
   }
 }
 
+/** How the byte path turns types into output ids while it scans. */
+export interface ByteEncoding {
+  /** The id to emit for a word (null: nothing left after tag stripping); negative emits nothing. */
+  valueOf: (word: string | null) => number;
+  /** The id emitted at the end of each non-empty line; negative emits nothing. */
+  lineEndValue: number;
+}
+
 export type ScanBatch =
-  /** Byte path: `count` entries of `state.scanner.ids` (type ids or LINE_END) when emitIds, else 0. */
+  /** Byte path: `count` final ids in `state.scanner.ids` when encoding, else count is 0. */
   | { kind: 'types'; state: ByteTypeWords; count: number }
   /** String path: the tokens of one line segment. */
   | { kind: 'tokens'; tokens: string[]; lineEnd: boolean };
 
 export interface ScanOptions extends CorpusOptions {
   onProgress?: (progress: ScanProgress) => void;
-  /** Byte path: fill scanner.ids for each batch (encoding); counting alone needs no ids. */
-  emitIds?: boolean;
-  /** Called for each new byte type, so an encoder can map it to a vocabulary id once. */
-  onType?: (state: ByteTypeWords, type: number, word: string | null) => void;
+  /** Byte path: emit ids (encoding); without it the scan only counts. */
+  encoding?: ByteEncoding;
 }
 
 /** Yields the corpus as batches; throws WordloomError on unusable input. */
@@ -117,10 +134,7 @@ export async function* scanCorpus(path: string, options: ScanOptions = {}): Asyn
   const stateFor = (brown: boolean): ByteTypeWords => {
     let state = states.get(brown);
     if (!state) {
-      const created: ByteTypeWords = new ByteTypeWords(brown, options, options.emitIds ?? false, (t, w) =>
-        options.onType?.(created, t, w),
-      );
-      state = created;
+      state = new ByteTypeWords(brown, options, options.encoding);
       states.set(brown, state);
     }
     return state;
@@ -128,6 +142,14 @@ export async function* scanCorpus(path: string, options: ScanOptions = {}): Asyn
   let bytesRead = 0;
   const onDiskBytes = (delta: number) => {
     bytesRead += delta;
+  };
+  let reported = -1;
+  const progress = () => {
+    // the string path yields per line: report only when more of the file has been read
+    if (options.onProgress && bytesRead !== reported) {
+      reported = bytesRead;
+      options.onProgress({ bytesRead, totalBytes });
+    }
   };
   let anyTokens = false;
   for (const file of files) {
@@ -140,15 +162,13 @@ export async function* scanCorpus(path: string, options: ScanOptions = {}): Asyn
       if (brown || tokenizerName === 'whitespace') {
         const state = stateFor(brown);
         const snapshot = state.damageSnapshot();
-        const typesBefore = state.scanner.table.size;
-        const linesBefore = state.scanner.lineEnds;
+        const tokensBefore = state.scanner.tokens;
         for await (const chunk of rest) {
           yield { kind: 'types', state, count: state.scanner.scan(chunk) };
-          options.onProgress?.({ bytesRead, totalBytes });
+          progress();
         }
         yield { kind: 'types', state, count: state.scanner.finish() };
-        // every line with a token ends in a LINE_END, and a new type means a token
-        if (state.scanner.lineEnds > linesBefore || state.scanner.table.size > typesBefore) anyTokens = true;
+        if (state.scanner.tokens > tokensBefore) anyTokens = true;
         const invalid = state.invalidBytesSince(snapshot);
         if (invalid > 0) warnInvalid(options, file, invalid);
       } else {
@@ -157,7 +177,7 @@ export async function* scanCorpus(path: string, options: ScanOptions = {}): Asyn
           const tokens = tokenizer(text);
           if (tokens.length > 0) anyTokens = true;
           yield { kind: 'tokens', tokens, lineEnd };
-          options.onProgress?.({ bytesRead, totalBytes });
+          progress();
         }
       }
     } catch (err) {

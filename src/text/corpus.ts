@@ -6,7 +6,6 @@
  */
 import { WordloomError } from '../errors.js';
 import { readByteChunks } from './byte-chunks.js';
-import { LINE_END } from './byte-token-scanner.js';
 import { looksLikeBrown } from './brown.js';
 import { listCorpusFiles } from './corpus-files.js';
 import { brownTokenizer, scanCorpus, type CorpusOptions, type ScanProgress, type ByteTypeWords } from './corpus-scan.js';
@@ -36,7 +35,6 @@ export async function buildVocabulary(path: string, options: BuildVocabularyOpti
   const onProgress = options.onProgress;
   for await (const batch of scanCorpus(path, {
     ...options,
-    emitIds: false,
     onProgress: onProgress ? (p) => onProgress({ ...p, tokens: countTokens(states) + stringTokens }) : undefined,
   })) {
     if (batch.kind === 'types') {
@@ -107,34 +105,25 @@ export async function* encodeCorpus(path: string, vocab: Vocabulary, options: En
   }
   const skipUnknown = unknown === 'skip';
   const eosId = eos ? Vocabulary.EOS : SKIP;
-  const idsByState = new Map<ByteTypeWords, Int32Array>();
-  const onType = (state: ByteTypeWords, type: number, word: string | null) => {
-    let map = idsByState.get(state);
-    if (!map || map.length <= type) {
-      const grown = new Int32Array(Math.max(1024, (type + 1) * 2));
-      if (map) grown.set(map);
-      map = grown;
-      idsByState.set(state, map);
-    }
-    const id = word === null ? SKIP : vocab.id(word);
-    map[type] = id === Vocabulary.UNK && skipUnknown ? SKIP : id;
+  const valueOf = (word: string | null): number => {
+    if (word === null) return SKIP;
+    const id = vocab.id(word);
+    return id === Vocabulary.UNK && skipUnknown ? SKIP : id;
   };
   let out = new Int32Array(chunkTokens);
   let k = 0;
   let lineHasTokens = false;
-  for await (const batch of scanCorpus(path, { ...options, emitIds: true, onType })) {
+  for await (const batch of scanCorpus(path, { ...options, encoding: { valueOf, lineEndValue: eosId } })) {
     if (batch.kind === 'types') {
-      const map = idsByState.get(batch.state)!;
+      // the scanner emitted final ids: copy them into output chunks
       const ids = batch.state.scanner.ids;
       const count = batch.count;
       let j = 0;
       while (j < count) {
-        // tight loop until the output chunk is full
-        while (j < count && k < chunkTokens) {
-          const t = ids[j++]!;
-          const id = t === LINE_END ? eosId : map[t]!;
-          if (id !== SKIP) out[k++] = id;
-        }
+        const take = Math.min(count - j, chunkTokens - k);
+        out.set(ids.subarray(j, j + take), k);
+        j += take;
+        k += take;
         if (k === chunkTokens) {
           yield out;
           out = new Int32Array(chunkTokens);

@@ -183,6 +183,16 @@ describe('buildVocabulary and encodeCorpus', () => {
     expect(vocab.decode(ids)).toEqual(['i', 'do', "n't", 'know', '.', '<EOS>', 'café', ',', 'please', '!', '<EOS>']);
   });
 
+  it('use the character tokenizer on the string path, spaces included', async () => {
+    const path = writeFixture(tempDir(), 'c.txt', 'ab a😀
+b
+');
+    const vocab = await buildVocabulary(path, { tokenizer: 'characters' });
+    expect(vocab.wordList().slice(4)).toEqual(['a', 'b', ' ', '😀']);
+    const ids = await collectIds(encodeCorpus(path, vocab, { tokenizer: 'characters' }));
+    expect(vocab.decode(ids).join('')).toBe('ab a😀<EOS>b<EOS>');
+  });
+
   it('report progress in on-disk bytes with the token count', async () => {
     const path = writeFixture(tempDir(), 'c.txt', randomText(20000, 5));
     const reports: { bytesRead: number; totalBytes: number; tokens: number }[] = [];

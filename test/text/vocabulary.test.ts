@@ -87,6 +87,17 @@ describe('Vocabulary', () => {
     expect(vocab.count(Vocabulary.EOS)).toBe(0);
   });
 
+  it('prune keeps the order and moves pruned counts to <UNK>; fromList keeps ids exactly', () => {
+    const full = Vocabulary.fromCounts([['<EOS>', 2], ...countsOf('a a a b b c')]);
+    const pruned = full.prune({ minCount: 2 });
+    expect(pruned.wordList()).toEqual(['<PAD>', '<UNK>', '<BOS>', '<EOS>', 'a', 'b']);
+    expect([pruned.count(Vocabulary.UNK), pruned.count(Vocabulary.EOS)]).toEqual([1, 2]);
+    const restored = Vocabulary.fromList(['rare', 'common', '<EOS>'], [1, 9, 4]);
+    expect(restored.wordList()).toEqual(['<PAD>', '<UNK>', '<BOS>', '<EOS>', 'rare', 'common']);
+    expect(restored.count(Vocabulary.EOS)).toBe(4);
+    expect(() => Vocabulary.fromList(['x', 'x'], [1, 1], 'ckpt')).toThrow('ckpt:2: duplicate word "x"');
+  });
+
   it('reports malformed vocabulary files with file and line', async () => {
     const dir = tempDir();
     await expect(Vocabulary.load(writeFixture(dir, 'a.tsv', 'the\t3\nof three\n'))).rejects.toThrow(
