@@ -184,9 +184,7 @@ describe('buildVocabulary and encodeCorpus', () => {
   });
 
   it('use the character tokenizer on the string path, spaces included', async () => {
-    const path = writeFixture(tempDir(), 'c.txt', 'ab a😀
-b
-');
+    const path = writeFixture(tempDir(), 'c.txt', 'ab a😀\nb\n');
     const vocab = await buildVocabulary(path, { tokenizer: 'characters' });
     expect(vocab.wordList().slice(4)).toEqual(['a', 'b', ' ', '😀']);
     const ids = await collectIds(encodeCorpus(path, vocab, { tokenizer: 'characters' }));
