@@ -103,6 +103,21 @@ describe('limit', () => {
     }
   });
 
+  it('stops reading at the limit: a broken row further on does not matter', async () => {
+    writeFileSync(tmp.path('broken-later.txt'), '3 2\na 1 2\nb 3 4\nc oops\n');
+    const { set } = await load(tmp.path('broken-later.txt'), { limit: 2 });
+    expect(set.words).toEqual(['a', 'b']);
+  });
+
+  it('sizes the matrix from the file instead of doubling (little spare memory)', async () => {
+    const set = randomSet(5000, 20, 9);
+    for (const name of ['size.glove', 'size.glove.gz']) {
+      await saveVectors(tmp.path(name), set, { format: 'glove' });
+      const back = (await load(tmp.path(name))).set;
+      expect(back.vectors.buffer.byteLength).toBeLessThanOrEqual(back.vectors.byteLength * 1.07);
+    }
+  });
+
   it('rejects a limit below 1', async () => {
     await expect(loadVectors(tmp.path('l.txt'), { limit: 0 })).rejects.toThrow('option limit must be an integer at least 1, got 0');
   });

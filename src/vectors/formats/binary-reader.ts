@@ -14,6 +14,8 @@ const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 export interface BinaryReadOptions {
   path: string;
   limit: number;
+  /** About how many bytes of content to expect (a hint), to bound the header's count. */
+  contentBytes?: number;
   onWarning: (message: string) => void;
 }
 
@@ -43,7 +45,8 @@ export async function readBinaryVectors(chunks: AsyncIterable<Buffer>, options: 
       }
       header = parseHeader(bytes, 0, nl, path);
       rowBytes = header.dim * 4;
-      collector = new RowCollector(header.dim, header.count, limit);
+      const fits = options.contentBytes === undefined ? 1 << 20 : options.contentBytes / (rowBytes + 2);
+      collector = new RowCollector(header.dim, Math.min(header.count, fits), limit);
       p = nl + 1;
     }
     const rowsIn = collector!;

@@ -28,6 +28,27 @@ async function openOrThrow(path: string): Promise<fsp.FileHandle> {
 }
 
 /**
+ * About how many bytes of content the file holds, to size buffers once: the file size, or for
+ * gzip the size its trailer records. That field is the size modulo 4 GiB (and of the last
+ * member only), so it can only underestimate, which costs a regrowth, never a wasted gigabyte.
+ */
+export async function contentSizeHint(path: string): Promise<number | undefined> {
+  const handle = await openOrThrow(path);
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    if (!(size >= 18 && head[0] === 0x1f && head[1] === 0x8b)) return size;
+    const trailer = Buffer.alloc(4);
+    await handle.read(trailer, 0, 4, size - 4);
+    const recorded = trailer.readUInt32LE(0);
+    return recorded > 0 ? recorded : undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * The file's bytes in chunks of about 1 MB, decompressed on the fly when it is gzip. Breaking
  * out of the loop closes the file, so a `limit` never reads further than needed.
  */

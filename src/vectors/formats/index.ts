@@ -2,7 +2,7 @@ import { createGzip } from 'node:zlib';
 import { WordloomError, checkOption } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { VectorSet } from '../vector-set.js';
-import { byteChunks } from './byte-source.js';
+import { byteChunks, contentSizeHint } from './byte-source.js';
 import { detectFormatFromHead, formatFromExtension, VECTOR_FORMATS, type VectorFormat } from './detect.js';
 import { readBinaryVectors } from './binary-reader.js';
 import { readTextVectors } from './text-reader.js';
@@ -45,11 +45,12 @@ export async function loadVectors(path: string, options: LoadVectorsOptions = {}
     throw new WordloomError('EOPTION', `unknown vector format "${String(requested)}", expected auto or one of ${VECTOR_FORMATS.join(', ')}`);
   }
   const onWarning = options.onWarning ?? (() => undefined);
+  const contentBytes = await contentSizeHint(path);
   const { head, chunks } = await peek(byteChunks(path), HEAD_BYTES);
   const format = requested === 'auto' ? detectFormatFromHead(head, path) : requested;
   options.onFormat?.(format);
-  if (format === 'word2vec-binary') return readBinaryVectors(chunks, { path, limit, onWarning });
-  return readTextVectors(chunks, { path, limit, onWarning, header: format !== 'glove' });
+  if (format === 'word2vec-binary') return readBinaryVectors(chunks, { path, limit, contentBytes, onWarning });
+  return readTextVectors(chunks, { path, limit, contentBytes, onWarning, header: format !== 'glove' });
 }
 
 /** The format `loadVectors` would detect for this file. */

@@ -22,13 +22,17 @@ export class RowCollector {
   private badUtf8 = 0;
   private firstBadUtf8 = '';
 
+  /**
+   * `expectedRows` sizes the first allocation; callers bound it (a header's count by the file
+   * size), since a lying header must not make us allocate gigabytes. A good estimate means no
+   * regrowth and no final copy, so peak memory stays close to the vectors themselves.
+   */
   constructor(
     readonly dim: number,
     expectedRows: number,
     private readonly limit: number,
   ) {
-    // The header's count is a hint only: a lying header must not make us allocate gigabytes.
-    this.capacity = Math.max(16, Math.min(expectedRows, limit, 1 << 18));
+    this.capacity = Math.max(16, Math.min(Math.ceil(expectedRows), limit));
     this.storage = new Float32Array(this.capacity * dim);
   }
 
@@ -100,12 +104,14 @@ export class RowCollector {
 
   finish(): VectorSet {
     const n = this.words.length;
-    const vectors = n * this.dim === this.storage.length ? this.storage : this.storage.slice(0, n * this.dim);
+    // Copy to release the spare rows only when there are many of them.
+    const spare = this.capacity - n;
+    const vectors = spare <= this.capacity / 16 ? this.storage.subarray(0, n * this.dim) : this.storage.slice(0, n * this.dim);
     return new VectorSet(this.words, vectors, this.dim);
   }
 
   private grow(): void {
-    const next = Math.min(this.capacity * 2, Math.max(this.limit, this.capacity + 1));
+    const next = Math.min(Math.ceil(this.capacity * 1.5), Math.max(this.limit, this.capacity + 1));
     const storage = new Float32Array(next * this.dim);
     storage.set(this.storage);
     this.storage = storage;

@@ -11,6 +11,8 @@ export interface TextReadOptions {
   /** word2vec / fastText text has a "count dim" first line; GloVe has none. */
   header: boolean;
   limit: number;
+  /** About how many bytes of content to expect (a hint), to size the matrix once. */
+  contentBytes?: number;
   onWarning: (message: string) => void;
 }
 
@@ -35,7 +37,8 @@ export async function readTextVectors(chunks: AsyncIterable<Buffer>, options: Te
     }
     if (end === start) return true; // blank lines (often a final one) carry nothing
     if (collector === null) {
-      collector = new RowCollector(firstRowDim(bytes, start, end, lineNo, path), header?.count ?? 1024, limit);
+      const dim = firstRowDim(bytes, start, end, lineNo, path);
+      collector = new RowCollector(dim, expectedRows(header, options.contentBytes, rawEnd - start + 1, dim), limit);
       if (header !== null && header.dim !== collector.dim) {
         options.onWarning(
           `${path}: header says dimension ${header.dim} but line ${lineNo} has ${collector.dim} values; using ${collector.dim}`,
@@ -62,6 +65,17 @@ export async function readTextVectors(chunks: AsyncIterable<Buffer>, options: Te
   }
   for (const w of done.warnings(path)) options.onWarning(w);
   return done.finish();
+}
+
+/**
+ * Rows to allocate for: the header's count, but no more than the file could hold (each value
+ * takes at least 2 bytes); without a header, the file size over the first row's length, plus a
+ * margin. Compressed input without a header starts small and grows.
+ */
+function expectedRows(header: { count: number } | null, contentBytes: number | undefined, firstRowBytes: number, dim: number): number {
+  if (contentBytes === undefined) return header === null ? 4096 : Math.min(header.count, 1 << 20);
+  if (header !== null) return Math.min(header.count, contentBytes / (2 * dim + 1));
+  return (contentBytes / firstRowBytes) * 1.03;
 }
 
 function firstRowDim(bytes: Buffer, start: number, end: number, lineNo: number, path: string): number {
