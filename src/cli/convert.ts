@@ -16,8 +16,8 @@ export function registerConvertCommand(program: Command, output: () => Output): 
     .description('convert a vectors file to another format (written atomically; a .gz output is compressed)')
     .argument('<input>', 'vectors file (format detected from the content; .gz ok)')
     .argument('<output>', 'file to write (format from the extension: .bin binary, .vec fastText, else word2vec text)')
-    .option('--from <format>', 'input format (default: detected)', parseFormatFlag)
-    .option('--to <format>', 'output format: text, binary, glove, fasttext-vec (default: from the extension)', parseFormatFlag)
+    .option('--from <format>', 'input format (default: detected)', parseFormatFlag('--from'))
+    .option('--to <format>', 'output format: text, binary, glove, fasttext-vec (default: from the extension)', parseFormatFlag('--to'))
     .option('--limit <n>', 'keep only the first n words', positiveInteger('--limit'))
     .action(async (input: string, outputPath: string, flags: ConvertFlags) => {
       const out = output();

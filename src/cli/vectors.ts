@@ -38,21 +38,21 @@ export const positiveInteger = (flag: string) => (value: string): number => {
   return Number(value);
 };
 
-/** --format for reading: auto (default), the four format names, or the short text / binary. */
-export function parseFormatFlag(value: string): VectorFormat | 'auto' {
+/** A format flag: auto, the four format names, or the short text / binary. */
+export const parseFormatFlag = (flag: string) => (value: string): VectorFormat | 'auto' => {
   const short: Record<string, VectorFormat> = { text: 'word2vec-text', binary: 'word2vec-binary' };
   const format: string = short[value] ?? value;
   if (format !== 'auto' && !(VECTOR_FORMATS as readonly string[]).includes(format)) {
-    throw new InvalidArgumentError(`--format expects auto, text, binary or one of ${VECTOR_FORMATS.join(', ')}, got "${value}"`);
+    throw new InvalidArgumentError(`${flag} expects auto, text, binary or one of ${VECTOR_FORMATS.join(', ')}, got "${value}"`);
   }
   return format as VectorFormat | 'auto';
-}
+};
 
 /** Adds --limit and --format (input) to a command that loads vectors. */
 export function withLoadFlags(command: Command): Command {
   return command
     .option('--limit <n>', 'load only the first n words of the file', positiveInteger('--limit'))
-    .option('--format <format>', 'input format: auto (default), text, binary, glove, fasttext-vec, word2vec-text, word2vec-binary', parseFormatFlag);
+    .option('--format <format>', 'input format: auto (default), text, binary, glove, fasttext-vec, word2vec-text, word2vec-binary', parseFormatFlag('--format'));
 }
 
 export function formatSimilarity(x: number): string {
