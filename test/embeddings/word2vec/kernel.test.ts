@@ -327,6 +327,19 @@ describe('word2vec kernel options', () => {
   });
 });
 
+describe.each(KINDS)('word2vec %s kernel: sentence guard', (kind) => {
+  it('rejects ids outside the vocabulary and sentences longer than maxSentence', async () => {
+    const model = allocateModel(layoutOf({ maxSentence: 4 }));
+    model.negTable[0] = 3;
+    const kernel = await kernelFor(model, kind, {});
+    expect(() => kernel.trainSentence(Int32Array.from([0, 6]), 2, 0.1)).toThrow(/word id 6 at 1/);
+    expect(() => kernel.trainSentence(Int32Array.from([0, -1]), 2, 0.1)).toThrow(RangeError);
+    expect(() => kernel.trainSentence(new Int32Array(5), 5, 0.1)).toThrow(/sentence length 5/);
+    expect(kernel.takeStats().examples).toBe(0); // nothing was trained
+    kernel.trainSentence(new Int32Array(5), 4, 0.1); // a longer buffer with a valid length is fine
+  });
+});
+
 describe('word2vec wasm kernel in worker threads', () => {
   it('two workers train the same shared memory (built dist kernel)', async () => {
     const layout: ModelLayout = { ...MIXED, hs: false, threads: 2 };

@@ -74,3 +74,17 @@ export function prepareThread(model: ModelMemory, opts: KernelOptions): ThreadSc
     neu1e: new Float32Array(buf, neu1e, layout.dim),
   };
 }
+
+/**
+ * Guards the kernels' memory: an id outside the vocabulary or a sentence longer than the thread's
+ * buffer would make the wasm kernel write into other memory. A programming error in the caller,
+ * so a RangeError; the check is ~1 compare per word against ~6 pairs of vector work.
+ */
+export function checkSentence(ids: Int32Array, length: number, maxSentence: number, vocabSize: number): void {
+  if (!(length >= 0 && length <= maxSentence && length <= ids.length)) {
+    throw new RangeError(`sentence length ${length} outside [0, ${Math.min(maxSentence, ids.length)}]`);
+  }
+  for (let i = 0; i < length; i++) {
+    if (ids[i]! >>> 0 >= vocabSize) throw new RangeError(`word id ${ids[i]} at ${i} outside [0, ${vocabSize})`);
+  }
+}

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { CTX, type ModelMemory } from './model-memory.js';
 import type { KernelOptions, KernelStats, ThreadKernel } from './kernel-types.js';
-import { prepareThread } from './thread-context.js';
+import { checkSentence, prepareThread } from './thread-context.js';
 
 /** Same relative path from src/embeddings/word2vec/kernel (vitest) and dist/embeddings/word2vec/kernel. */
 export const WASM_URL = new URL('../../../../dist/wasm/word2vec.wasm', import.meta.url);
@@ -40,12 +40,14 @@ export async function createWasmKernel(model: ModelMemory, opts: KernelOptions):
   const stats = new Float64Array(model.memory.buffer, scratch.ctx + CTX.loss, 3);
   const sentence = scratch.sentence;
   const ctx = scratch.ctx;
+  const vocabSize = model.layout.vocabSize;
 
   return {
     kind: 'wasm',
     trainSentence(ids: Int32Array, length: number, alpha: number): void {
       // The wasm side reads the sentence from this thread's buffer in the shared memory.
-      sentence.set(length === ids.length ? ids : ids.subarray(0, length));
+      checkSentence(ids, length, sentence.length, vocabSize);
+      for (let i = 0; i < length; i++) sentence[i] = ids[i]!;
       exports.trainSentence(ctx, length, alpha);
     },
     takeStats(): KernelStats {
