@@ -92,6 +92,11 @@ export class KeyedVectors {
     return i;
   }
 
+  /** The raw vector of `word` (a view: do not modify), or undefined when unknown. */
+  get(word: string): Float32Array | undefined {
+    return this.set.get(word);
+  }
+
   /** The raw vector of `word` (a view: do not modify); throws EVOCAB when unknown. */
   vector(word: string): Float32Array {
     return this.set.row(this.indexOf(word));

@@ -80,7 +80,8 @@ describe('KeyedVectors', () => {
     expect(() => kv.vector('kingdom')).toThrow('word "kingdom" is not in the vocabulary of royal.txt');
     expect(() => kv.mostSimilar({ positive: ['King'] })).toThrow('word "King" is not in the vocabulary of royal.txt (did you mean "king"?)');
     expect(kv.has('King')).toBe(false);
-    expect(kv.set.get('King')).toBeUndefined();
+    expect(kv.get('King')).toBeUndefined();
+    expect(Array.from(kv.get('king')!)).toEqual([1, 1, Math.fround(0.1), 0]);
   });
 
   it('gives the same answers with and without WebAssembly SIMD', () => {

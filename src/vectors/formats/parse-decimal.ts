@@ -5,10 +5,10 @@
  *
  * The fast path accumulates up to 15 significant digits exactly in a double and applies one
  * power of ten up to 1e22, both exact, so the single division or multiplication rounds correctly:
- * the result equals `Number(text)` bit for bit. Anything else (more digits, large exponents,
- * `inf`, `nan`) falls back to `Number()` on the text.
+ * the result equals `Number(text)` bit for bit. More digits or larger exponents fall back to
+ * `Number()` on the text; `inf` and `nan` are read as Python writes them.
  */
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 const MINUS = 0x2d;
 const PLUS = 0x2b;
@@ -62,28 +62,30 @@ export function parseDecimal(bytes: Uint8Array, start: number, end: number): num
       if (d < 0 || d > 9) break;
       if (exponent < 100000) exponent = exponent * 10 + d;
     }
-    if (p === expStart) return slowParse(bytes, start, end);
+    if (p === expStart) return parseSpecial(bytes, start, end);
     if (expNegative) exponent = -exponent;
   }
-  if (p !== end || !anyDigit) return slowParse(bytes, start, end);
-  if (significant > 15) return slowParse(bytes, start, end);
+  if (p !== end || !anyDigit) return parseSpecial(bytes, start, end);
+  // Well-formed but beyond exact double arithmetic: let the engine round it.
+  if (significant > 15) return Number(latin1(bytes, start, end));
   const scale = exponent - fractionDigits;
   let value: number;
   if (mantissa === 0) value = 0;
   else if (scale >= 0 && scale <= 22) value = mantissa * POW10[scale]!;
   else if (scale < 0 && scale >= -22) value = mantissa / POW10[-scale]!;
-  else return slowParse(bytes, start, end);
+  else return Number(latin1(bytes, start, end));
   return negative ? -value : value;
 }
 
-function slowParse(bytes: Uint8Array, start: number, end: number): number {
-  let text = '';
-  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]!);
-  const lower = text.toLowerCase();
-  // Python writers (gensim, numpy) spell these inf/nan; JavaScript spells them Infinity/NaN.
-  if (lower === 'nan' || lower === '+nan' || lower === '-nan') return Number.NaN;
-  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Number.POSITIVE_INFINITY;
-  if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number.NaN;
-  return Number(text);
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
+}
+
+/** Python writers (gensim, numpy) spell these inf/nan; anything else malformed is NaN. */
+function parseSpecial(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start > 9) return Number.NaN;
+  const text = latin1(bytes, start, end).toLowerCase();
+  if (text === 'inf' || text === '+inf' || text === 'infinity' || text === '+infinity') return Number.POSITIVE_INFINITY;
+  if (text === '-inf' || text === '-infinity') return Number.NEGATIVE_INFINITY;
+  return Number.NaN;
 }
