@@ -5,6 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { normalizeText, type NormalizeOptions } from './normalize.js';
+import { tokenizeWhitespace, type Tokenizer } from './tokenizer.js';
 
 export const BROWN_FILE_NAME = /^c[a-r]\d\d$/;
 
@@ -35,4 +37,16 @@ export function looksLikeBrown(sample: string): boolean {
     if (slash > 0 && BROWN_TAG.test(token.slice(slash + 1))) tagged++;
   }
   return tagged >= 0.9 * tokens.length;
+}
+
+/** Brown lines hold `word/tag` tokens; the words, normalised, as a whitespace tokenizer would. */
+export function brownTokenizer(options: NormalizeOptions): Tokenizer {
+  return (text) => {
+    const out: string[] = [];
+    for (const token of tokenizeWhitespace(text)) {
+      const word = stripBrownTag(token);
+      if (word.length > 0) out.push(normalizeText(word, options));
+    }
+    return out;
+  };
 }

@@ -1,20 +1,18 @@
 /**
  * One pass over a corpus, shared by vocabulary building and encoding. Whitespace-tokenized and
- * Brown files go through the byte path (ByteTokenScanner: type ids, a string only per new type);
- * other tokenizers go through the string path (decoded lines, tokenizer per line). Either way the
- * caller sees batches and does its own per-token work in a tight loop.
+ * Brown files go through the byte path (ByteTokenScanner: type ids, a string only per new type,
+ * counts kept by the scanner, final ids emitted when encoding); other tokenizers go through the
+ * string path (decoded lines, tokenizer per line), whose batches are token arrays.
  */
 import { WordloomError } from '../errors.js';
-import { looksLikeBrown, stripBrownTag } from './brown.js';
+import { looksLikeBrown } from './brown.js';
 import { readByteChunks } from './byte-chunks.js';
-import { ByteTokenScanner, LINE_END } from './byte-token-scanner.js';
+import { ByteTypeWords, type ByteEncoding } from './byte-type-words.js';
 import { listCorpusFiles, type CorpusFile, type CorpusFormat } from './corpus-files.js';
 import { readLineSegments } from './line-reader.js';
-import { normalizeText } from './normalize.js';
-import { createTokenizer, tokenizeWhitespace, type TokenizerName, type Tokenizer } from './tokenizer.js';
-import { countInvalidUtf8 } from './utf8.js';
+import { createTokenizer, type TokenizerName } from './tokenizer.js';
 
-export { LINE_END };
+export { ByteTypeWords, type ByteEncoding };
 
 export interface CorpusOptions {
   /** 'whitespace' (default; fast byte path), 'english' (Treebank-style) or 'characters'. Brown files are pre-tokenized and always split at whitespace. */
@@ -33,82 +31,6 @@ export interface ScanProgress {
   /** On-disk bytes consumed so far (compressed bytes for .gz). */
   bytesRead: number;
   totalBytes: number;
-}
-
-/** Byte-path state for one format: the type table and each type's decoded word. */
-export class ByteTypeWords {
-  readonly scanner: ByteTokenScanner;
-  /** Word of each type id after tag stripping and normalisation; null when nothing is left. */
-  readonly words: (string | null)[] = [];
-  /** Types containing invalid UTF-8, with the number of invalid bytes in each. */
-  private readonly damaged: { type: number; invalidBytes: number }[] = [];
-  private readonly decoder = new TextDecoder('utf-8');
-
-  constructor(
-    private readonly brown: boolean,
-    private readonly options: CorpusOptions,
-    private readonly encoding?: ByteEncoding,
-  ) {
-    this.scanner = new ByteTokenScanner((t) => this.decode(t), { emitIds: encoding !== undefined });
-    if (encoding) {
-      this.scanner.valueMap = new Int32Array(1024);
-      this.scanner.lineEndValue = encoding.lineEndValue;
-    }
-  }
-
-  /** Occurrence counts of the damaged types, to diff at the end of a file. */
-  damageSnapshot(): number[] {
-    return this.damaged.map(({ type }) => this.scanner.counts[type]!);
-  }
-
-  /** Invalid bytes read since the snapshot (occurrences times invalid bytes per occurrence). */
-  invalidBytesSince(snapshot: number[]): number {
-    let sum = 0;
-    this.damaged.forEach(({ type, invalidBytes }, i) => {
-      sum += (this.scanner.counts[type]! - (snapshot[i] ?? 0)) * invalidBytes;
-    });
-    return sum;
-  }
-
-  private decode(type: number): void {
-    const bytes = this.scanner.table.keyBytes(type);
-    let ascii = true;
-    for (let i = 0; i < bytes.length; i++) {
-      if (bytes[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    let word: string;
-    let invalid = 0;
-    if (ascii) {
-      word = String.fromCharCode.apply(null, bytes as unknown as number[]);
-    } else {
-      invalid = countInvalidUtf8(bytes);
-      word = this.decoder.decode(bytes);
-    }
-    if (this.brown) word = stripBrownTag(word);
-    const normalized = word.length > 0 ? normalizeText(word, this.options) : null;
-    this.words[type] = normalized;
-    if (invalid > 0) this.damaged.push({ type, invalidBytes: invalid });
-    if (this.encoding) {
-      let map = this.scanner.valueMap!;
-      if (type >= map.length) {
-        map = new Int32Array(map.length * 2);
-        map.set(this.scanner.valueMap!);
-        this.scanner.valueMap = map;
-      }
-      map[type] = this.encoding.valueOf(normalized);
-    }
-  }
-}
-
-/** How the byte path turns types into output ids while it scans. */
-export interface ByteEncoding {
-  /** The id to emit for a word (null: nothing left after tag stripping); negative emits nothing. */
-  valueOf: (word: string | null) => number;
-  /** The id emitted at the end of each non-empty line; negative emits nothing. */
-  lineEndValue: number;
 }
 
 export type ScanBatch =
@@ -212,16 +134,4 @@ async function* prepend<T>(first: T, rest: AsyncIterator<T>): AsyncGenerator<T> 
     if (next.done) return;
     yield next.value;
   }
-}
-
-/** Brown lines hold `word/tag` tokens; the words, normalised, as a whitespace tokenizer would. */
-export function brownTokenizer(options: CorpusOptions): Tokenizer {
-  return (text) => {
-    const out: string[] = [];
-    for (const token of tokenizeWhitespace(text)) {
-      const word = stripBrownTag(token);
-      if (word.length > 0) out.push(normalizeText(word, options));
-    }
-    return out;
-  };
 }

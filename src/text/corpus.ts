@@ -6,9 +6,9 @@
  */
 import { WordloomError } from '../errors.js';
 import { readByteChunks } from './byte-chunks.js';
-import { looksLikeBrown } from './brown.js';
+import { brownTokenizer, looksLikeBrown } from './brown.js';
 import { listCorpusFiles } from './corpus-files.js';
-import { brownTokenizer, scanCorpus, type CorpusOptions, type ScanProgress, type ByteTypeWords } from './corpus-scan.js';
+import { scanCorpus, type ByteTypeWords, type CorpusOptions, type ScanProgress } from './corpus-scan.js';
 import { readLineSegments } from './line-reader.js';
 import { normalizeText } from './normalize.js';
 import { Vocabulary, type VocabularyOptions } from './vocabulary.js';
