@@ -151,6 +151,15 @@ function touchNegatives(from: u32, n: u32): void {
   }
 }
 
+/** Touches the inner-node rows on a word's Huffman path (hierarchical softmax). */
+function touchPath(word: usize): void {
+  const base = word * maxCodeLength;
+  const length = <usize>load<u32>(codeLengths + (word << 2));
+  for (let d: usize = 0; d < length; d++) {
+    touchRow(syn1 + <usize>load<u32>(points + ((base + d) << 2)) * rowBytes);
+  }
+}
+
 // @ts-ignore: decorator
 @inline function lookup(table: usize, x: f32): f32 {
   let cell = (x + TABLE_MAX) * TABLE_SCALE;
@@ -394,6 +403,7 @@ export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
     if (pos + 1 < length && negative > 0) {
       touchRow(syn1neg + <usize>load<u32>(sentence + (<usize>(pos + 1) << 2)) * rowBytes);
     }
+    if (hs && pos + 1 < length) touchPath(<usize>load<u32>(sentence + (<usize>(pos + 1) << 2)));
     if (<u32>pos + window + 1 < <u32>length) {
       touchRow(syn0 + <usize>load<u32>(sentence + (<usize>(<u32>pos + window + 1) << 2)) * rowBytes);
     }
