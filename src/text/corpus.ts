@@ -27,7 +27,9 @@ export interface BuildVocabularyOptions extends CorpusOptions, VocabularyOptions
 
 /** Counts every token of the corpus and builds a pruned, frequency-sorted Vocabulary. */
 export async function buildVocabulary(path: string, options: BuildVocabularyOptions = {}): Promise<Vocabulary> {
-  const stringCounts = new Map<string, number>();
+  // one hash lookup per token: ids into a counts array, rather than get + set on a Map of counts
+  const stringIds = new Map<string, number>();
+  const stringCounts: number[] = [];
   const states = new Set<ByteTypeWords>();
   let lines = 0;
   let stringTokens = 0;
@@ -40,7 +42,15 @@ export async function buildVocabulary(path: string, options: BuildVocabularyOpti
     if (batch.kind === 'types') {
       states.add(batch.state);
     } else {
-      for (const token of batch.tokens) stringCounts.set(token, (stringCounts.get(token) ?? 0) + 1);
+      for (const token of batch.tokens) {
+        const id = stringIds.get(token);
+        if (id === undefined) {
+          stringIds.set(token, stringCounts.length);
+          stringCounts.push(1);
+        } else {
+          stringCounts[id]!++;
+        }
+      }
       stringTokens += batch.tokens.length;
       // a long line arrives in pieces: it is one sentence if any piece had tokens
       lineHasTokens ||= batch.tokens.length > 0;
@@ -51,7 +61,7 @@ export async function buildVocabulary(path: string, options: BuildVocabularyOpti
     }
   }
   for (const state of states) lines += state.scanner.lineEnds;
-  return Vocabulary.fromCounts(entriesInOrder(states, stringCounts, lines), options);
+  return Vocabulary.fromCounts(entriesInOrder(states, stringIds, stringCounts, lines), options);
 }
 
 /** Tokens counted so far on the byte path. */
@@ -67,7 +77,8 @@ function countTokens(states: Set<ByteTypeWords>): number {
  */
 function* entriesInOrder(
   states: Set<ByteTypeWords>,
-  stringCounts: Map<string, number>,
+  stringIds: Map<string, number>,
+  stringCounts: number[],
   lines: number,
 ): Generator<[string, number]> {
   yield ['<EOS>', lines];
@@ -79,7 +90,7 @@ function* entriesInOrder(
       if (word !== null && word !== undefined && counts[t]! > 0) yield [word, counts[t]!];
     }
   }
-  yield* stringCounts;
+  for (const [word, id] of stringIds) yield [word, stringCounts[id]!];
 }
 
 export interface EncodeOptions extends CorpusOptions {
