@@ -9,6 +9,7 @@
 // the best is reported.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -116,7 +117,8 @@ if (!isMainThread) {
     maxCodeLength: 40, threads: Math.max(...threadCounts), maxSentence: SENTENCE,
   };
   console.log(`word2vec kernel bench: skip-gram NEG ${NEGATIVE}, dim ${DIM}, window ${WINDOW}, vocab ${VOCAB}, ` +
-    `${seconds}s x ${repeats} runs, best reported`);
+    `${seconds}s x ${repeats} runs, best reported; load average ${loadavg()[0].toFixed(1)} on 2 cores ` +
+    '(pairs/s is wall time and suffers from other processes; pairs per CPU-second does much less)');
   for (const threads of threadCounts) {
     for (const kind of kinds) {
       let best = null;

@@ -1,7 +1,13 @@
 /**
  * Per-thread word2vec training kernel: the WebAssembly SIMD kernel when the engine supports it
  * (and the .wasm was built), else the plain TypeScript kernel. Both run the same algorithm with
- * the same RNG sequence over the same shared model memory.
+ * the same RNG sequences over the same shared model memory.
+ *
+ * Use: the main thread calls allocateModel(layout) once, fills syn0 / negTable / codes / points /
+ * codeLengths, and posts `model.memory` (the WebAssembly.Memory itself) and `layout` to each
+ * worker; a worker calls attachModel(memory, layout) and createThreadKernel(model, { threadIndex,
+ * ... }) once, with a distinct threadIndex < layout.threads (each index owns a scratch region),
+ * then trainSentence(...) per sentence. Each worker compiles dist/wasm/word2vec.wasm itself.
  */
 import { WordloomError } from '../../../errors.js';
 import { createJsKernel } from './js-kernel.js';
