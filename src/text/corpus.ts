@@ -45,7 +45,7 @@ export async function buildVocabulary(path: string, options: BuildVocabularyOpti
       for (const token of batch.tokens) {
         const id = stringIds.get(token);
         if (id === undefined) {
-          stringIds.set(token, stringCounts.length);
+          stringIds.set(detached(token), stringCounts.length);
           stringCounts.push(1);
         } else {
           stringCounts[id]!++;
@@ -62,6 +62,15 @@ export async function buildVocabulary(path: string, options: BuildVocabularyOpti
   }
   for (const state of states) lines += state.scanner.lineEnds;
   return Vocabulary.fromCounts(entriesInOrder(states, stringIds, stringCounts, lines), options);
+}
+
+/**
+ * A copy of the string that does not point into the line it was cut from. V8 represents a
+ * substring of 13+ characters as a view of its parent, so keeping a token would keep its whole
+ * line (up to 1 MB) alive, and memory would grow with the corpus instead of the vocabulary.
+ */
+function detached(token: string): string {
+  return token.length < 13 ? token : Buffer.from(token, 'utf8').toString('utf8');
 }
 
 /** Tokens counted so far on the byte path. */
