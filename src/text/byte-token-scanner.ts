@@ -146,7 +146,15 @@ export class ByteTokenScanner {
         const v = map === null ? t : map[t]!;
         if (v >= 0) ids[k++] = v;
       }
-      lineHas = true;
+      // the separator that ended the token (at most `last`) is consumed here, saving a re-read
+      if (b === 0x0a) {
+        if (emit) k = this.emitLineEnd(k);
+        lineEnds++;
+        lineHas = false;
+      } else {
+        lineHas = true;
+      }
+      i++;
     }
     this.lineEnds += lineEnds;
     this.tokens += tokens;
