@@ -159,7 +159,9 @@ export function computeOffsets(layout: ModelLayout): ModelOffsets {
   const neu1e = neu1 + align16(dim * 4);
   const ring = neu1e + align16(dim * 4);
   const targets = ring + align16(ringSize * 4);
-  const scratchStride = targets + align16((maxCodeLength + negative + 1) * 8);
+  // Whole cache lines per thread: no false sharing between threads' hot scratch.
+  const scratchStride = Math.ceil((targets + (maxCodeLength + negative + 1) * 8) / 64) * 64;
+  at = Math.ceil(at / 64) * 64;
   const scratch = take(scratchStride * threads);
   return {
     syn0, syn1neg, syn1, negTable, codes, points, codeLengths, sigmoidTable, softplusTable,
