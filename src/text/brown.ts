@@ -39,6 +39,13 @@ export function looksLikeBrown(sample: string): boolean {
   return tagged >= 0.9 * tokens.length;
 }
 
+/** Whether a corpus file is Brown-tagged: its explicit format, else a look at its first bytes. */
+export function isBrownFile(file: { format: 'auto' | 'text' | 'brown' }, firstChunk: Uint8Array): boolean {
+  if (file.format !== 'auto') return file.format === 'brown';
+  const sample = firstChunk.subarray(0, 8192);
+  return looksLikeBrown(Buffer.from(sample.buffer, sample.byteOffset, sample.length).toString('latin1'));
+}
+
 /** Brown lines hold `word/tag` tokens; the words, normalised, as a whitespace tokenizer would. */
 export function brownTokenizer(options: NormalizeOptions): Tokenizer {
   return (text) => {

@@ -5,7 +5,7 @@
  * string path (decoded lines, tokenizer per line), whose batches are token arrays.
  */
 import { WordloomError } from '../errors.js';
-import { looksLikeBrown } from './brown.js';
+import { isBrownFile } from './brown.js';
 import { readByteChunks } from './byte-chunks.js';
 import { ByteTypeWords, type ByteEncoding } from './byte-type-words.js';
 import { listCorpusFiles, type CorpusFile, type CorpusFormat } from './corpus-files.js';
@@ -79,7 +79,7 @@ export async function* scanCorpus(path: string, options: ScanOptions = {}): Asyn
       const chunks = readByteChunks(file, { onDiskBytes });
       const first = await chunks.next();
       if (first.done) continue;
-      const brown = isBrown(file, first.value);
+      const brown = isBrownFile(file, first.value);
       const rest = prepend(first.value, chunks);
       if (brown || tokenizerName === 'whitespace') {
         const state = stateFor(brown);
@@ -119,12 +119,6 @@ export async function* scanCorpus(path: string, options: ScanOptions = {}): Asyn
 
 function warnInvalid(options: CorpusOptions, file: CorpusFile, count: number): void {
   options.onWarning?.(`${file.path}: replaced ${count} invalid UTF-8 byte${count === 1 ? '' : 's'} with U+FFFD`);
-}
-
-function isBrown(file: CorpusFile, firstChunk: Uint8Array): boolean {
-  if (file.format !== 'auto') return file.format === 'brown';
-  const sample = firstChunk.subarray(0, 8192);
-  return looksLikeBrown(Buffer.from(sample.buffer, sample.byteOffset, sample.length).toString('latin1'));
 }
 
 async function* prepend<T>(first: T, rest: AsyncIterator<T>): AsyncGenerator<T> {

@@ -6,7 +6,7 @@
  */
 import { WordloomError } from '../errors.js';
 import { readByteChunks } from './byte-chunks.js';
-import { brownTokenizer, looksLikeBrown } from './brown.js';
+import { brownTokenizer, isBrownFile } from './brown.js';
 import { listCorpusFiles } from './corpus-files.js';
 import { scanCorpus, type ByteTypeWords, type CorpusOptions, type ScanProgress } from './corpus-scan.js';
 import { readLineSegments } from './line-reader.js';
@@ -153,16 +153,16 @@ export async function* encodeCorpus(path: string, vocab: Vocabulary, options: En
     } else {
       const { tokens, lineEnd } = batch;
       lineHasTokens ||= tokens.length > 0;
-      for (let i = 0; i <= tokens.length; i++) {
-        let id: number;
-        if (i < tokens.length) {
-          id = vocab.id(tokens[i]!);
-          if (id === Vocabulary.UNK && skipUnknown) continue;
-        } else if (lineEnd && lineHasTokens) {
-          lineHasTokens = false;
-          if (!eos) continue;
-          id = Vocabulary.EOS;
-        } else continue;
+      const ids: number[] = [];
+      for (const token of tokens) {
+        const id = vocab.id(token);
+        if (id !== Vocabulary.UNK || !skipUnknown) ids.push(id);
+      }
+      if (lineEnd && lineHasTokens) {
+        if (eos) ids.push(Vocabulary.EOS);
+        lineHasTokens = false;
+      }
+      for (const id of ids) {
         out[k++] = id;
         if (k === chunkTokens) {
           yield out;
@@ -186,11 +186,11 @@ export async function* readCorpusLines(path: string, options: CorpusOptions = {}
   let any = false;
   for (const file of files) {
     try {
-      let brown: boolean | undefined = file.format === 'auto' ? undefined : file.format === 'brown';
+      let brown: boolean | undefined;
       const chunks = readByteChunks(file);
       const sniffed = (async function* () {
         for await (const chunk of chunks) {
-          if (brown === undefined) brown = looksLikeBrown(chunk.subarray(0, 8192).toString('latin1'));
+          brown ??= isBrownFile(file, chunk);
           yield chunk;
         }
       })();
