@@ -1,5 +1,4 @@
-import { closeSync, openSync, readSync, writeSync, fstatSync, rmSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WordloomError } from '../../errors.js';
@@ -26,7 +25,13 @@ export async function writeIdFile(
 ): Promise<IdFile> {
   const folder = mkdtempSync(join(options.tmpDir ?? tmpdir(), 'wordloom-ids-'));
   const path = join(folder, 'corpus.i32');
-  const remove = (): void => rmSync(folder, { recursive: true, force: true });
+  // Also on process.exit (a second Ctrl-C): exit handlers may only do synchronous work.
+  const onExit = (): void => rmSync(folder, { recursive: true, force: true });
+  process.on('exit', onExit);
+  const remove = (): void => {
+    process.off('exit', onExit);
+    onExit();
+  };
   let fd = -1;
   try {
     fd = openSync(path, 'w');

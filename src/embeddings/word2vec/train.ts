@@ -24,7 +24,7 @@ import { workerScript } from '../shared/package-root.js';
 import { removeCheckpoint } from '../shared/checkpoint.js';
 import { loadWord2VecCheckpoint, saveWord2VecCheckpoint, type Word2VecProgressState } from './checkpoint.js';
 import { createModel } from './model-setup.js';
-import { resolveWord2VecOptions, type Word2VecOptions } from './options.js';
+import { RECORDED_OPTIONS, resolveWord2VecOptions, type Word2VecOptions } from './options.js';
 import type { ModelMemory } from './kernel/index.js';
 import {
   CONTROL_BYTES,
@@ -59,6 +59,8 @@ export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOpt
   let resumed: Awaited<ReturnType<typeof loadWord2VecCheckpoint>> | null = null;
   if (options.resume) {
     resumed = await loadWord2VecCheckpoint(options.checkpoint!);
+    const ignored = RECORDED_OPTIONS.filter((k) => partial[k] !== undefined && partial[k] !== resumed!.options[k]);
+    if (ignored.length > 0) log(`resume keeps the checkpoint's settings; ignoring ${ignored.map((k) => `${k}=${String(partial[k])}`).join(', ')}`);
     // The recorded options shape the model and its schedule; only threads and callbacks may change.
     options = resolveWord2VecOptions({ ...partial, ...resumed.options, threads: partial.threads ?? resumed.threads });
     vocabulary = resumed.vocabulary;
@@ -76,8 +78,9 @@ export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOpt
   }
   log(`vocabulary: ${realWords} words, ${vocabulary.totalTokens} tokens`);
 
+  throwIfAborted(options.signal, undefined);
   const idFile = await writeIdFile(
-    encodeCorpus(corpus, vocabulary, { unknown: 'skip', eos: true, lowercase: options.lowercase }),
+    abortable(encodeCorpus(corpus, vocabulary, { unknown: 'skip', eos: true, lowercase: options.lowercase }), options.signal),
     Vocabulary.EOS,
     options.tmpDir ? { tmpDir: options.tmpDir } : {},
   );
@@ -140,6 +143,7 @@ async function runEpochs(
   };
   const signal = options.signal;
   signal?.addEventListener('abort', stop, { once: true });
+  if (signal?.aborted) stop(); // aborted while the workers were starting
   const meter = new ProgressMeter(totalWords, threads, state.wordsDone);
   const guard = new DivergenceGuard('--alpha', options.alpha);
   const save = async (progress: Word2VecProgressState): Promise<void> => {
@@ -231,10 +235,18 @@ function restoreWeights(model: ModelMemory, from: { syn0: Float32Array; syn1neg:
   copy('syn1', model.syn1, from.syn1);
 }
 
+/** Stops the encoding pass promptly on abort (nothing is trained yet, so no checkpoint). */
+async function* abortable(chunks: AsyncIterable<Int32Array>, signal: AbortSignal | undefined): AsyncGenerator<Int32Array> {
+  for await (const chunk of chunks) {
+    throwIfAborted(signal, undefined);
+    yield chunk;
+  }
+}
+
 function throwIfAborted(signal: AbortSignal | undefined, checkpoint: string | undefined): void {
   if (!signal?.aborted) return;
   throw new WordloomError(
     'EINTERRUPTED',
-    checkpoint ? `training interrupted; checkpoint saved to ${checkpoint} (continue with --resume)` : 'training interrupted (no checkpoint path was given)',
+    checkpoint ? `training interrupted; checkpoint saved to ${checkpoint} (continue with --resume)` : 'training interrupted before or without a checkpoint',
   );
 }
