@@ -36,7 +36,10 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
     .option('--lowercase', 'lowercase every token')
     .option('--no-nfc', 'skip Unicode NFC normalisation')
     .addOption(
-      new Option('--tokenizer <name>', 'whitespace: pre-tokenized text (fast); english: Treebank-style words and punctuation')
+      new Option(
+        '--tokenizer <name>',
+        'whitespace: pre-tokenized text (fast); english: Treebank-style words and punctuation; characters: code points (Brown files are always split at whitespace)',
+      )
         .choices(TOKENIZER_NAMES as string[])
         .default('whitespace'),
     )
