@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { KeyedVectors } from '../vectors/keyed-vectors.js';
-import { loadVectors, VECTOR_FORMATS, type VectorFormat } from '../vectors/formats/index.js';
+import { VECTOR_FORMATS, type VectorFormat } from '../vectors/formats/index.js';
 import type { Output } from './output.js';
 import { registerSimilarCommands } from './similar.js';
 import { registerEvalCommands } from './eval.js';
@@ -25,12 +25,11 @@ export interface LoadFlags {
 
 /** Loads a vectors file, logging tolerated problems as warnings on stderr. */
 export async function loadForCli(path: string, flags: LoadFlags, out: Output): Promise<KeyedVectors> {
-  const set = await loadVectors(path, {
+  return KeyedVectors.fromFile(path, {
     limit: flags.limit,
     format: flags.format ?? 'auto',
     onWarning: (message) => out.log(`warning: ${message}`),
   });
-  return new KeyedVectors(set, { name: path });
 }
 
 export const positiveInteger = (flag: string) => (value: string): number => {

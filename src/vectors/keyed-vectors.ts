@@ -3,6 +3,7 @@ import { UnitMatrix } from './kernels/unit-matrix.js';
 import { normalizeInPlace } from './kernels/unit-rows.js';
 import { TopK } from './top-k.js';
 import type { VectorSet } from './vector-set.js';
+import { loadVectors, type LoadVectorsOptions } from './formats/index.js';
 
 /** A word, or a raw vector of the set's dimension. */
 export type QueryTerm = string | Float32Array;
@@ -52,6 +53,11 @@ export class KeyedVectors {
     this.set = set;
     this.name = options.name ?? 'the vectors';
     this.simd = options.simd ?? true;
+  }
+
+  /** Loads a vectors file (any format, .gz ok); errors about unknown words will name the file. */
+  static async fromFile(path: string, options: LoadVectorsOptions & { simd?: boolean } = {}): Promise<KeyedVectors> {
+    return new KeyedVectors(await loadVectors(path, options), { name: path, simd: options.simd });
   }
 
   get words(): readonly string[] {

@@ -35,7 +35,7 @@ afterAll(() => tmp.cleanup());
 describe('wordloom vector commands (built CLI)', () => {
   it('similar prints a table and JSON', () => {
     const human = run('similar', tmp.path('royal.txt'), 'apple', '--topn', '1');
-    expect(human.code).toBe(0);
+    expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/rank\s+word\s+similarity\n-+\s+-+\s+-+\n1\s+banana\s+0\.99\d\d/);
     const json = JSON.parse(run('--json', 'similar', tmp.path('royal.txt'), 'apple', '-n', '2').stdout);
     expect(json.neighbors.length).toBe(2);
@@ -45,7 +45,7 @@ describe('wordloom vector commands (built CLI)', () => {
   it('analogy accepts both notations and --cosmul', () => {
     for (const expr of [['king', '-', 'man', '+', 'woman'], ['man:king::woman:?']]) {
       const r = run('--json', 'analogy', tmp.path('royal.txt'), ...expr, '-n', '1');
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).neighbors[0].word).toBe('queen');
     }
     const cosmul = JSON.parse(run('--json', 'analogy', tmp.path('royal.txt'), 'king', '-', 'man', '+', 'woman', '--cosmul').stdout);
@@ -65,7 +65,7 @@ describe('wordloom vector commands (built CLI)', () => {
   it('eval analogy requires the questions file and reports OOV', () => {
     expect(run('eval', 'analogy', tmp.path('royal.txt')).code).toBe(2);
     const r = run('--json', 'eval', 'analogy', tmp.path('royal.txt'), tmp.path('questions.txt'));
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.total).toEqual({ correct: 2, answered: 2, accuracy: 1 });
     expect(report.oov).toBe(1);
@@ -85,10 +85,10 @@ describe('wordloom vector commands (built CLI)', () => {
     const source = tmp.path('random.txt');
     return saveVectors(source, big).then(() => {
       const converted = run('convert', source, tmp.path('random.bin'));
-      expect(converted.code).toBe(0);
+      expect(converted.code, converted.stderr).toBe(0);
       expect(converted.stdout).toContain('(word2vec-binary): 800 words, dim 16');
       const built = run('--json', 'index', 'build', tmp.path('random.bin'), '-o', tmp.path('random.hnsw'));
-      expect(built.code).toBe(0);
+      expect(built.code, built.stderr).toBe(0);
       expect(JSON.parse(built.stdout).recallAt10).toBeGreaterThanOrEqual(0.95);
       const queried = JSON.parse(run('--json', 'index', 'query', tmp.path('random.bin'), tmp.path('random.hnsw'), 'w5', '-n', '3').stdout);
       const exact = JSON.parse(run('--json', 'similar', tmp.path('random.bin'), 'w5', '-n', '3').stdout);
