@@ -7,6 +7,7 @@ import { WordloomError } from '../errors.js';
 import { trainWord2Vec, WORD2VEC_DEFAULTS, type Word2VecOptions } from '../embeddings/word2vec/index.js';
 import type { TrainingProgress } from '../embeddings/shared/progress.js';
 import { saveVectors, formatFromExtension, VECTOR_FORMATS, type VectorFormat } from '../vectors/formats/index.js';
+import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenizer.js';
 import { formatDuration, type Output } from './output.js';
 
 export function registerTrainCommands(program: Command, output: () => Output): void {
@@ -52,6 +53,7 @@ interface Word2VecFlags {
   format?: VectorFormat;
   resume?: boolean;
   lowercase?: boolean;
+  tokenizer?: TokenizerName;
   kernel?: 'wasm' | 'js' | 'auto';
   vocab: boolean;
 }
@@ -79,6 +81,7 @@ function registerWord2Vec(train: Command, output: () => Output): void {
     .option('--format <format>', 'output format: text, binary (default: from the extension)', parseVectorFormat)
     .option('--resume', 'continue from the checkpoint <output>.ckpt left by an interrupted run')
     .option('--lowercase', 'lowercase the corpus')
+    .addOption(new Option('--tokenizer <name>', 'how lines are split into words (default: whitespace)').choices(TOKENIZER_NAMES))
     .option('--no-vocab', 'do not write the vocabulary next to the vectors (<output>.vocab)')
     .addOption(new Option('--kernel <kind>', 'training kernel (default: wasm when available)').choices(['wasm', 'js', 'auto']))
     .action(async (corpus: string, flags: Word2VecFlags) => {
@@ -111,6 +114,7 @@ function registerWord2Vec(train: Command, output: () => Output): void {
         threads: flags.threads,
         seed: flags.seed,
         lowercase: flags.lowercase,
+        tokenizer: flags.tokenizer,
         kernel: flags.kernel,
         resume: flags.resume,
         checkpoint,
@@ -142,13 +146,13 @@ function registerWord2Vec(train: Command, output: () => Output): void {
         kernel: result.kernel,
         wordsPerEpoch: result.wordsPerEpoch,
         seconds: Number(result.seconds.toFixed(2)),
-        finalLoss: Number(result.loss.toFixed(4)),
+        finalLoss: Number.isFinite(result.loss) ? Number(result.loss.toFixed(4)) : null,
       };
       out.result(summary, () =>
         [
           `wrote ${summary.words} vectors of dimension ${summary.dim} to ${flags.output} (${format})`,
           ...(vocabPath ? [`vocabulary: ${vocabPath}`] : []),
-          `${summary.model}/${summary.loss}, ${summary.epochs} epochs over ${summary.wordsPerEpoch} words, ${summary.threads} threads (${summary.kernel} kernel), ${formatDuration(result.seconds)}, final loss ${summary.finalLoss}`,
+          `${summary.model}/${summary.loss}, ${summary.epochs} epochs over ${summary.wordsPerEpoch} words, ${summary.threads} threads (${summary.kernel} kernel), ${formatDuration(result.seconds)}, final loss ${summary.finalLoss ?? '-'}`,
         ].join('\n'),
       );
     });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { WordloomError, checkOption } from '../../errors.js';
 import type { TrainingProgress } from '../shared/progress.js';
+import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenizer.js';
 
 /**
  * Every word2vec training option in one place (like fastText's Args), with the defaults users
@@ -36,6 +37,8 @@ export interface Word2VecOptions {
   seed: number;
   /** Lowercase the corpus while tokenizing. Default false. */
   lowercase: boolean;
+  /** How lines are split into words: 'whitespace' (default, fastest), 'english' or 'characters'. */
+  tokenizer: TokenizerName;
   /** Longest sentence handed to the kernel; longer lines are cut (word2vec C: 1000). Default 1000. */
   maxSentence: number;
   /** Kernel implementation: 'wasm' (SIMD) or 'js'; default: wasm when available. */
@@ -58,7 +61,7 @@ export interface Word2VecOptions {
 /** The options a checkpoint records: everything that shapes the model or its schedule. */
 export const RECORDED_OPTIONS = [
   'cbow', 'hs', 'dim', 'window', 'negative', 'sample', 'minCount', 'maxVocab', 'epochs', 'alpha', 'minAlpha',
-  'seed', 'lowercase', 'maxSentence',
+  'seed', 'lowercase', 'tokenizer', 'maxSentence',
 ] as const;
 export type RecordedOptions = Pick<Word2VecOptions, (typeof RECORDED_OPTIONS)[number]>;
 
@@ -74,6 +77,7 @@ export const WORD2VEC_DEFAULTS = {
   epochs: 5,
   seed: 1,
   lowercase: false,
+  tokenizer: 'whitespace',
   maxSentence: 1000,
   kernel: 'auto',
   resume: false,
@@ -117,6 +121,9 @@ export function resolveWord2VecOptions(partial: Partial<Word2VecOptions> = {}): 
   checkOption('--threads', o.threads, { min: 1, max: 1024, integer: true });
   checkOption('--seed', o.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
   checkOption('--max-sentence', o.maxSentence, { min: 1, max: 1_000_000, integer: true });
+  if (!TOKENIZER_NAMES.includes(o.tokenizer)) {
+    throw new WordloomError('EOPTION', `option --tokenizer must be one of ${TOKENIZER_NAMES.join(', ')}, got ${String(o.tokenizer)}`);
+  }
   if (!['wasm', 'js', 'auto'].includes(o.kernel)) {
     throw new WordloomError('EOPTION', `option --kernel must be wasm, js or auto, got ${String(o.kernel)}`);
   }

@@ -70,6 +70,7 @@ export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOpt
       minCount: options.minCount,
       ...(options.maxVocab > 0 ? { maxSize: options.maxVocab } : {}),
       lowercase: options.lowercase,
+      tokenizer: options.tokenizer,
     });
   }
   const realWords = vocabulary.size - Vocabulary.FIRST_WORD;
@@ -80,7 +81,7 @@ export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOpt
 
   throwIfAborted(options.signal, undefined);
   const idFile = await writeIdFile(
-    abortable(encodeCorpus(corpus, vocabulary, { unknown: 'skip', eos: true, lowercase: options.lowercase }), options.signal),
+    abortable(encodeCorpus(corpus, vocabulary, { unknown: 'skip', eos: true, lowercase: options.lowercase, tokenizer: options.tokenizer }), options.signal),
     Vocabulary.EOS,
     options.tmpDir ? { tmpDir: options.tmpDir } : {},
   );
