@@ -13,7 +13,7 @@ export { formatFloat32 } from './format-float.js';
 export { parseDecimal } from './parse-decimal.js';
 
 export interface LoadVectorsOptions {
-  /** Load only the first `limit` words (file order); the rest of the file is not read. */
+  /** Load only the first `limit` words in file order (skipped duplicates do not count); the rest of the file is not read. */
   limit?: number;
   /** Default 'auto': decided from the content, never from the file name. */
   format?: VectorFormat | 'auto';
