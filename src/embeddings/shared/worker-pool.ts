@@ -2,9 +2,10 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 
 /**
- * A fixed set of worker threads running one script. Each worker answers a task with one message
- * `{ type: 'done', ... }`; anything else it posts in between (progress, stats) goes to `onEvent`.
- * A worker that throws or exits early fails the whole round.
+ * A fixed set of worker threads running one script. A worker posts `{ type: 'ready' }` once set
+ * up, then answers each task with one `{ type: 'done', ... }`; anything else it posts in between
+ * (progress, stats) goes to `onEvent`. `{ type: 'error', message }`, an exception or an early
+ * exit fails the whole round.
  */
 export interface WorkerMessage {
   type: string;
@@ -30,6 +31,9 @@ export class WorkerPool {
             if (m.type === 'ready') {
               cleanup();
               resolve();
+            } else if (m.type === 'error') {
+              cleanup();
+              reject(new Error(`worker ${i} failed to start: ${String(m.message)}`));
             }
           };
           const onError = (err: Error) => {
