@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Microbenchmark of the word2vec training kernels (run after `npm run build`):
 //   node bench/word2vec-kernel.mjs [--seconds 2] [--repeats 3] [--kinds js,wasm] [--threads 1,2]
+//                                  [--vocab 50000] [--neg-table 10000000] [--cbow] [--hs]
 // Skip-gram, negative sampling (5), dim 100, window 5, on a synthetic Zipfian corpus over 50k words
 // (sentences of 1000 tokens after word2vec-style subsampling at 1e-4, so frequent words do not
 // make the rows unrealistically cache-resident). Reports (center, context) pairs/sec/thread, the
@@ -20,7 +21,9 @@ const KERNEL_URL = new URL('../dist/embeddings/word2vec/kernel/index.js', import
 
 const VOCAB = Number(arg('vocab', '50000'));
 const DIM = 100;
-const NEGATIVE = 5;
+const HS = process.argv.includes('--hs'); // hierarchical softmax instead of negative sampling
+const SG = !process.argv.includes('--cbow');
+const NEGATIVE = HS ? 0 : 5;
 const WINDOW = 5;
 const SENTENCE = 1000;
 const SENTENCES = 400; // 400k tokens; each run cycles through them
@@ -74,12 +77,28 @@ function makeCorpus() {
   return { corpus, negTable };
 }
 
+/** HS benchmark tree: balanced, depth ceil(log2 vocab) (a Huffman tree is shorter for frequent words). */
+function balancedTree(model) {
+  const depth = Math.ceil(Math.log2(VOCAB));
+  const { maxCodeLength } = model.layout;
+  for (let w = 0; w < VOCAB; w++) {
+    model.codeLengths[w] = depth;
+    let node = 0;
+    for (let d = 0; d < depth; d++) {
+      const bit = (w >> (depth - 1 - d)) & 1;
+      model.codes[w * maxCodeLength + d] = bit;
+      model.points[w * maxCodeLength + d] = node % (VOCAB - 1);
+      node = 2 * node + 1 + bit;
+    }
+  }
+}
+
 /** Trains for `seconds` on this thread; returns pairs, examples and elapsed seconds. */
 async function run({ memory, layout, corpus, kind, thread, seconds }) {
   const { attachModel, createThreadKernel } = await import(KERNEL_URL);
   const model = attachModel(memory, layout);
   const kernel = await createThreadKernel(model, {
-    sg: true, hs: false, negative: NEGATIVE, window: WINDOW, threadIndex: thread, seed: 1 + thread, prefer: kind,
+    sg: SG, hs: HS, negative: NEGATIVE, window: WINDOW, threadIndex: thread, seed: 1 + thread, prefer: kind,
   });
   if (kernel.kind !== kind) throw new Error(`asked for the ${kind} kernel, got ${kernel.kind}`);
   const sentences = corpus.length / SENTENCE;
@@ -113,10 +132,10 @@ if (!isMainThread) {
   const { allocateModel } = await import(KERNEL_URL);
   const { corpus, negTable } = makeCorpus();
   const layout = {
-    vocabSize: VOCAB, dim: DIM, negative: NEGATIVE, hs: false, negTableSize: NEG_TABLE,
+    vocabSize: VOCAB, dim: DIM, negative: NEGATIVE, hs: HS, negTableSize: NEG_TABLE,
     maxCodeLength: 40, threads: Math.max(...threadCounts), maxSentence: SENTENCE,
   };
-  console.log(`word2vec kernel bench: skip-gram NEG ${NEGATIVE}, dim ${DIM}, window ${WINDOW}, vocab ${VOCAB}, ` +
+  console.log(`word2vec kernel bench: ${SG ? 'skip-gram' : 'CBOW'} ${HS ? 'HS' : `NEG ${NEGATIVE}`}, dim ${DIM}, window ${WINDOW}, vocab ${VOCAB}, ` +
     `${seconds}s x ${repeats} runs, best reported; load average ${loadavg()[0].toFixed(1)} on 2 cores ` +
     '(pairs/s is wall time and suffers from other processes; pairs per CPU-second does much less)');
   for (const threads of threadCounts) {
@@ -127,10 +146,12 @@ if (!isMainThread) {
         const model = allocateModel(layout);
         const rand = lcg(7);
         for (let i = 0; i < model.syn0.length; i++) model.syn0[i] = (rand() - 0.5) / DIM;
-        model.negTable.set(negTable);
+        if (HS) balancedTree(model);
+        else model.negTable.set(negTable);
         const results = await Promise.all(Array.from({ length: threads }, (_, thread) =>
           new Promise((resolve, reject) => {
             const worker = new Worker(new URL(import.meta.url), {
+              argv: process.argv.slice(2), // workers read the same flags (--hs, --cbow)
               workerData: { memory: model.memory, layout, corpus, kind, thread, seconds },
             });
             worker.once('message', resolve);
@@ -144,9 +165,9 @@ if (!isMainThread) {
         if (!best || perThread > best.perThread) best = { perThread, examples, loss };
         if (!best.perCpuSecond || perCpuSecond > best.perCpuSecond) best.perCpuSecond = perCpuSecond;
       }
-      console.log(`${kind.padEnd(4)} threads=${threads}: ${Math.round(best.perThread).toLocaleString('en-US')} pairs/s/thread, ` +
+      console.log(`${kind.padEnd(4)} threads=${threads}: ${Math.round(best.perThread).toLocaleString('en-US')} ${SG ? 'pairs' : 'center words'}/s/thread, ` +
         `${Math.round(best.examples).toLocaleString('en-US')} examples/s/thread, ` +
-        `${Math.round(best.perCpuSecond).toLocaleString('en-US')} pairs per CPU-second (loss/example ${best.loss.toFixed(3)})`);
+        `${Math.round(best.perCpuSecond).toLocaleString('en-US')} ${SG ? 'pairs' : 'center words'} per CPU-second (loss/example ${best.loss.toFixed(3)})`);
     }
   }
 }
