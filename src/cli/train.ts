@@ -52,6 +52,7 @@ interface Word2VecFlags {
   seed?: number;
   format?: VectorFormat;
   resume?: boolean;
+  checkpointEvery?: number;
   lowercase?: boolean;
   tokenizer?: TokenizerName;
   kernel?: 'wasm' | 'js' | 'auto';
@@ -80,6 +81,7 @@ function registerWord2Vec(train: Command, output: () => Output): void {
     .option('--seed <n>', `random seed; with --threads 1 runs are bit-identical (default ${d.seed})`, integer('--seed'))
     .option('--format <format>', 'output format: text, binary (default: from the extension)', parseVectorFormat)
     .option('--resume', 'continue from the checkpoint <output>.ckpt left by an interrupted run')
+    .option('--checkpoint-every <seconds>', `save <output>.ckpt this often within an epoch too, 0 = only between epochs (default ${d.checkpointEvery})`, number('--checkpoint-every'))
     .option('--lowercase', 'lowercase the corpus')
     .addOption(new Option('--tokenizer <name>', 'how lines are split into words (default: whitespace)').choices(TOKENIZER_NAMES))
     .option('--no-vocab', 'do not write the vocabulary next to the vectors (<output>.vocab)')
@@ -117,6 +119,7 @@ function registerWord2Vec(train: Command, output: () => Output): void {
         tokenizer: flags.tokenizer,
         kernel: flags.kernel,
         resume: flags.resume,
+        checkpointEvery: flags.checkpointEvery,
         checkpoint,
         signal: controller.signal,
         onLog: (m) => out.log(m),

@@ -45,6 +45,8 @@ export interface Word2VecOptions {
   kernel: 'wasm' | 'js' | 'auto';
   /** Checkpoint file: written after every epoch and on interrupt; removed after success. Default none. */
   checkpoint: string | undefined;
+  /** Also save the checkpoint every this many seconds within an epoch (0: only between epochs). Default 600. */
+  checkpointEvery: number;
   /** Continue from `checkpoint` (same vocabulary and options; the learning rate continues). Default false. */
   resume: boolean;
   /** Folder for the temporary encoded corpus. Default os.tmpdir(). */
@@ -80,6 +82,7 @@ export const WORD2VEC_DEFAULTS = {
   tokenizer: 'whitespace',
   maxSentence: 1000,
   kernel: 'auto',
+  checkpointEvery: 600,
   resume: false,
 } as const;
 
@@ -127,6 +130,7 @@ export function resolveWord2VecOptions(partial: Partial<Word2VecOptions> = {}): 
   if (!['wasm', 'js', 'auto'].includes(o.kernel)) {
     throw new WordloomError('EOPTION', `option --kernel must be wasm, js or auto, got ${String(o.kernel)}`);
   }
+  checkOption('--checkpoint-every', o.checkpointEvery, { min: 0 }, 'seconds; 0 = only between epochs');
   if (o.resume && !o.checkpoint) {
     throw new WordloomError('EOPTION', 'option --resume needs a checkpoint path (library option checkpoint)');
   }

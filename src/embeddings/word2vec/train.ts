@@ -157,14 +157,25 @@ async function runEpochs(
   let epochLoss = 0;
   let epochExamples = 0;
   let lastLoss = Number.NaN;
+  let periodic: ReturnType<typeof setInterval> | undefined;
   let alpha = linearLearningRate(options.alpha, options.minAlpha, state.wordsDone, totalWords);
   const sampleRows = model.syn0.subarray(Vocabulary.FIRST_WORD * dim, Math.min(model.layout.vocabSize, Vocabulary.FIRST_WORD + 8) * dim);
 
   try {
-    for (let epoch = state.epoch; epoch < epochs; epoch++) {
+    // Each round trains the rest of one epoch. A round ends early on abort, or when the periodic
+    // checkpoint timer raises the stop flag: then the workers report what is left, the weights are
+    // saved, and the next round continues the same epoch from there.
+    if (options.checkpoint && options.checkpointEvery > 0) {
+      periodic = setInterval(() => Atomics.store(flags, STOP_FLAG, 1), options.checkpointEvery * 1000);
+      periodic.unref();
+    }
+    while (state.epoch < epochs) {
+      const epoch = state.epoch;
       const ranges = state.remaining ?? splitRanges(idFile.length, threads);
-      epochLoss = 0;
-      epochExamples = 0;
+      if (state.remaining === null) {
+        epochLoss = 0;
+        epochExamples = 0;
+      }
       const onEvent = (_index: number, message: WorkerMessage): void => {
         if (message.type !== 'stats') return;
         const m = message as unknown as StatsMessage;
@@ -184,21 +195,26 @@ async function runEpochs(
           meter.snapshot({ epoch: epoch + 1, epochs, wordsDone: Number(Atomics.load(counters, WORDS_DONE)), learningRate: alpha, loss: lastLoss }),
         );
       };
-      const results = (await pool.run(distribute(ranges, threads).map((r) => ({ type: 'epoch', ranges: r }) satisfies EpochTask), onEvent)) as unknown as DoneMessage[];
+      const tasks = distribute(ranges, threads).map((r) => ({ type: 'epoch', ranges: r }) satisfies EpochTask);
+      const results = (await pool.run(tasks, onEvent)) as unknown as DoneMessage[];
+      if (!signal?.aborted) Atomics.store(flags, STOP_FLAG, 0);
       kernel = results[0]?.kernel ?? kernel;
       const remaining = results.flatMap((r) => r.remaining);
       const wordsDone = Number(Atomics.load(counters, WORDS_DONE));
       state = remaining.length > 0 ? { epoch, remaining, wordsDone } : { epoch: epoch + 1, remaining: null, wordsDone };
-      if (signal?.aborted && state.epoch < epochs) {
-        await save(state);
-        throwIfAborted(signal, options.checkpoint);
-      }
-      if (state.epoch < epochs) {
-        await save(state);
-        if (options.checkpoint) log(`epoch ${epoch + 1}/${epochs} done; checkpoint ${options.checkpoint}`);
+      if (state.epoch >= epochs) break;
+      await save(state);
+      if (signal?.aborted) throwIfAborted(signal, options.checkpoint);
+      if (options.checkpoint) {
+        log(
+          state.remaining
+            ? `checkpoint ${options.checkpoint} (epoch ${epoch + 1}/${epochs}, ${((100 * wordsDone) / totalWords).toFixed(1)}% done)`
+            : `epoch ${epoch + 1}/${epochs} done; checkpoint ${options.checkpoint}`,
+        );
       }
     }
   } finally {
+    if (periodic) clearInterval(periodic);
     signal?.removeEventListener('abort', stop);
     await pool.terminate();
   }

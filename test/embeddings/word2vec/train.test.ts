@@ -141,6 +141,17 @@ describe('checkpoints', () => {
     expect(existsSync(checkpoint)).toBe(false);
   });
 
+  it('pauses for periodic checkpoints within epochs without changing the result', async () => {
+    const checkpoint = join(corpus.dir, 'periodic.vec.ckpt');
+    const opts = { ...small, threads: 1, sample: 1e-2, seed: 7 };
+    const logs: string[] = [];
+    const paused = await trainWord2Vec(corpus.path, { ...opts, checkpoint, checkpointEvery: 0.001, onLog: (m) => logs.push(m) });
+    const plain = await trainWord2Vec(corpus.path, opts);
+    expect(logs.filter((m) => /^checkpoint .*% done\)$/.test(m)).length).toBeGreaterThan(0);
+    expect(Buffer.from(paused.vectors.vectors.buffer).equals(Buffer.from(plain.vectors.vectors.buffer))).toBe(true);
+    expect(existsSync(checkpoint)).toBe(false);
+  });
+
   it('refuses to resume without a checkpoint file', async () => {
     await expect(trainWord2Vec(corpus.path, { checkpoint: join(corpus.dir, 'none.ckpt'), resume: true })).rejects.toThrow(/no checkpoint at .*none\.ckpt/);
   });
