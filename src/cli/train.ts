@@ -96,7 +96,7 @@ function registerWord2Vec(train: Command, output: () => Output): void {
       const controller = new AbortController();
       const onSigint = (): void => {
         if (controller.signal.aborted) process.exit(130);
-        out.log('\ninterrupted: saving a checkpoint (Ctrl-C again to quit without it)');
+        out.log('\ninterrupted: stopping at the next sentence and saving a checkpoint (Ctrl-C again to quit at once)');
         controller.abort();
       };
       process.on('SIGINT', onSigint);

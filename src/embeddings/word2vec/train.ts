@@ -53,7 +53,7 @@ export interface Word2VecResult {
 export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOptions> = {}): Promise<Word2VecResult> {
   let options = resolveWord2VecOptions(partial);
   const log = options.onLog ?? (() => undefined);
-  throwIfAborted(options.signal, undefined);
+  throwIfAborted(options.signal, { started: false });
 
   let vocabulary: Vocabulary;
   let resumed: Awaited<ReturnType<typeof loadWord2VecCheckpoint>> | null = null;
@@ -79,7 +79,7 @@ export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOpt
   }
   log(`vocabulary: ${realWords} words, ${vocabulary.totalTokens} tokens`);
 
-  throwIfAborted(options.signal, undefined);
+  throwIfAborted(options.signal, { started: false });
   const idFile = await writeIdFile(
     abortable(encodeCorpus(corpus, vocabulary, { unknown: 'skip', eos: true, lowercase: options.lowercase, tokenizer: options.tokenizer }), options.signal),
     Vocabulary.EOS,
@@ -204,7 +204,7 @@ async function runEpochs(
       state = remaining.length > 0 ? { epoch, remaining, wordsDone } : { epoch: epoch + 1, remaining: null, wordsDone };
       if (state.epoch >= epochs) break;
       await save(state);
-      if (signal?.aborted) throwIfAborted(signal, options.checkpoint);
+      if (signal?.aborted) throwIfAborted(signal, { started: true, checkpoint: options.checkpoint });
       if (options.checkpoint) {
         log(
           state.remaining
@@ -255,15 +255,18 @@ function restoreWeights(model: ModelMemory, from: { syn0: Float32Array; syn1neg:
 /** Stops the encoding pass promptly on abort (nothing is trained yet, so no checkpoint). */
 async function* abortable(chunks: AsyncIterable<Int32Array>, signal: AbortSignal | undefined): AsyncGenerator<Int32Array> {
   for await (const chunk of chunks) {
-    throwIfAborted(signal, undefined);
+    throwIfAborted(signal, { started: false });
     yield chunk;
   }
 }
 
-function throwIfAborted(signal: AbortSignal | undefined, checkpoint: string | undefined): void {
+/** `checkpoint`: the file just written, if any; `started`: whether any word was trained. */
+function throwIfAborted(signal: AbortSignal | undefined, state: { started: boolean; checkpoint?: string | undefined }): void {
   if (!signal?.aborted) return;
-  throw new WordloomError(
-    'EINTERRUPTED',
-    checkpoint ? `training interrupted; checkpoint saved to ${checkpoint} (continue with --resume)` : 'training interrupted before or without a checkpoint',
-  );
+  const message = !state.started
+    ? 'training interrupted before it started (nothing to save)'
+    : state.checkpoint
+      ? `training interrupted; checkpoint saved to ${state.checkpoint} (continue with --resume)`
+      : 'training interrupted (no checkpoint path was given, so nothing was saved)';
+  throw new WordloomError('EINTERRUPTED', message);
 }
