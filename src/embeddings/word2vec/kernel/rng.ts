@@ -6,8 +6,8 @@
  * 5M negatives a second would wrap within 15 minutes).
  *
  * Each thread uses TWO streams: one for the window shrink, one for the negative draws. Separate
- * streams let the wasm kernel draw negatives ahead of use (to overlap their cache misses) while
- * still consuming exactly the sequence the JS kernel draws lazily.
+ * streams let the kernels draw negatives ahead of use (to overlap their cache misses) without
+ * changing which value each draw gets: the result is the same as drawing at the point of use.
  */
 
 /** Fills `state` (4 x u32) from a seed and a stream number with splitmix32-style mixing. */
