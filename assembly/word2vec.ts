@@ -294,6 +294,32 @@ function touchPath(word: usize): void {
   return s;
 }
 
+/**
+ * The last target of a skip-gram pair: out += g * inp and inp += neu1e + g * out (the finished
+ * input gradient) in one pass, instead of an update pass and then a separate pass adding neu1e to
+ * inp. Per element, the old inp feeds the out update before inp is overwritten, as in sequence.
+ */
+// @ts-ignore: decorator
+@inline function lastUpdateApply(inp: usize, out: usize, g: f32): void {
+  const gv = f32x4.splat(g);
+  const n = <usize>dim << 2;
+  const n4 = n & ~15;
+  const e = neu1e;
+  let k: usize = 0;
+  for (; k < n4; k += 16) {
+    const o = v128.load(out + k);
+    const x = v128.load(inp + k);
+    v128.store(out + k, f32x4.add(o, f32x4.mul(gv, x)));
+    v128.store(inp + k, f32x4.add(x, f32x4.add(v128.load(e + k), f32x4.mul(gv, o))));
+  }
+  for (; k < n; k += 4) {
+    const o = load<f32>(out + k);
+    const x = load<f32>(inp + k);
+    store<f32>(out + k, o + g * x);
+    store<f32>(inp + k, x + (load<f32>(e + k) + g * o));
+  }
+}
+
 /** The step g = (label - sigmoid(score)) * alpha; adds the loss -log sigmoid(+-score). */
 // @ts-ignore: decorator
 @inline function gradient(score: f32, label: f32, alpha: f32): f32 {
@@ -312,7 +338,7 @@ function touchPath(word: usize): void {
  * HS path, then the positive and the negatives (a negative equal to the word is skipped, not
  * redrawn). Accumulates the input gradient in neu1e (zeroed here).
  */
-function trainTargets(inp: usize, word: usize, hs: bool, negative: u32, alpha: f32): void {
+function trainTargets(inp: usize, word: usize, hs: bool, negative: u32, alpha: f32, applyToInput: bool): void {
   zeroRow(neu1e);
   const list = targets;
   let count: usize = 0;
@@ -341,7 +367,7 @@ function trainTargets(inp: usize, word: usize, hs: bool, negative: u32, alpha: f
       count++;
     }
   }
-  if (count == 0) return;
+  if (count == 0) return; // (no targets: neu1e stays zero, the input is unchanged)
   exampleCount += <i32>count;
   let row = <usize>load<u32>(list);
   let score = dot(inp, row);
@@ -352,7 +378,9 @@ function trainTargets(inp: usize, word: usize, hs: bool, negative: u32, alpha: f
     score = updateAndDot(inp, row, g, next);
     row = next;
   }
-  fusedUpdate(inp, row, gradient(score, load<f32>(list + (last << 3), 4), alpha));
+  const g = gradient(score, load<f32>(list + (last << 3), 4), alpha);
+  if (applyToInput) lastUpdateApply(inp, row, g);
+  else fusedUpdate(inp, row, g);
 }
 
 /**
@@ -414,8 +442,7 @@ export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
         const inp = syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes;
-        trainTargets(inp, word, hs, negative, alpha);
-        addRow(inp, neu1e);
+        trainTargets(inp, word, hs, negative, alpha, true);
         pairs++;
       }
     } else {
@@ -427,7 +454,7 @@ export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
         addRow(neu1, syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes);
       }
       scaleRow(neu1, <f32>1 / <f32>count);
-      trainTargets(neu1, word, hs, negative, alpha);
+      trainTargets(neu1, word, hs, negative, alpha, false);
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
         addRow(syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes, neu1e);
