@@ -64,6 +64,7 @@ export { tokenizeEnglish } from './text/english-tokenizer.js';
 export { tokenizeCharacters } from './text/character-tokenizer.js';
 export { normalizeText, type NormalizeOptions } from './text/normalize.js';
 export {
+  Word2Vec,
   trainWord2Vec,
   resolveWord2VecOptions,
   WORD2VEC_DEFAULTS,
