@@ -29,10 +29,10 @@ export function registerIndexCommands(program: Command, output: () => Output): v
       .description('build an index over all words of a vectors file and report its recall@10 against exact search')
       .argument('<vectors>', 'vectors file')
       .requiredOption('-o, --output <path>', 'index file to write')
-      .option('--m <n>', `links per node (default ${d.m})`, positiveInteger('--m'), d.m)
-      .option('--ef-construction <n>', `build-time search list size (default ${d.efConstruction})`, positiveInteger('--ef-construction'), d.efConstruction)
-      .option('--ef <n>', `search list size used for the recall check (default ${d.ef})`, positiveInteger('--ef'), d.ef)
-      .option('--seed <n>', `level generator seed (default ${d.seed})`, positiveInteger('--seed'), d.seed)
+      .option('--m <n>', 'links per node', positiveInteger('--m'), d.m)
+      .option('--ef-construction <n>', 'build-time search list size', positiveInteger('--ef-construction'), d.efConstruction)
+      .option('--ef <n>', 'search list size used for the recall check', positiveInteger('--ef'), d.ef)
+      .option('--seed <n>', 'level generator seed', positiveInteger('--seed'), d.seed)
       .option('--recall-queries <n>', 'words used to measure recall@10', positiveInteger('--recall-queries'), 200),
   ).action(async (path: string, flags: BuildFlags) => {
     const out = output();
@@ -74,7 +74,7 @@ export function registerIndexCommands(program: Command, output: () => Output): v
       .argument('<index>', 'index file')
       .argument('<words...>', 'query words')
       .option('-n, --topn <n>', 'how many neighbours', positiveInteger('--topn'), 10)
-      .option('--ef <n>', `search list size (default ${d.ef}; higher: better recall, slower)`, positiveInteger('--ef'), d.ef),
+      .option('--ef <n>', 'search list size (higher: better recall, slower)', positiveInteger('--ef'), d.ef),
   ).action(async (path: string, indexPath: string, words: string[], flags: QueryFlags) => {
     const out = output();
     const vectors = await loadForCli(path, flags, out);
