@@ -39,6 +39,7 @@ if (!existsSync(GZ)) {
 function ensureGensim() {
   if (spawnSync(PYTHON, ['-c', 'import gensim']).status === 0) return true;
   console.log('gensim missing: apt-get install -y python3-gensim');
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
   spawnSync('apt-get', ['install', '-y', 'python3-gensim'], { stdio: 'inherit' });
   return spawnSync(PYTHON, ['-c', 'import gensim']).status === 0;
 }

@@ -10,7 +10,7 @@
 // --quick uses the first 40 MB of the corpus (7.6M words) and 3 epochs (unless --epochs), like
 // ../shared/reference-numbers.md's quick figures. A full run takes 25+ minutes.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, renameSync, mkdirSync, rmSync, statSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -58,6 +58,8 @@ function ensureTools(only) {
   if (!have(PY, ['-c', 'import gensim'])) missing.push('python3-gensim'); // the judge needs gensim too
   if (missing.length === 0) return;
   console.error(`installing ${missing.join(' ')} with apt-get`);
+  // A new machine's package lists may be empty or stale: refresh them first.
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
   const r = spawnSync('apt-get', ['install', '-y', ...missing], { stdio: 'inherit' });
   if (r.status !== 0) fail(`apt-get install -y ${missing.join(' ')} failed`);
 }
@@ -67,13 +69,13 @@ async function plainCorpus(args) {
   let source = args.corpus;
   if (!existsSync(source)) fail(`corpus ${source} not found`);
   if (source.endsWith('.gz')) {
-    const known = '/work/tmp/gutenberg.txt';
-    if (source.endsWith('gutenberg-100m.txt.gz') && existsSync(known)) source = known;
-    else {
-      const out = join(tmpdir(), 'wordloom-bench-corpus.txt');
-      if (!existsSync(out)) await pipeline(createReadStream(source), createGunzip(), createWriteStream(out));
-      source = out;
+    // Decompressed once and kept in the temp folder for later runs (named after the source).
+    const out = join(tmpdir(), `wordloom-bench-${source.split('/').pop().replace(/\.gz$/, '')}`);
+    if (!existsSync(out) || statSync(out).mtimeMs < statSync(source).mtimeMs) {
+      await pipeline(createReadStream(source), createGunzip(), createWriteStream(`${out}.part`));
+      renameSync(`${out}.part`, out);
     }
+    source = out;
   }
   if (!args.quick) return source;
   const slice = join(tmpdir(), 'wordloom-bench-40mb.txt');
