@@ -88,7 +88,7 @@ export class ByteTokenScanner {
     let lineEnds = 0;
     let tokens = 0;
     let known = table.size;
-    let { slots, mask, lengths, starts, arena } = table;
+    let { slots, mask, lengths, starts, tails, arena } = table;
     let map = this.valueMap;
     while (i <= last) {
       let b = chunk[i]!;
@@ -103,8 +103,10 @@ export class ByteTokenScanner {
       }
       const start = i;
       let h = FNV_OFFSET;
+      let tail = 0;
       do {
         h = Math.imul(h ^ b, FNV_PRIME);
+        tail = (tail << 8) | b;
         b = chunk[++i]!;
       } while (BYTE_CLASS[b] === TOKEN_BYTE);
       let t: number;
@@ -116,14 +118,16 @@ export class ByteTokenScanner {
           t = slots[2 * s + 1]!;
           if (t === EMPTY_SLOT) {
             t = table.idOf(chunk, start, i, h);
-            ({ slots, mask, lengths, starts, arena } = table);
+            ({ slots, mask, lengths, starts, tails, arena } = table);
             break;
           }
-          if (slots[2 * s] === h && lengths[t] === length) {
+          if (slots[2 * s] === h && lengths[t] === length && tails[t] === tail) {
+            if (length <= 4) break;
             const offset = starts[t]! - start;
+            const headEnd = i - 4;
             let q = start;
-            while (q < i && arena[offset + q] === chunk[q]) q++;
-            if (q === i) break;
+            while (q < headEnd && arena[offset + q] === chunk[q]) q++;
+            if (q === headEnd) break;
           }
           s = (s + 1) & mask;
         }
@@ -138,7 +142,7 @@ export class ByteTokenScanner {
         known = table.size;
         counts = this.counts;
         map = this.valueMap;
-        ({ slots, mask, lengths, starts, arena } = table);
+        ({ slots, mask, lengths, starts, tails, arena } = table);
       }
       counts[t]!++;
       tokens++;

@@ -9,6 +9,17 @@ const EMPTY = -1;
 export const FNV_OFFSET = 0x811c9dc5 | 0;
 export const FNV_PRIME = 0x01000193;
 
+/**
+ * The last (up to) 4 bytes of a key packed into an int, computed inline by the scanner alongside
+ * the hash: equal length and tail settle keys of up to 4 bytes (most tokens) without a byte loop,
+ * and leave only the first length - 4 bytes to compare for longer ones.
+ */
+export function packTail(bytes: Uint8Array, start: number, end: number): number {
+  let p = 0;
+  for (let i = Math.max(start, end - 4); i < end; i++) p = (p << 8) | bytes[i]!;
+  return p;
+}
+
 /** FNV-1a over bytes[start, end); the scanner computes the same hash inline. */
 export function fnv1a(bytes: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
@@ -27,9 +38,10 @@ export class ByteTypeTable {
   /** slots[2s] = hash, slots[2s + 1] = id or EMPTY_SLOT; s = hash & mask, linear probing. */
   slots: Int32Array;
   mask: number;
-  /** Key t is arena[starts[t], starts[t] + lengths[t]). */
+  /** Key t is arena[starts[t], starts[t] + lengths[t]); tails[t] = packTail(key). */
   starts = new Int32Array(1024);
   lengths = new Int32Array(1024);
+  tails = new Int32Array(1024);
   arena = new Uint8Array(1 << 16);
   private arenaUsed = 0;
   size = 0;
@@ -69,6 +81,7 @@ export class ByteTypeTable {
     this.arena.set(bytes.subarray(start, end), this.arenaUsed);
     this.starts[t] = this.arenaUsed;
     this.lengths[t] = length;
+    this.tails[t] = packTail(bytes, start, end);
     this.arenaUsed += length;
     this.place(this.slots, this.mask, hash, t);
     this.size = t + 1;
@@ -95,6 +108,9 @@ export class ByteTypeTable {
     const lengths = new Int32Array(this.lengths.length * 2);
     lengths.set(this.lengths);
     this.lengths = lengths;
+    const tails = new Int32Array(this.tails.length * 2);
+    tails.set(this.tails);
+    this.tails = tails;
   }
 
   private growArena(needed: number): void {

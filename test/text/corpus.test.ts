@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ByteTokenScanner, LINE_END } from '../../src/text/byte-token-scanner.js';
+import { fnv1a } from '../../src/text/byte-type-table.js';
 import {
   buildVocabulary,
   corpusSize,
@@ -62,6 +63,16 @@ describe('ByteTokenScanner', () => {
       expect(got).toEqual(expected);
       expect(scanner.tokens).toBe(expected.filter((t) => t !== '\n').length);
     }
+  });
+
+  it('keeps apart tokens with the same hash, length and last 4 bytes', () => {
+    // an FNV-1a collision found by search: only the byte compare of the heads tells them apart
+    const [a, b] = ['glbvstail', 'yacxatail'];
+    expect(fnv1a(Buffer.from(a), 0, a.length)).toBe(fnv1a(Buffer.from(b), 0, b.length));
+    const scanner = new ByteTokenScanner(() => undefined);
+    const count = scanner.scan(Buffer.from(`${a} ${b} ${a} ${b} ${b}\n`));
+    expect(Array.from(scanner.ids.subarray(0, count))).toEqual([0, 1, 0, 1, 1, LINE_END]);
+    expect(Array.from(scanner.counts.subarray(0, 2))).toEqual([2, 3]);
   });
 
   it('cuts an over-long token at a UTF-8 boundary and counts it', () => {
