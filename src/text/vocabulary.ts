@@ -39,7 +39,8 @@ export class Vocabulary {
   private constructor(words: string[], counts: Float64Array) {
     this.words = words;
     this.counts = counts;
-    this.ids = new Map(words.map((w, i) => [w, i]));
+    this.ids = new Map();
+    for (let i = 0; i < words.length; i++) this.ids.set(words[i]!, i);
     let total = 0;
     for (let i = Vocabulary.FIRST_WORD; i < counts.length; i++) total += counts[i]!;
     this.wordTotal = total;
@@ -142,8 +143,7 @@ export class Vocabulary {
         counts[at]! += count;
       }
     }
-    // stable sort: equal counts keep first-appearance order
-    const order = words.map((_, i) => i).sort((a, b) => counts[b]! - counts[a]!);
+    const order = frequencyOrder(counts);
     const kept: number[] = [];
     let pruned = 0;
     for (const i of order) {
@@ -210,4 +210,29 @@ export class Vocabulary {
     all.set(counts, Vocabulary.FIRST_WORD);
     return new Vocabulary(words, all);
   }
+}
+
+/**
+ * Indices sorted by count, descending, ties in index (first-appearance) order. Each (count, index)
+ * pair is packed into one double so the typed array's native numeric sort does the work (several
+ * times faster than a comparator over 100k+ words); counts that are not small non-negative
+ * integers fall back to a stable comparator sort.
+ */
+function frequencyOrder(counts: readonly number[]): number[] {
+  const n = counts.length;
+  const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const countLimit = 2 ** (53 - indexBits);
+  if (!counts.every((c) => Number.isInteger(c) && c >= 0 && c < countLimit)) {
+    return counts.map((_, i) => i).sort((a, b) => counts[b]! - counts[a]!);
+  }
+  const scale = 2 ** indexBits;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = -counts[i]! * scale + i;
+  keys.sort();
+  const order: number[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const key = keys[k]!;
+    order[k] = key - Math.floor(key / scale) * scale;
+  }
+  return order;
 }

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vocabulary } from '../../src/text/vocabulary.js';
-import { useTempDir, writeFixture } from './fixtures.js';
+import { seededRandom, useTempDir, writeFixture } from './fixtures.js';
 
 const tempDir = useTempDir();
 
@@ -26,6 +26,21 @@ describe('Vocabulary', () => {
     expect(vocab.wordList().slice(4)).toEqual(['b', 'a', 'c', 'd', 'e']);
     // the same counts given in another order give another (but again deterministic) tie order
     expect(Vocabulary.fromCounts(countsOf('e d c a b a b c')).wordList().slice(4)).toEqual(['c', 'a', 'b', 'e', 'd']);
+  });
+
+  it('orders many words like a stable sort by count, also with fractional counts', () => {
+    const random = seededRandom(11);
+    for (const fractional of [false, true]) {
+      const entries: [string, number][] = Array.from({ length: 5000 }, (_, i) => [
+        `w${i}`,
+        fractional ? Math.floor(random() * 50) / 4 + 0.5 : Math.floor(random() ** 4 * 1000) + 1,
+      ]);
+      const expected = entries
+        .map(([w, c], i) => ({ w, c, i }))
+        .sort((a, b) => b.c - a.c || a.i - b.i)
+        .map((e) => e.w);
+      expect(Vocabulary.fromCounts(entries).wordList().slice(4)).toEqual(expected);
+    }
   });
 
   it('sums repeated entries and takes special-token entries as their counts', () => {
