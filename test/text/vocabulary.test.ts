@@ -33,7 +33,7 @@ describe('Vocabulary', () => {
     for (const fractional of [false, true]) {
       const entries: [string, number][] = Array.from({ length: 5000 }, (_, i) => [
         `w${i}`,
-        fractional ? Math.floor(random() * 50) / 4 + 0.5 : Math.floor(random() ** 4 * 1000) + 1,
+        fractional ? Math.floor(random() * 50) / 4 + 1.5 : Math.floor(random() ** 4 * 1000) + 1,
       ]);
       const expected = entries
         .map(([w, c], i) => ({ w, c, i }))
