@@ -51,7 +51,7 @@ export class ByteTypeTable {
     this.mask = initialSlots - 1;
   }
 
-  /** Id of the key, adding it when absent (`isNew` tells); `hash` must be fnv1a of the key. */
+  /** Id of the key, adding it when absent (a new id equals the old size); `hash` must be fnv1a of the key. */
   idOf(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const slots = this.slots;
     const mask = this.mask;
