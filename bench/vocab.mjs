@@ -9,7 +9,7 @@
  * other jobs are noisy: runs are interleaved and best and median are both printed.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -55,16 +55,18 @@ async function child(task, path, rest) {
 async function corpusFile() {
   const explicit = flag('--corpus');
   if (explicit) return explicit;
-  if (existsSync('/work/tmp/gutenberg.txt')) return '/work/tmp/gutenberg.txt';
   const gz = join(root, '../shared/data/corpus/gutenberg-100m.txt.gz');
   if (!existsSync(gz)) {
     console.error(`corpus not found: ${gz} (pass --corpus <file>)`);
     process.exit(1);
   }
-  const out = join(tmpdir(), 'wordloom-gutenberg.txt');
+  // The same cached copy bench/word2vec.mjs uses; written under a temporary name, so an
+  // interrupted run never leaves a truncated corpus behind.
+  const out = join(tmpdir(), 'wordloom-bench-gutenberg-100m.txt');
   if (!existsSync(out)) {
     console.error(`decompressing ${gz} -> ${out} (once)`);
-    await pipeline(createReadStream(gz), createGunzip(), createWriteStream(out));
+    await pipeline(createReadStream(gz), createGunzip(), createWriteStream(`${out}.part`));
+    renameSync(`${out}.part`, out);
   }
   return out;
 }
