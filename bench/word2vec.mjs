@@ -5,7 +5,10 @@
 // evaluator (gensim's, bench/word2vec_eval.py); wordloom's own evaluator is printed alongside.
 //
 //   node bench/word2vec.mjs [--quick] [--corpus PATH] [--epochs N] [--threads N]
-//                           [--only wordloom|fasttext|gensim[,..]] [--mode sg|cbow|both]
+//                           [--only wordloom|fasttext|gensim[,..]] [--mode sg|cbow|both] [--seed N]
+//
+// --seed N seeds every tool (wordloom --seed, fastText -seed, gensim seed=): similarity scores move
+// by a few hundredths between seeds, so compare tools over several seeds before reading a gap.
 //
 // --quick uses the first 40 MB of the corpus (7.6M words) and 3 epochs (unless --epochs), like
 // ../shared/reference-numbers.md's quick figures. A full run takes 25+ minutes.
@@ -22,7 +25,7 @@ const shared = resolve(root, '../shared/data');
 const PY = '/usr/bin/python3';
 
 function parseArgs(argv) {
-  const args = { quick: false, corpus: join(shared, 'corpus/gutenberg-100m.txt.gz'), epochs: undefined, threads: 2, only: ['wordloom', 'fasttext', 'gensim'], mode: 'both' };
+  const args = { quick: false, corpus: join(shared, 'corpus/gutenberg-100m.txt.gz'), epochs: undefined, threads: 2, only: ['wordloom', 'fasttext', 'gensim'], mode: 'both', seed: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -35,6 +38,7 @@ function parseArgs(argv) {
     else if (a === '--threads') args.threads = Number(next());
     else if (a === '--only') args.only = next().split(',');
     else if (a === '--mode') args.mode = next();
+    else if (a === '--seed') args.seed = Number(next());
     else fail(`unknown option ${a}`);
   }
   if (!['sg', 'cbow', 'both'].includes(args.mode)) fail(`--mode expects sg, cbow or both, got ${args.mode}`);
@@ -113,12 +117,12 @@ function timed(cmd, args, env = {}) {
 function runTool(tool, mode, corpus, out, args) {
   const sg = mode === 'sg';
   const alpha = sg ? 0.025 : 0.05;
-  const common = { epochs: String(args.epochs), threads: String(args.threads) };
+  const common = { epochs: String(args.epochs), threads: String(args.threads), seed: String(args.seed) };
   if (tool === 'wordloom') {
     const r = timed(process.execPath, [
       join(root, 'dist/cli/main.js'), '--quiet', '--json', 'train', 'word2vec', corpus, '-o', out, '--no-vocab',
       ...(sg ? [] : ['--cbow']), '--dim', '100', '--window', '5', '--negative', '5', '--sample', '1e-4', '--min-count', '5',
-      '--epochs', common.epochs, '--threads', common.threads, '--alpha', String(alpha),
+      '--epochs', common.epochs, '--threads', common.threads, '--alpha', String(alpha), '--seed', common.seed,
     ]);
     const json = JSON.parse(r.stdout);
     return { ...r, note: `${json.kernel} kernel, train ${json.seconds.toFixed(1)} s` };
@@ -127,12 +131,12 @@ function runTool(tool, mode, corpus, out, args) {
     const prefix = out.replace(/\.vec$/, '');
     const r = timed('fasttext', [
       sg ? 'skipgram' : 'cbow', '-input', corpus, '-output', prefix, '-minn', '0', '-maxn', '0', '-dim', '100', '-ws', '5',
-      '-neg', '5', '-t', '1e-4', '-minCount', '5', '-epoch', common.epochs, '-thread', common.threads, '-lr', String(alpha), '-verbose', '0',
+      '-neg', '5', '-t', '1e-4', '-minCount', '5', '-epoch', common.epochs, '-thread', common.threads, '-lr', String(alpha), '-verbose', '0', '-seed', common.seed,
     ]);
     rmSync(`${prefix}.bin`, { force: true });
     return { ...r, note: '' };
   }
-  const r = timed(PY, [join(root, 'bench/word2vec_gensim.py'), corpus, out, sg ? '1' : '0', common.epochs, common.threads, String(alpha)], {
+  const r = timed(PY, [join(root, 'bench/word2vec_gensim.py'), corpus, out, sg ? '1' : '0', common.epochs, common.threads, String(alpha), common.seed], {
     OPENBLAS_NUM_THREADS: '1',
   });
   const json = JSON.parse(r.stdout.trim().split('\n').pop());
@@ -173,9 +177,9 @@ async function main() {
   ensureTools(args.only);
   const corpus = await plainCorpus(args);
   const words = countWords(corpus);
-  const outDir = join(tmpdir(), 'wordloom-bench-word2vec');
+  const outDir = join(tmpdir(), `wordloom-bench-word2vec${args.seed === 1 ? '' : `-seed${args.seed}`}`);
   mkdirSync(outDir, { recursive: true });
-  console.log(`corpus ${corpus}: ${words.toLocaleString('en-US')} words; ${args.epochs} epochs, ${args.threads} threads, dim 100, window 5, negative 5, sample 1e-4, min-count 5`);
+  console.log(`corpus ${corpus}: ${words.toLocaleString('en-US')} words; ${args.epochs} epochs, ${args.threads} threads, seed ${args.seed}, dim 100, window 5, negative 5, sample 1e-4, min-count 5`);
 
   const modes = args.mode === 'both' ? ['sg', 'cbow'] : [args.mode];
   const results = [];

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach } from 'vitest';
+import { seededRandom } from '../seeded-random.js';
+
+export { seededRandom };
 
 /** A fresh temp directory per test, removed afterwards. */
 export function useTempDir(): () => string {
@@ -22,17 +25,6 @@ export function writeFixture(dir: string, name: string, content: string | Uint8A
   return path;
 }
 
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random words over a small alphabet with some non-ASCII letters, Zipf-ish frequencies. */
 export function randomWords(count: number, seed: number): string[] {
