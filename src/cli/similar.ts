@@ -44,12 +44,19 @@ export function registerSimilarCommands(program: Command, output: () => Output):
       .command('analogy')
       .description('solve an analogy: `king - man + woman` or `man:king::woman:?`')
       .argument('<vectors>', 'vectors file')
-      .argument('<expression...>', 'words joined by spaced + and - (king - man + woman), or a:b::c:?')
+      .argument('<expression...>', 'words joined by + and - (king - man + woman, king -man +woman), or a:b::c:?')
       .option('-n, --topn <n>', 'how many answers', positiveInteger('--topn'), 5)
       .option('--restrict <n>', 'answer only from the first n (most frequent) words', positiveInteger('--restrict'))
-      .option('--cosmul', "use 3CosMul (Levy and Goldberg) instead of 3CosAdd"),
+      .option('--cosmul', "use 3CosMul (Levy and Goldberg) instead of 3CosAdd")
+      // `-man` in `king -man +woman` is a term, not an option: commander hands it and everything
+      // after it to the expression, which rejects anything that looks like a real option.
+      .allowUnknownOption(),
   ).action(async (path: string, expression: string[], flags: AnalogyFlags) => {
     const out = output();
+    const stray = expression.find((t) => t.startsWith('--'));
+    if (stray !== undefined) {
+      throw new WordloomError('EUSAGE', `unknown option ${stray} in the analogy expression (options go before the expression; see wordloom analogy --help)`);
+    }
     const { positive, negative } = parseAnalogyExpression(expression.join(' '));
     const vectors = await loadForCli(path, flags, out);
     for (const w of [...positive, ...negative]) vectors.indexOf(w);

@@ -43,7 +43,7 @@ describe('wordloom vector commands (built CLI)', () => {
   });
 
   it('analogy accepts both notations and --cosmul', () => {
-    for (const expr of [['king', '-', 'man', '+', 'woman'], ['man:king::woman:?']]) {
+    for (const expr of [['king', '-', 'man', '+', 'woman'], ['king', '-man', '+woman'], ['man:king::woman:?']]) {
       const r = run('--json', 'analogy', tmp.path('royal.txt'), ...expr, '-n', '1');
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).neighbors[0].word).toBe('queen');
@@ -51,6 +51,9 @@ describe('wordloom vector commands (built CLI)', () => {
     const cosmul = JSON.parse(run('--json', 'analogy', tmp.path('royal.txt'), 'king', '-', 'man', '+', 'woman', '--cosmul').stdout);
     expect(cosmul.method).toBe('3CosMul');
     expect(cosmul.neighbors[0].word).toBe('queen');
+    const typo = run('analogy', tmp.path('royal.txt'), 'king', '-man', '+woman', '--topm', '1');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('wordloom: unknown option --topm in the analogy expression (options go before the expression; see wordloom analogy --help)\n');
   });
 
   it('fails with one line naming the unknown word and the file', () => {
