@@ -7,8 +7,6 @@ import { registerVocabCommand } from './vocab.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
-  void program;
-  void output;
   registerTrainCommands(program, output);
   registerDemoCommand(program, output);
   registerVectorCommands(program, output);
