@@ -67,10 +67,8 @@ export async function loadWord2VecCheckpoint(path: string): Promise<Word2VecChec
     throw new WordloomError('EFORMAT', `${path} is not a word2vec checkpoint of this wordloom version (${header.kind} v${header.version})`);
   }
   const { words, counts } = header.vocabulary;
-  const vocabulary = Vocabulary.fromCounts(
-    words.map((w, i) => [w, counts[i]!] as const),
-    { minCount: 0 },
-  );
+  // The exact saved id order: the weights' rows are indexed by it.
+  const vocabulary = Vocabulary.fromList(words, counts, path);
   if (vocabulary.size !== words.length) throw new WordloomError('EFORMAT', `${path}: checkpoint vocabulary is inconsistent`);
   const f32 = (name: string): Float32Array | null => {
     const a = arrays[name];
