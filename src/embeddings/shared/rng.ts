@@ -18,6 +18,17 @@ export class SeededRandom {
     return (t ^ (t >>> 14)) >>> 0;
   }
 
+  /** The whole generator state (an unsigned 32-bit number), to continue the stream elsewhere. */
+  getState(): number {
+    return this.state >>> 0;
+  }
+
+  /** Continues the stream from a getState() value. */
+  setState(state: number): void {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) throw new RangeError(`random state ${state} is not an unsigned 32-bit integer`);
+    this.state = state | 0;
+  }
+
   /** A uniform float in [0, 1). */
   nextFloat(): number {
     return this.nextUint32() / 4294967296;

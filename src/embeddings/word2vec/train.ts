@@ -25,7 +25,7 @@ import { removeCheckpoint } from '../shared/checkpoint.js';
 import { loadWord2VecCheckpoint, saveWord2VecCheckpoint, type Word2VecProgressState } from './checkpoint.js';
 import { createModel } from './model-setup.js';
 import { RECORDED_OPTIONS, resolveWord2VecOptions, type Word2VecOptions } from './options.js';
-import type { ModelMemory } from './kernel/index.js';
+import { randomStateLength, type ModelMemory } from './kernel/index.js';
 import {
   CONTROL_BYTES,
   STOP_FLAG,
@@ -33,6 +33,7 @@ import {
   type DoneMessage,
   type EpochTask,
   type StatsMessage,
+  type ThreadRandomState,
   type Word2VecWorkerData,
 } from './worker-protocol.js';
 
@@ -111,6 +112,19 @@ async function runEpochs(
     options.seed,
   );
   if (resumed) restoreWeights(model, resumed);
+  // The threads' random states as of the last round; the checkpoint saves them so a resumed run
+  // draws exactly what an uninterrupted one would. Each thread owns a slice of the corpus, so they
+  // only fit the same thread count: otherwise the threads start fresh streams.
+  let randomStates: ThreadRandomState[] | null = null;
+  if (resumed && resumed.threads === threads) {
+    randomStates = resumed.randomStates;
+    const expected = randomStateLength(model.offsets.ringSize);
+    if (randomStates.some((r) => r.kernel.length !== expected)) {
+      throw new WordloomError('EFORMAT', `${options.checkpoint}: checkpoint random states do not match the model`);
+    }
+  } else if (resumed) {
+    log(`resuming with ${threads} thread(s) instead of the checkpoint's ${resumed.threads}: fresh random streams, so the result will not be identical to an uninterrupted run`);
+  }
 
   const totalWords = idFile.words * epochs;
   const control = new SharedArrayBuffer(CONTROL_BYTES);
@@ -130,6 +144,7 @@ async function runEpochs(
     window: options.window,
     kernel: options.kernel,
     seed: options.seed,
+    randomState: randomStates?.[threadIndex] ?? null,
     idPath: idFile.path,
     separatorId: Vocabulary.EOS,
     keep,
@@ -148,8 +163,8 @@ async function runEpochs(
   const meter = new ProgressMeter(totalWords, threads, state.wordsDone);
   const guard = new DivergenceGuard('--alpha', options.alpha);
   const save = async (progress: Word2VecProgressState): Promise<void> => {
-    if (!options.checkpoint) return;
-    await saveWord2VecCheckpoint(options.checkpoint, { options, corpus, corpusIds: idFile.length, vocabulary, model, progress });
+    if (!options.checkpoint || !randomStates) return;
+    await saveWord2VecCheckpoint(options.checkpoint, { options, corpus, corpusIds: idFile.length, vocabulary, model, progress, randomStates });
   };
   let kernel: 'wasm' | 'js' = 'js';
   let intervalLoss = 0;
@@ -199,6 +214,7 @@ async function runEpochs(
       const results = (await pool.run(tasks, onEvent)) as unknown as DoneMessage[];
       if (!signal?.aborted) Atomics.store(flags, STOP_FLAG, 0);
       kernel = results[0]?.kernel ?? kernel;
+      randomStates = results.map((r) => r.randomState);
       const remaining = results.flatMap((r) => r.remaining);
       const wordsDone = Number(Atomics.load(counters, WORDS_DONE));
       state = remaining.length > 0 ? { epoch, remaining, wordsDone } : { epoch: epoch + 1, remaining: null, wordsDone };

@@ -1,4 +1,4 @@
-import type { ModelLayout } from './kernel/index.js';
+import type { KernelRandomState, ModelLayout } from './kernel/index.js';
 
 /** What the main thread hands each word2vec worker at start (structured-cloned once). */
 export interface Word2VecWorkerData {
@@ -12,6 +12,8 @@ export interface Word2VecWorkerData {
   kernel: 'wasm' | 'js' | 'auto';
   /** Seeds the kernel RNG (window shrink, negatives) and the subsampling RNG of this thread. */
   seed: number;
+  /** On resume with the same thread count: this thread's saved random state, replacing the seeded one. */
+  randomState: ThreadRandomState | null;
   /** Temporary file of Int32 ids (see shared/id-file.ts). */
   idPath: string;
   separatorId: number;
@@ -44,6 +46,14 @@ export interface DoneMessage {
   type: 'done';
   remaining: [number, number][];
   kernel: 'wasm' | 'js';
+  /** The thread's random state after the task, so a checkpoint can continue it exactly. */
+  randomState: ThreadRandomState;
+}
+
+/** All random state of one worker thread: its kernel's streams and ring, and its subsampling RNG. */
+export interface ThreadRandomState {
+  kernel: KernelRandomState;
+  subsampling: number;
 }
 
 export const CONTROL_BYTES = 16;

@@ -15,6 +15,7 @@ import {
   type DoneMessage,
   type EpochTask,
   type StatsMessage,
+  type ThreadRandomState,
   type Word2VecWorkerData,
 } from './worker-protocol.js';
 
@@ -37,10 +38,11 @@ async function start(): Promise<void> {
     ...(data.kernel === 'auto' ? {} : { prefer: data.kernel }),
   });
   const trainer = new SliceTrainer(kernel);
+  if (data.randomState) trainer.setRandomState(data.randomState);
   port.on('message', (task: EpochTask) => {
     try {
       const remaining = trainer.runEpoch(task.ranges);
-      port.postMessage({ type: 'done', remaining, kernel: kernel.kind } satisfies DoneMessage);
+      port.postMessage({ type: 'done', remaining, kernel: kernel.kind, randomState: trainer.getRandomState() } satisfies DoneMessage);
     } catch (err) {
       port.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) });
     }
@@ -60,6 +62,15 @@ class SliceTrainer {
 
   constructor(private readonly kernel: ThreadKernel) {
     this.alpha = this.currentAlpha(Number(Atomics.load(this.counters, WORDS_DONE)));
+  }
+
+  getRandomState(): ThreadRandomState {
+    return { kernel: this.kernel.getRandomState(), subsampling: this.rng.getState() };
+  }
+
+  setRandomState(state: ThreadRandomState): void {
+    this.kernel.setRandomState(state.kernel);
+    this.rng.setState(state.subsampling);
   }
 
   private currentAlpha(done: number): number {

@@ -6,6 +6,7 @@ import { trainWord2Vec, type Word2VecOptions } from '../../../src/embeddings/wor
 import type { TrainingProgress } from '../../../src/embeddings/shared/progress.js';
 import { loadVectors, saveVectors } from '../../../src/vectors/formats/index.js';
 import { WordloomError } from '../../../src/errors.js';
+import { saveCheckpoint } from '../../../src/embeddings/shared/checkpoint.js';
 import { neighbourPurity, writePlantedCorpus } from './planted-corpus.js';
 
 const corpus = writePlantedCorpus({ lines: 4000 }); // 40,000 words, 50 types
@@ -150,6 +151,56 @@ describe('checkpoints', () => {
     expect(logs.filter((m) => /^checkpoint .*% done\)$/.test(m)).length).toBeGreaterThan(0);
     expect(Buffer.from(paused.vectors.vectors.buffer).equals(Buffer.from(plain.vectors.vectors.buffer))).toBe(true);
     expect(existsSync(checkpoint)).toBe(false);
+  });
+
+  for (const kernel of ['wasm', 'js'] as const) {
+    it(`${kernel} kernel: an interrupted and resumed run gives the same vectors, bit for bit, as an uninterrupted one`, async () => {
+      const checkpoint = join(corpus.dir, `identical-${kernel}.vec.ckpt`);
+      // Subsampling on and negatives drawn ahead: every random stream must continue exactly.
+      const opts = { ...small, epochs: 3, threads: 1, sample: 1e-3, seed: 11, kernel };
+      const uninterrupted = await trainWord2Vec(corpus.path, opts);
+      const controller = new AbortController();
+      const first = trainWord2Vec(corpus.path, {
+        ...opts,
+        checkpoint,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.wordsDone >= 50_000) controller.abort(); // mid-epoch 2
+        },
+      });
+      await expect(first).rejects.toMatchObject({ code: 'EINTERRUPTED' });
+      const events: TrainingProgress[] = [];
+      const resumed = await trainWord2Vec(corpus.path, { threads: 1, kernel, checkpoint, resume: true, onProgress: (p) => events.push(p) });
+      expect(resumed.kernel).toBe(uninterrupted.kernel);
+      expect(events[0]!.wordsDone).toBeGreaterThan(50_000);
+      expect(events[0]!.wordsDone).toBeLessThan(120_000);
+      expect(Buffer.from(resumed.vectors.vectors.buffer).equals(Buffer.from(uninterrupted.vectors.vectors.buffer))).toBe(true);
+    });
+  }
+
+  it('logs that a resume with another thread count cannot be identical', async () => {
+    const checkpoint = join(corpus.dir, 'threads.vec.ckpt');
+    const controller = new AbortController();
+    const first = trainWord2Vec(corpus.path, {
+      ...small,
+      epochs: 2,
+      threads: 1,
+      checkpoint,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.wordsDone >= 20_000) controller.abort();
+      },
+    });
+    await expect(first).rejects.toMatchObject({ code: 'EINTERRUPTED' });
+    const logs: string[] = [];
+    await trainWord2Vec(corpus.path, { threads: 2, checkpoint, resume: true, onLog: (m) => logs.push(m) });
+    expect(logs.filter((m) => m.includes('fresh random streams'))).toHaveLength(1);
+  });
+
+  it('refuses a checkpoint of the previous format with a message saying so', async () => {
+    const checkpoint = join(corpus.dir, 'old.vec.ckpt');
+    await saveCheckpoint(checkpoint, { kind: 'wordloom-word2vec', version: 1 }, { syn0: new Float32Array(4) });
+    await expect(trainWord2Vec(corpus.path, { checkpoint, resume: true })).rejects.toThrow(/older wordloom \(v1.*delete it and train again/);
   });
 
   it('refuses to resume without a checkpoint file', async () => {

@@ -15,7 +15,8 @@ import type { KernelOptions, ThreadKernel } from './kernel-types.js';
 import type { ModelMemory } from './model-memory.js';
 import { createWasmKernel } from './wasm-kernel.js';
 
-export type { KernelOptions, KernelStats, ThreadKernel } from './kernel-types.js';
+export type { KernelOptions, KernelRandomState, KernelStats, ThreadKernel } from './kernel-types.js';
+export { randomStateLength } from './kernel-types.js';
 export {
   allocateModel,
   attachModel,

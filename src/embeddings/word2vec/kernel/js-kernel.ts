@@ -16,7 +16,7 @@
  * (+7%), so the input row is read once for both.
  */
 import { CTX, TABLE_INTERVALS, TABLE_MAX, type ModelMemory } from './model-memory.js';
-import type { KernelOptions, KernelStats, ThreadKernel } from './kernel-types.js';
+import { RANDOM_STATE_RING, checkRandomState, type KernelOptions, type KernelRandomState, type KernelStats, type ThreadKernel } from './kernel-types.js';
 import { checkSentence, prepareThread } from './thread-context.js';
 
 const TABLE_SCALE = TABLE_INTERVALS / (2 * TABLE_MAX);
@@ -257,6 +257,17 @@ export function createJsKernel(model: ModelMemory, opts: KernelOptions): ThreadK
       examples = 0;
       pairs = 0;
       return stats;
+    },
+    getRandomState(): KernelRandomState {
+      const streams = [w0, w1, w2, w3, n0, n1, n2, n3].map((x) => x >>> 0);
+      return [...streams, ringHead, ringCount, ...Array.from(ring, (x) => x >>> 0)];
+    },
+    setRandomState(state: KernelRandomState): void {
+      checkRandomState(state, ring.length);
+      [w0, w1, w2, w3, n0, n1, n2, n3] = state.slice(0, 8).map((x) => x | 0) as [number, number, number, number, number, number, number, number];
+      ringHead = state[8]!;
+      ringCount = state[9]!;
+      for (let i = 0; i < ring.length; i++) ring[i] = state[RANDOM_STATE_RING + i]!;
     },
   };
 }

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CTX, type ModelMemory } from './model-memory.js';
-import type { KernelOptions, KernelStats, ThreadKernel } from './kernel-types.js';
+import { RANDOM_STATE_RING, checkRandomState, type KernelOptions, type KernelRandomState, type KernelStats, type ThreadKernel } from './kernel-types.js';
 import { checkSentence, prepareThread } from './thread-context.js';
 
 /** Same relative path from src/embeddings/word2vec/kernel (vitest) and dist/embeddings/word2vec/kernel. */
@@ -41,6 +41,10 @@ export async function createWasmKernel(model: ModelMemory, opts: KernelOptions):
   const sentence = scratch.sentence;
   const ctx = scratch.ctx;
   const vocabSize = model.layout.vocabSize;
+  // The wasm kernel keeps its RNG streams, ring cursor and ring in the context block between calls.
+  const words = scratch.words;
+  const ringSize = model.offsets.ringSize;
+  const ring = new Uint32Array(model.memory.buffer, ctx + model.offsets.ring, ringSize);
 
   return {
     kind: 'wasm',
@@ -56,6 +60,17 @@ export async function createWasmKernel(model: ModelMemory, opts: KernelOptions):
       stats[1] = 0;
       stats[2] = 0;
       return result;
+    },
+    getRandomState(): KernelRandomState {
+      const streams = Array.from(words.subarray(CTX.rngWindow / 4, CTX.rngWindow / 4 + 8));
+      return [...streams, words[CTX.ringHead / 4]!, words[CTX.ringCount / 4]!, ...Array.from(ring)];
+    },
+    setRandomState(state: KernelRandomState): void {
+      checkRandomState(state, ringSize);
+      for (let i = 0; i < 8; i++) words[CTX.rngWindow / 4 + i] = state[i]!;
+      words[CTX.ringHead / 4] = state[8]!;
+      words[CTX.ringCount / 4] = state[9]!;
+      for (let i = 0; i < ringSize; i++) ring[i] = state[RANDOM_STATE_RING + i]!;
     },
   };
 }
