@@ -2,11 +2,11 @@
 import type { Command } from 'commander';
 import { formatFromExtension, loadVectors, saveVectors, type VectorFormat } from '../vectors/formats/index.js';
 import type { Output } from './output.js';
-import { parseFormatFlag, positiveInteger } from './vectors.js';
+import { positiveInteger, vectorFormatOption } from './option-parsers.js';
 
 interface ConvertFlags {
   from?: VectorFormat | 'auto';
-  to?: VectorFormat | 'auto';
+  to?: VectorFormat;
   limit?: number;
 }
 
@@ -16,8 +16,8 @@ export function registerConvertCommand(program: Command, output: () => Output): 
     .description('convert a vectors file to another format (written atomically; a .gz output is compressed)')
     .argument('<input>', 'vectors file (format detected from the content; .gz ok)')
     .argument('<output>', 'file to write (format from the extension: .bin binary, .vec fastText, else word2vec text)')
-    .option('--from <format>', 'input format (default: detected)', parseFormatFlag('--from'))
-    .option('--to <format>', 'output format: text, binary, glove, fasttext-vec (default: from the extension)', parseFormatFlag('--to'))
+    .option('--from <format>', 'input format (default: detected)', vectorFormatOption('--from', { auto: true }))
+    .option('--to <format>', 'output format: text, binary, glove, fasttext-vec (default: from the extension)', vectorFormatOption('--to'))
     .option('--limit <n>', 'keep only the first n words', positiveInteger('--limit'))
     .action(async (input: string, outputPath: string, flags: ConvertFlags) => {
       const out = output();
@@ -30,7 +30,7 @@ export function registerConvertCommand(program: Command, output: () => Output): 
           from = f;
         },
       });
-      const to = flags.to === undefined || flags.to === 'auto' ? formatFromExtension(outputPath) : flags.to;
+      const to = flags.to ?? formatFromExtension(outputPath);
       await saveVectors(outputPath, set, { format: to });
       const summary = { input, output: outputPath, from, to, words: set.size, dim: set.dim };
       out.result(summary, () => `wrote ${outputPath} (${to}): ${set.size} words, dim ${set.dim}, from ${input} (${from})`);

@@ -3,7 +3,7 @@
  * (1.16M words, lowercased), saves models/brown.vec, and shows nearest neighbours and an analogy.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { positiveInteger } from './option-parsers.js';
 import { trainWord2Vec } from '../embeddings/word2vec/index.js';
 import { defaultCorpusPath } from '../text/corpus.js';
 import { KeyedVectors } from '../vectors/keyed-vectors.js';
@@ -25,10 +25,7 @@ export function registerDemoCommand(program: Command, output: () => Output): voi
     .command('demo')
     .description('train word2vec on the bundled Brown corpus and show what it learned')
     .option('-o, --output <path>', 'where to save the vectors', 'models/brown.vec')
-    .option('--threads <n>', 'worker threads (default: all cores)', (v: string) => {
-      if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`--threads expects an integer, got "${v}"`);
-      return Number(v);
-    })
+    .option('--threads <n>', 'worker threads (default: all cores)', positiveInteger('--threads'))
     .action(async (flags: { output: string; threads?: number }) => {
       const out = output();
       const corpus = defaultCorpusPath();

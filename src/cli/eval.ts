@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { evaluateAnalogies, readAnalogyQuestions } from '../vectors/evaluate/analogies.js';
 import { evaluateWordPairs, readWordPairs, type WordPairReport } from '../vectors/evaluate/word-pairs.js';
 import { table, type Output } from './output.js';
-import { loadForCli, percent, positiveInteger, withLoadFlags, type LoadFlags } from './vectors.js';
+import { loadForCli, percent, withLoadFlags, type LoadFlags } from './vectors.js';
+import { positiveInteger } from './option-parsers.js';
 
 interface AnalogyEvalFlags extends LoadFlags {
   restrict: number;

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { HNSW_DEFAULTS, HnswIndex } from '../vectors/hnsw-index.js';
 import { measureRecall } from '../vectors/recall.js';
 import { table, type Output } from './output.js';
-import { formatSimilarity, loadForCli, positiveInteger, withLoadFlags, type LoadFlags } from './vectors.js';
+import { formatSimilarity, loadForCli, withLoadFlags, type LoadFlags } from './vectors.js';
+import { positiveInteger } from './option-parsers.js';
 
 interface BuildFlags extends LoadFlags {
   output: string;

@@ -4,7 +4,8 @@ import { WordloomError } from '../errors.js';
 import { HnswIndex } from '../vectors/hnsw-index.js';
 import type { Neighbor } from '../vectors/keyed-vectors.js';
 import { table, type Output } from './output.js';
-import { formatSimilarity, loadForCli, positiveInteger, withLoadFlags, type LoadFlags } from './vectors.js';
+import { formatSimilarity, loadForCli, withLoadFlags, type LoadFlags } from './vectors.js';
+import { positiveInteger } from './option-parsers.js';
 
 interface SimilarFlags extends LoadFlags {
   topn: number;

@@ -2,38 +2,22 @@
  * `wordloom train <trainer> ...`: a command group; each trainer adds its subcommand here.
  * Flags map one to one onto the trainer's options object (`--min-count` -> minCount).
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { WordloomError } from '../errors.js';
 import { trainWord2Vec, WORD2VEC_DEFAULTS, type Word2VecOptions } from '../embeddings/word2vec/index.js';
 import type { TrainingProgress } from '../embeddings/shared/progress.js';
-import { saveVectors, formatFromExtension, VECTOR_FORMATS, type VectorFormat } from '../vectors/formats/index.js';
+import { saveVectors, formatFromExtension, type VectorFormat } from '../vectors/formats/index.js';
 import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenizer.js';
 import { formatDuration, type Output } from './output.js';
+import { integerOption, numberOption, vectorFormatOption } from './option-parsers.js';
 
 export function registerTrainCommands(program: Command, output: () => Output): void {
   const train = program.command('train').description('train word embeddings (see `wordloom train <trainer> --help`)');
   registerWord2Vec(train, output);
 }
 
-const integer = (flag: string) => (value: string): number => {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${flag} expects an integer, got "${value}"`);
-  return Number(value);
-};
-const number = (flag: string) => (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} expects a number, got "${value}"`);
-  return n;
-};
-
-/** Format names accepted by --format: the vectors layer's names plus the short `text` / `binary`. */
-export function parseVectorFormat(value: string): VectorFormat {
-  const short: Record<string, VectorFormat> = { text: 'word2vec-text', binary: 'word2vec-binary' };
-  const format = short[value] ?? value;
-  if (!(VECTOR_FORMATS as readonly string[]).includes(format)) {
-    throw new InvalidArgumentError(`--format expects text, binary or one of ${VECTOR_FORMATS.join(', ')}, got "${value}"`);
-  }
-  return format as VectorFormat;
-}
+const integer = (flag: string) => integerOption(flag);
+const number = numberOption;
 
 interface Word2VecFlags {
   output: string;
@@ -79,7 +63,7 @@ function registerWord2Vec(train: Command, output: () => Output): void {
     .option('--min-alpha <x>', 'final learning rate (default alpha * 1e-4)', number('--min-alpha'))
     .option('--threads <n>', 'worker threads (default: all cores)', integer('--threads'))
     .option('--seed <n>', `random seed; with --threads 1 runs are bit-identical (default ${d.seed})`, integer('--seed'))
-    .option('--format <format>', 'output format: text, binary (default: from the extension)', parseVectorFormat)
+    .option('--format <format>', 'output format: text, binary (default: from the extension)', vectorFormatOption('--format'))
     .option('--resume', 'continue from the checkpoint <output>.ckpt left by an interrupted run')
     .option('--checkpoint-every <seconds>', `save <output>.ckpt this often within an epoch too, 0 = only between epochs (default ${d.checkpointEvery})`, number('--checkpoint-every'))
     .option('--lowercase', 'lowercase the corpus')

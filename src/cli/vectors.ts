@@ -2,9 +2,10 @@
  * The vector command groups: `similar`, `analogy`, `eval`, `index`, `convert`. Each lives in
  * its own file; this one holds what they share (loading with warnings, flag parsers).
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { KeyedVectors } from '../vectors/keyed-vectors.js';
-import { VECTOR_FORMATS, type VectorFormat } from '../vectors/formats/index.js';
+import type { VectorFormat } from '../vectors/formats/index.js';
+import { positiveInteger, vectorFormatOption } from './option-parsers.js';
 import type { Output } from './output.js';
 import { registerSimilarCommands } from './similar.js';
 import { registerEvalCommands } from './eval.js';
@@ -32,26 +33,12 @@ export async function loadForCli(path: string, flags: LoadFlags, out: Output): P
   });
 }
 
-export const positiveInteger = (flag: string) => (value: string): number => {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError(`${flag} expects a positive integer, got "${value}"`);
-  return Number(value);
-};
-
-/** A format flag: auto, the four format names, or the short text / binary. */
-export const parseFormatFlag = (flag: string) => (value: string): VectorFormat | 'auto' => {
-  const short: Record<string, VectorFormat> = { text: 'word2vec-text', binary: 'word2vec-binary' };
-  const format: string = short[value] ?? value;
-  if (format !== 'auto' && !(VECTOR_FORMATS as readonly string[]).includes(format)) {
-    throw new InvalidArgumentError(`${flag} expects auto, text, binary or one of ${VECTOR_FORMATS.join(', ')}, got "${value}"`);
-  }
-  return format as VectorFormat | 'auto';
-};
 
 /** Adds --limit and --format (input) to a command that loads vectors. */
 export function withLoadFlags(command: Command): Command {
   return command
     .option('--limit <n>', 'load only the first n words of the file', positiveInteger('--limit'))
-    .option('--format <format>', 'input format: auto (default), text, binary, glove, fasttext-vec, word2vec-text, word2vec-binary', parseFormatFlag('--format'));
+    .option('--format <format>', 'input format: auto (default), text, binary, glove, fasttext-vec, word2vec-text, word2vec-binary', vectorFormatOption('--format', { auto: true }));
 }
 
 export function formatSimilarity(x: number): string {

@@ -3,7 +3,8 @@
  * optionally saves the vocabulary (`word<TAB>count` per line). Without a corpus argument it reads
  * the bundled Brown corpus.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { integerOption } from './option-parsers.js';
 import { buildVocabulary, corpusSize, defaultCorpusPath, type CorpusFormat } from '../text/corpus.js';
 import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
@@ -20,10 +21,7 @@ interface VocabFlags {
   top: number;
 }
 
-const nonNegativeInteger = (flag: string) => (value: string): number => {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${flag} expects a non-negative integer, got "${value}"`);
-  return Number(value);
-};
+const nonNegativeInteger = (flag: string) => integerOption(flag, { min: 0 });
 
 export function registerVocabCommand(program: Command, output: () => Output): void {
   program
