@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { integerOption } from './option-parsers.js';
-import { buildVocabulary, corpusSize, defaultCorpusPath, type CorpusFormat } from '../text/corpus.js';
+import { buildVocabulary, defaultCorpusPath, type CorpusFormat } from '../text/corpus.js';
 import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { formatDuration, table, type Output } from './output.js';
@@ -57,7 +57,7 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
       const out = output();
       const corpus = corpusArg ?? defaultCorpusPath();
       if (corpusArg === undefined) out.log(`no corpus given: reading the bundled Brown corpus (${corpus})`);
-      const totalBytes = await corpusSize(corpus, flags.format);
+      let totalBytes = 0; // the scan reports it; no second walk over the files
       const line = out.progress();
       const started = performance.now();
       const warnings: string[] = [];
@@ -71,10 +71,12 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
           // warnings name damaged input, so they are shown even with --quiet
           process.stderr.write(`wordloom: warning: ${message}\n`);
         },
-        onProgress: (p) =>
+        onProgress: (p) => {
+          totalBytes = p.totalBytes;
           line.update(
             `reading ${percent(p.bytesRead, p.totalBytes)} of ${megabytes(p.totalBytes)}, ${p.tokens.toLocaleString('en-US')} tokens`,
-          ),
+          );
+        },
       });
       const seconds = (performance.now() - started) / 1000;
       line.done();

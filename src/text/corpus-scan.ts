@@ -7,6 +7,7 @@
 import { WordloomError } from '../errors.js';
 import { isBrownFile } from './brown.js';
 import { readByteChunks } from './byte-chunks.js';
+import { DEFAULT_MAX_TOKEN_BYTES } from './byte-token-scanner.js';
 import { ByteTypeWords, type ByteEncoding } from './byte-type-words.js';
 import { listCorpusFiles, type CorpusFile, type CorpusFormat } from './corpus-files.js';
 import { readLineSegments } from './line-reader.js';
@@ -111,13 +112,13 @@ export async function* scanCorpus(path: string, options: ScanOptions = {}): Asyn
     }
   }
   const truncated = [...states.values()].reduce((s, st) => s + st.scanner.truncatedTokens, 0);
-  if (truncated > 0) options.onWarning?.(`${path}: ${truncated} tokens longer than 1024 bytes were cut`);
+  if (truncated > 0) options.onWarning?.(`${path}: ${truncated} tokens longer than ${DEFAULT_MAX_TOKEN_BYTES} bytes were cut`);
   if (!anyTokens) {
     throw new WordloomError('EEMPTY', `${path}: no tokens found (${files.length === 1 ? 'only whitespace' : `${files.length} files`})`);
   }
 }
 
-function warnInvalid(options: CorpusOptions, file: CorpusFile, count: number): void {
+export function warnInvalid(options: CorpusOptions, file: CorpusFile, count: number): void {
   options.onWarning?.(`${file.path}: replaced ${count} invalid UTF-8 byte${count === 1 ? '' : 's'} with U+FFFD`);
 }
 

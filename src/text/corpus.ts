@@ -8,7 +8,7 @@ import { WordloomError } from '../errors.js';
 import { readByteChunks } from './byte-chunks.js';
 import { brownTokenizer, isBrownFile } from './brown.js';
 import { listCorpusFiles } from './corpus-files.js';
-import { scanCorpus, type ByteTypeWords, type CorpusOptions, type ScanProgress } from './corpus-scan.js';
+import { scanCorpus, warnInvalid, type ByteTypeWords, type CorpusOptions, type ScanProgress } from './corpus-scan.js';
 import { readLineSegments } from './line-reader.js';
 import { normalizeText } from './normalize.js';
 import { Vocabulary, type VocabularyOptions } from './vocabulary.js';
@@ -194,9 +194,7 @@ export async function* readCorpusLines(path: string, options: CorpusOptions = {}
           yield chunk;
         }
       })();
-      for await (const { text } of readLineSegments(sniffed, (n) =>
-        options.onWarning?.(`${file.path}: replaced ${n} invalid UTF-8 byte${n === 1 ? '' : 's'} with U+FFFD`),
-      )) {
+      for await (const { text } of readLineSegments(sniffed, (n) => warnInvalid(options, file, n))) {
         const line = brown ? brownTokens(text).join(' ') : normalizeText(text, options);
         if (line.trim().length === 0) continue;
         any = true;

@@ -3,7 +3,7 @@ import { dirname, basename, join } from 'node:path';
 import { WordloomError } from '../errors.js';
 
 /** A temporary sibling path, so that rename() stays on one filesystem and is atomic. */
-export function temporaryPathFor(path: string): string {
+function temporaryPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
 }
 
@@ -43,7 +43,19 @@ export async function writeFileAtomic(
   }
 }
 
-/** Atomic write of a whole in-memory buffer or string. */
-export async function writeWholeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFileAtomic(path, (sink) => sink.write(data));
+/**
+ * For writers that need a path rather than a stream (a native library saving its own file):
+ * `write` fills the temporary path, which is then renamed into place, or removed on failure.
+ */
+export async function writeViaTemporaryPath(path: string, write: (temporaryPath: string) => Promise<void> | void): Promise<void> {
+  const tmp = temporaryPathFor(path);
+  try {
+    await fsp.mkdir(dirname(path), { recursive: true });
+    await write(tmp);
+    await fsp.rename(tmp, path);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    if (err instanceof WordloomError) throw err;
+    throw new WordloomError('EIO', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -1,8 +1,7 @@
 import { promises as fsp } from 'node:fs';
-import { dirname } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { WordloomError, checkOption } from '../errors.js';
-import { temporaryPathFor } from '../util/atomic-write.js';
+import { writeViaTemporaryPath } from '../util/atomic-write.js';
 import type { NeighborIndex } from './keyed-vectors.js';
 import type { VectorSet } from './vector-set.js';
 
@@ -95,15 +94,7 @@ export class HnswIndex implements NeighborIndex {
 
   /** Writes atomically: to a temporary name, then renamed into place. */
   async save(path: string): Promise<void> {
-    const tmp = temporaryPathFor(path);
-    try {
-      await fsp.mkdir(dirname(path), { recursive: true });
-      this.native.writeIndexSync(tmp);
-      await fsp.rename(tmp, path);
-    } catch (err) {
-      await fsp.rm(tmp, { force: true });
-      throw new WordloomError('EIO', `cannot write index ${path}: ${(err as Error).message}`, { cause: err });
-    }
+    await writeViaTemporaryPath(path, (tmp) => this.native.writeIndexSync(tmp));
   }
 
   /** About the `k` rows nearest to `query` by cosine, best first. */
