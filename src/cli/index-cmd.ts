@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { HNSW_DEFAULTS, HnswIndex } from '../vectors/hnsw-index.js';
 import { measureRecall } from '../vectors/recall.js';
-import { table, type Output } from './output.js';
-import { formatSimilarity, loadForCli, withLoadFlags, type LoadFlags } from './vectors.js';
-import { positiveInteger } from './option-parsers.js';
+import type { Output } from './output.js';
+import { loadForCli, neighborTable, withLoadFlags, type LoadFlags } from './vectors.js';
+import { integerOption, positiveInteger } from './option-parsers.js';
 
 interface BuildFlags extends LoadFlags {
   output: string;
@@ -33,7 +33,7 @@ export function registerIndexCommands(program: Command, output: () => Output): v
       .option('--m <n>', 'links per node', positiveInteger('--m'), d.m)
       .option('--ef-construction <n>', 'build-time search list size', positiveInteger('--ef-construction'), d.efConstruction)
       .option('--ef <n>', 'search list size used for the recall check', positiveInteger('--ef'), d.ef)
-      .option('--seed <n>', 'level generator seed', positiveInteger('--seed'), d.seed)
+      .option('--seed <n>', 'level generator seed', integerOption('--seed', { min: 0 }), d.seed)
       .option('--recall-queries <n>', 'words used to measure recall@10', positiveInteger('--recall-queries'), 200),
   ).action(async (path: string, flags: BuildFlags) => {
     const out = output();
@@ -85,7 +85,7 @@ export function registerIndexCommands(program: Command, output: () => Output): v
     out.result(results, () =>
       results
         .map((r) =>
-          `${r.word}\n${table(['rank', 'word', 'similarity'], r.neighbors.map((n, i) => [i + 1, n.word, formatSimilarity(n.similarity)]))}`,
+          `${r.word}\n${neighborTable(r.neighbors)}`,
         )
         .join('\n\n'),
     );

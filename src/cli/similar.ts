@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import { WordloomError } from '../errors.js';
 import { HnswIndex } from '../vectors/hnsw-index.js';
-import type { Neighbor } from '../vectors/keyed-vectors.js';
-import { table, type Output } from './output.js';
-import { formatSimilarity, loadForCli, withLoadFlags, type LoadFlags } from './vectors.js';
+import type { Output } from './output.js';
+import { loadForCli, neighborTable, withLoadFlags, type LoadFlags } from './vectors.js';
 import { positiveInteger } from './option-parsers.js';
 
 interface SimilarFlags extends LoadFlags {
@@ -67,12 +66,6 @@ export function registerSimilarCommands(program: Command, output: () => Output):
   });
 }
 
-function neighborTable(neighbors: Neighbor[]): string {
-  return table(
-    ['rank', 'word', 'similarity'],
-    neighbors.map((n, i) => [i + 1, n.word, formatSimilarity(n.similarity)]),
-  );
-}
 
 /**
  * "a:b::c:?" means b - a + c; otherwise a sum like "king - man + woman" (also "king -man +woman").

@@ -1,12 +1,13 @@
 /**
  * The vector command groups: `similar`, `analogy`, `eval`, `index`, `convert`. Each lives in
- * its own file; this one holds what they share (loading with warnings, flag parsers).
+ * its own file; this one holds what they share (loading with warnings, the neighbour table).
  */
 import type { Command } from 'commander';
 import { KeyedVectors } from '../vectors/keyed-vectors.js';
 import type { VectorFormat } from '../vectors/formats/index.js';
 import { positiveInteger, vectorFormatOption } from './option-parsers.js';
-import type { Output } from './output.js';
+import { table, type Output } from './output.js';
+import type { Neighbor } from '../vectors/keyed-vectors.js';
 import { registerSimilarCommands } from './similar.js';
 import { registerEvalCommands } from './eval.js';
 import { registerIndexCommands } from './index-cmd.js';
@@ -41,7 +42,15 @@ export function withLoadFlags(command: Command): Command {
     .option('--format <format>', 'input format: auto (default), text, binary, glove, fasttext-vec, word2vec-text, word2vec-binary', vectorFormatOption('--format', { auto: true }));
 }
 
-export function formatSimilarity(x: number): string {
+/** Ranked neighbours as the `rank word similarity` table every query command prints. */
+export function neighborTable(neighbors: Neighbor[]): string {
+  return table(
+    ['rank', 'word', 'similarity'],
+    neighbors.map((n, i) => [i + 1, n.word, formatSimilarity(n.similarity)]),
+  );
+}
+
+function formatSimilarity(x: number): string {
   return x.toFixed(4);
 }
 

@@ -166,7 +166,7 @@ export class KeyedVectors {
   similarByVector(vector: Float32Array, options: { topn?: number; restrictVocab?: number; exact?: boolean } = {}): Neighbor[] {
     const topn = options.topn ?? 10;
     checkOption('topn', topn, { min: 0, integer: true });
-    const query = this.unitTerm(vector).slice();
+    const query = this.unitTerm(vector); // already a fresh normalised copy
     return this.nearest(query, topn, new Set(), options);
   }
 

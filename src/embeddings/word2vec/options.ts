@@ -51,7 +51,8 @@ export interface Word2VecOptions {
   resume: boolean;
   /** Folder for the temporary encoded corpus. Default os.tmpdir(). */
   tmpDir: string | undefined;
-  /** Progress callback, called a few times per second. */
+  /** Progress callback, called at every worker report (each 10,000 words a thread), so it can also stop a run
+   *  at a precise point through `signal`; draw it throttled (the CLI redraws at most twice a second). */
   onProgress: ((progress: TrainingProgress) => void) | undefined;
   /** Called with one-line notes (vocabulary size, kernel kind, checkpoint saved). */
   onLog: ((message: string) => void) | undefined;

@@ -22,7 +22,7 @@ import { keepProbabilities } from '../shared/subsampling.js';
 import { WorkerPool, type WorkerMessage } from '../shared/worker-pool.js';
 import { workerScript } from '../shared/package-root.js';
 import { removeCheckpoint } from '../shared/checkpoint.js';
-import { loadWord2VecCheckpoint, saveWord2VecCheckpoint, type Word2VecProgressState } from './checkpoint.js';
+import { loadWord2VecCheckpoint, saveWord2VecCheckpoint, type Word2VecCheckpoint, type Word2VecProgressState } from './checkpoint.js';
 import { createModel } from './model-setup.js';
 import { RECORDED_OPTIONS, resolveWord2VecOptions, type Word2VecOptions } from './options.js';
 import { randomStateLength, type ModelMemory } from './kernel/index.js';
@@ -57,7 +57,7 @@ export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOpt
   throwIfAborted(options.signal, { started: false });
 
   let vocabulary: Vocabulary;
-  let resumed: Awaited<ReturnType<typeof loadWord2VecCheckpoint>> | null = null;
+  let resumed: Word2VecCheckpoint | null = null;
   if (options.resume) {
     resumed = await loadWord2VecCheckpoint(options.checkpoint!);
     const ignored = RECORDED_OPTIONS.filter((k) => partial[k] !== undefined && partial[k] !== resumed!.options[k]);
@@ -101,7 +101,7 @@ async function runEpochs(
   options: Word2VecOptions,
   vocabulary: Vocabulary,
   idFile: IdFile,
-  resumed: Awaited<ReturnType<typeof loadWord2VecCheckpoint>> | null,
+  resumed: Word2VecCheckpoint | null,
 ): Promise<Word2VecResult> {
   const log = options.onLog ?? (() => undefined);
   const { threads, epochs, dim } = options;
