@@ -4,9 +4,8 @@
 // side by side. Timings are best of --repeats runs (other processes share the 2 cores).
 // usage: node bench/vectors.mjs [--repeats 3]   (after `npm run build`)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, createReadStream, createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { decompressedCopy } from './decompressed.mjs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -60,8 +59,7 @@ const ratio = (ours, theirs) => (theirs > 0 ? (ours / theirs).toFixed(2) : '-');
 
 const work = join(tmpdir(), 'wordloom-bench-vectors');
 mkdirSync(work, { recursive: true });
-const PLAIN = join(work, 'glove.6B.100d.top50k.txt');
-if (!existsSync(PLAIN)) await pipeline(createReadStream(GZ), createGunzip(), createWriteStream(PLAIN));
+const PLAIN = await decompressedCopy(GZ);
 
 // --- wordloom ---------------------------------------------------------------------------
 const loadGz = await bestOf(repeats, () => loadVectors(GZ));

@@ -9,12 +9,10 @@
  * other jobs are noisy: runs are interleaved and best and median are both printed.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { decompressedCopy } from './decompressed.mjs';
+import { existsSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createGunzip } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -60,15 +58,7 @@ async function corpusFile() {
     console.error(`corpus not found: ${gz} (pass --corpus <file>)`);
     process.exit(1);
   }
-  // The same cached copy bench/word2vec.mjs uses; written under a temporary name, so an
-  // interrupted run never leaves a truncated corpus behind.
-  const out = join(tmpdir(), 'wordloom-bench-gutenberg-100m.txt');
-  if (!existsSync(out)) {
-    console.error(`decompressing ${gz} -> ${out} (once)`);
-    await pipeline(createReadStream(gz), createGunzip(), createWriteStream(`${out}.part`));
-    renameSync(`${out}.part`, out);
-  }
-  return out;
+  return decompressedCopy(gz);
 }
 
 function runChild(task, path, extra = []) {

@@ -13,9 +13,8 @@
 // --quick uses the first 40 MB of the corpus (7.6M words) and 3 epochs (unless --epochs), like
 // ../shared/reference-numbers.md's quick figures. A full run takes 25+ minutes.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, renameSync, mkdirSync, rmSync, statSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import { pipeline } from 'node:stream/promises';
+import { decompressedCopy } from './decompressed.mjs';
+import { existsSync, mkdirSync, rmSync, statSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -72,15 +71,7 @@ function ensureTools(only) {
 async function plainCorpus(args) {
   let source = args.corpus;
   if (!existsSync(source)) fail(`corpus ${source} not found`);
-  if (source.endsWith('.gz')) {
-    // Decompressed once and kept in the temp folder for later runs (named after the source).
-    const out = join(tmpdir(), `wordloom-bench-${source.split('/').pop().replace(/\.gz$/, '')}`);
-    if (!existsSync(out) || statSync(out).mtimeMs < statSync(source).mtimeMs) {
-      await pipeline(createReadStream(source), createGunzip(), createWriteStream(`${out}.part`));
-      renameSync(`${out}.part`, out);
-    }
-    source = out;
-  }
+  if (source.endsWith('.gz')) source = await decompressedCopy(source);
   if (!args.quick) return source;
   const slice = join(tmpdir(), 'wordloom-bench-40mb.txt');
   if (!existsSync(slice) || statSync(slice).mtimeMs < statSync(source).mtimeMs) {
