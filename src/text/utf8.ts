@@ -55,19 +55,43 @@ function sequenceLength(bytes: Uint8Array, i: number, end: number): number {
  */
 export class Utf8DamageCounter {
   private carry = new Uint8Array(0);
+  /** The carried bytes (at most 3) followed by the next chunk's first 3, scanned in place of a
+   *  joined copy of the whole chunk. */
+  private readonly seam = new Uint8Array(6);
   invalidBytes = 0;
 
   /** Counts the chunk; the last chunk must be followed by finish(). */
   add(chunk: Uint8Array): void {
-    let bytes = chunk;
+    const tail = incompleteTailStart(chunk);
+    let start = 0;
     if (this.carry.length > 0) {
-      bytes = new Uint8Array(this.carry.length + chunk.length);
-      bytes.set(this.carry, 0);
-      bytes.set(chunk, this.carry.length);
+      if (chunk.length < 8) {
+        // A tiny chunk: the sequence may still be incomplete after it, so join and carry again.
+        const bytes = new Uint8Array(this.carry.length + chunk.length);
+        bytes.set(this.carry, 0);
+        bytes.set(chunk, this.carry.length);
+        const joinedTail = incompleteTailStart(bytes);
+        this.invalidBytes += countInvalidUtf8(bytes, 0, joinedTail);
+        this.carry = bytes.slice(joinedTail);
+        return;
+      }
+      // Scan the carried bytes as if joined to the chunk; a sequence that starts in the carry
+      // ends at most 3 bytes into the chunk, and the chunk's tail lies beyond that.
+      const n = this.carry.length;
+      this.seam.set(this.carry, 0);
+      this.seam.set(chunk.subarray(0, 3), n);
+      let i = 0;
+      while (i < n) {
+        const length = this.seam[i]! < 0x80 ? 1 : sequenceLength(this.seam, i, n + 3);
+        if (length === 0) {
+          this.invalidBytes++;
+          i++;
+        } else i += length;
+      }
+      start = i - n;
     }
-    const tail = incompleteTailStart(bytes);
-    this.invalidBytes += countInvalidUtf8(bytes, 0, tail);
-    this.carry = bytes.slice(tail);
+    this.invalidBytes += countInvalidUtf8(chunk, start, tail);
+    this.carry = chunk.slice(tail);
   }
 
   finish(): number {
