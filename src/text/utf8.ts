@@ -1,7 +1,7 @@
 /**
- * Counts the bytes of `bytes[start, end)` that are not part of a well-formed UTF-8 sequence.
- * Each invalid byte is what TextDecoder replaces (one U+FFFD per maximal invalid subpart), so
- * the count tells a user how much of the input was damaged.
+ * Counts the bytes of `bytes[start, end)` that are not part of a well-formed UTF-8 sequence:
+ * how much of the input was damaged. (TextDecoder puts one U+FFFD per maximal invalid subpart,
+ * so a truncated 3-byte sequence is 2 damaged bytes but 1 replacement character.)
  */
 export function countInvalidUtf8(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let invalid = 0;
