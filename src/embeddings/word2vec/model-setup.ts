@@ -20,7 +20,8 @@ export interface ModelShape {
  * Allocates the shared model and fills what the kernels read: the negative table, the Huffman
  * codes, and syn0 uniform in (-0.5/dim, 0.5/dim) like word2vec C (output weights stay 0).
  */
-export function createModel(shape: ModelShape, seed: number): ModelMemory {
+/** `seed` null leaves syn0 at zero for the caller to fill (a resume restores saved weights). */
+export function createModel(shape: ModelShape, seed: number | null): ModelMemory {
   const { counts, dim, negative, hs, threads, maxSentence } = shape;
   let trainable = 0;
   for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) trainable++;
@@ -36,6 +37,7 @@ export function createModel(shape: ModelShape, seed: number): ModelMemory {
   });
   if (negative > 0) fillNegativeTable(counts, model.negTable);
   if (hs) buildHuffmanCodes(counts, MAX_CODE_LENGTH, model);
+  if (seed === null) return model;
   const rng = new SeededRandom(mixSeed(seed, 0x5eed));
   const syn0 = model.syn0;
   for (let i = 0; i < syn0.length; i++) syn0[i] = (rng.nextFloat() - 0.5) / dim;

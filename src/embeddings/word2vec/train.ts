@@ -109,7 +109,7 @@ async function runEpochs(
   counts.fill(0, 0, Vocabulary.FIRST_WORD); // the special tokens are never trained
   const model = createModel(
     { counts, dim, negative: options.negative, hs: options.hs, threads, maxSentence: options.maxSentence },
-    options.seed,
+    resumed ? null : options.seed,
   );
   if (resumed) restoreWeights(model, resumed);
   // The threads' random states as of the last round; the checkpoint saves them so a resumed run
