@@ -1,0 +1,191 @@
+// Single-precision matrix products for the sequence kernels: C[M, j0..j1) (+)= A B over K.
+//
+// One kernel serves both operand layouts the recurrent layers need: A is addressed through a row
+// step and a k step (in bytes), so A[i, k] = a + i*rowStep + k*kStep covers a row-major A
+// (rowStep = lda*4, kStep = 4) and a transposed one (rowStep = 4, kStep = lda*4) without copying.
+// B is always row-major [K, N] (the caller transposes the small weight matrices once per call).
+//
+// A 4x8 register block: per k, two f32x4 rows of B and four broadcast scalars of A feed eight
+// accumulators. Larger blocks spill registers in V8 (measured in ../shared/STACK.md). Every
+// element is accumulated as c + a0*b0 + a1*b1 + ... in k order with separate mul and add (wasm has
+// no implicit FMA), identically in the vector and scalar paths, so a column range computed by one
+// thread or another gives the same bits: results do not depend on how work is split.
+
+@inline function splat(p: usize): v128 {
+  return v128.load32_splat(p);
+}
+
+/** Rows i..i+3, columns j..j+7. */
+@inline function block4x8(
+  a: usize, rowStep: usize, kStep: usize, b: usize, ldb4: usize, c: usize, ldc4: usize, K: i32, accumulate: bool,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (accumulate) {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc4); c11 = v128.load(c + ldc4, 16);
+    c20 = v128.load(c + 2 * ldc4); c21 = v128.load(c + 2 * ldc4, 16);
+    c30 = v128.load(c + 3 * ldc4); c31 = v128.load(c + 3 * ldc4, 16);
+  }
+  let pa = a;
+  let pb = b;
+  const r2 = rowStep << 1;
+  const r3 = r2 + rowStep;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const a0 = splat(pa);
+    const a1 = splat(pa + rowStep);
+    const a2 = splat(pa + r2);
+    const a3 = splat(pa + r3);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    pa += kStep;
+    pb += ldb4;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc4, c10); v128.store(c + ldc4, c11, 16);
+  v128.store(c + 2 * ldc4, c20); v128.store(c + 2 * ldc4, c21, 16);
+  v128.store(c + 3 * ldc4, c30); v128.store(c + 3 * ldc4, c31, 16);
+}
+
+/** One row i, columns j..j+7. */
+@inline function block1x8(a: usize, kStep: usize, b: usize, ldb4: usize, c: usize, K: i32, accumulate: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  if (accumulate) {
+    c0 = v128.load(c);
+    c1 = v128.load(c, 16);
+  }
+  let pa = a;
+  let pb = b;
+  for (let k = 0; k < K; k++) {
+    const a0 = splat(pa);
+    c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
+    c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
+    pa += kStep;
+    pb += ldb4;
+  }
+  v128.store(c, c0);
+  v128.store(c, c1, 16);
+}
+
+/** One row i, columns j..j+3. */
+@inline function block1x4(a: usize, kStep: usize, b: usize, ldb4: usize, c: usize, K: i32, accumulate: bool): void {
+  let c0 = accumulate ? v128.load(c) : f32x4.splat(0);
+  let pa = a;
+  let pb = b;
+  for (let k = 0; k < K; k++) {
+    c0 = f32x4.add(c0, f32x4.mul(splat(pa), v128.load(pb)));
+    pa += kStep;
+    pb += ldb4;
+  }
+  v128.store(c, c0);
+}
+
+/** One element. */
+@inline function block1x1(a: usize, kStep: usize, b: usize, ldb4: usize, c: usize, K: i32, accumulate: bool): void {
+  let s: f32 = accumulate ? load<f32>(c) : 0;
+  let pa = a;
+  let pb = b;
+  for (let k = 0; k < K; k++) {
+    s = s + load<f32>(pa) * load<f32>(pb);
+    pa += kStep;
+    pb += ldb4;
+  }
+  store<f32>(c, s);
+}
+
+/**
+ * C[i, j] (+)= sum_k A[i, k] B[k, j] for i in [0, M), j in [j0, j1).
+ * Pointers in bytes; ldb and ldc in elements; rowStep and kStep in bytes (see the file comment).
+ */
+export function gemm(
+  a: usize, rowStep: usize, kStep: usize,
+  b: usize, ldb: i32,
+  c: usize, ldc: i32,
+  M: i32, K: i32, j0: i32, j1: i32, accumulate: bool,
+): void {
+  if (M <= 0 || j1 <= j0) return;
+  const ldb4 = <usize>ldb << 2;
+  const ldc4 = <usize>ldc << 2;
+  let j = j0;
+  // Column panels outermost: a [K x 8] panel of B stays in L1 while every row block uses it.
+  for (; j + 8 <= j1; j += 8) {
+    const pb = b + (<usize>j << 2);
+    let i = 0;
+    for (; i + 4 <= M; i += 4) {
+      block4x8(a + <usize>i * rowStep, rowStep, kStep, pb, ldb4, c + <usize>i * ldc4 + (<usize>j << 2), ldc4, K, accumulate);
+    }
+    for (; i < M; i++) {
+      block1x8(a + <usize>i * rowStep, kStep, pb, ldb4, c + <usize>i * ldc4 + (<usize>j << 2), K, accumulate);
+    }
+  }
+  for (; j + 4 <= j1; j += 4) {
+    const pb = b + (<usize>j << 2);
+    for (let i = 0; i < M; i++) {
+      block1x4(a + <usize>i * rowStep, kStep, pb, ldb4, c + <usize>i * ldc4 + (<usize>j << 2), K, accumulate);
+    }
+  }
+  for (; j < j1; j++) {
+    const pb = b + (<usize>j << 2);
+    for (let i = 0; i < M; i++) {
+      block1x1(a + <usize>i * rowStep, kStep, pb, ldb4, c + <usize>i * ldc4 + (<usize>j << 2), K, accumulate);
+    }
+  }
+}
+
+/** C[M, N] (+)= A[M, K] B[K, N], all row-major. */
+export function gemmNN(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, j0: i32, j1: i32, accumulate: bool): void {
+  gemm(a, <usize>lda << 2, 4, b, ldb, c, ldc, M, K, j0, j1, accumulate);
+}
+
+/** C[M, N] (+)= A^T B where A is stored row-major as [K, M] with leading dimension lda. */
+export function gemmTN(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, j0: i32, j1: i32, accumulate: bool): void {
+  gemm(a, 4, <usize>lda << 2, b, ldb, c, ldc, M, K, j0, j1, accumulate);
+}
+
+/** dst[cols, rows] = src[rows, cols]^T (row-major, dense). */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  // Tiles of 8x8 keep both the reads and the writes within a few cache lines.
+  for (let r0 = 0; r0 < rows; r0 += 8) {
+    const r1 = min(r0 + 8, rows);
+    for (let c0 = 0; c0 < cols; c0 += 8) {
+      const c1 = min(c0 + 8, cols);
+      for (let r = r0; r < r1; r++) {
+        for (let cc = c0; cc < c1; cc++) {
+          store<f32>(dst + ((<usize>cc * rows + r) << 2), load<f32>(src + ((<usize>r * cols + cc) << 2)));
+        }
+      }
+    }
+  }
+}
+
+/** Sum of rows: out[j] = sum_i A[i, j] for j in [j0, j1) (A row-major [M, lda]). In row order, so split-independent. */
+export function columnSums(a: usize, lda: i32, M: i32, j0: i32, j1: i32, out: usize): void {
+  const lda4 = <usize>lda << 2;
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    let s = f32x4.splat(0);
+    let p = a + (<usize>j << 2);
+    for (let i = 0; i < M; i++) {
+      s = f32x4.add(s, v128.load(p));
+      p += lda4;
+    }
+    v128.store(out + (<usize>j << 2), s);
+  }
+  for (; j < j1; j++) {
+    let s: f32 = 0;
+    let p = a + (<usize>j << 2);
+    for (let i = 0; i < M; i++) {
+      s += load<f32>(p);
+      p += lda4;
+    }
+    store<f32>(out + (<usize>j << 2), s);
+  }
+}

@@ -1,0 +1,22 @@
+export { recurrentForward, recurrentBackward, type RecurrentConfig, type RecurrentWeights, type RecurrentForwardInput, type RecurrentForwardOutput, type RecurrentTape, type RecurrentBackwardInput, type RecurrentGradients } from './recurrent-kernel.js';
+export { denseForward, denseBackward, type DenseGradients } from './dense-kernel.js';
+export { ACTIVATION_CODES, isFusedActivation, type FusedActivation, type CellKind } from './params.js';
+import { threadPool } from './thread-pool.js';
+
+/**
+ * Threads the fused kernels use (the calling thread included); default: all cores. Results are
+ * the same for any thread count: work is split by batch rows and by output columns, never by the
+ * summation order.
+ */
+export function setEngineThreads(threads: number): void {
+  threadPool().setThreads(threads);
+}
+
+export function engineThreads(): number {
+  return threadPool().threads;
+}
+
+/** Resolves when the kernel threads have started (until then, kernels run on the calling thread). */
+export function engineReady(): Promise<void> {
+  return threadPool().ready();
+}

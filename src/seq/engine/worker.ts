@@ -1,0 +1,40 @@
+/**
+ * A kernel thread: runs its share of every task the main thread posts through the control block,
+ * on its own instance of the sequence kernels over the same shared memory.
+ */
+import { workerData } from 'node:worker_threads';
+import { CONTROL, SPIN_MS, type WorkerData } from './control.js';
+import { instantiateSeqKernels } from './wasm-module.js';
+
+const { module, memory, control, index } = workerData as WorkerData;
+const kernels = instantiateSeqKernels(module, memory);
+const ctrl = new Int32Array(control);
+
+let seen = Atomics.load(ctrl, CONTROL.generation);
+Atomics.add(ctrl, CONTROL.ready, 1);
+Atomics.notify(ctrl, CONTROL.ready);
+
+for (;;) {
+  let generation = Atomics.load(ctrl, CONTROL.generation);
+  if (generation === seen) {
+    const until = performance.now() + SPIN_MS;
+    let spins = 0;
+    while ((generation = Atomics.load(ctrl, CONTROL.generation)) === seen) {
+      if ((++spins & 1023) === 0 && performance.now() > until) {
+        Atomics.wait(ctrl, CONTROL.generation, seen);
+        spins = 0;
+      }
+    }
+  }
+  seen = generation;
+  if (Atomics.load(ctrl, CONTROL.stop) !== 0) break;
+  const threads = Atomics.load(ctrl, CONTROL.threads);
+  if (index < threads) {
+    try {
+      kernels.runTask(Atomics.load(ctrl, CONTROL.task), Atomics.load(ctrl, CONTROL.params), index, threads);
+    } catch {
+      Atomics.store(ctrl, CONTROL.failed, index);
+    }
+    Atomics.add(ctrl, CONTROL.done, 1);
+  }
+}
