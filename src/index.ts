@@ -72,3 +72,4 @@ export {
   type Word2VecResult,
   type TrainingProgress,
 } from './embeddings/word2vec/index.js';
+export * from './seq/index.js';

@@ -1,0 +1,7 @@
+export {
+  fusedLSTM, fusedGRU, fusedSimpleRNN, fusedDense, fusedBidirectional,
+  FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense,
+  registerFusedLayers, unregisterFusedLayers, fusedLayersRegistered, withFusedLayers,
+  type LSTMArgs, type GRUArgs, type SimpleRNNArgs, type DenseArgs, type BidirectionalArgs,
+} from './layers/index.js';
+export { setEngineThreads, engineThreads, engineReady } from './engine/index.js';

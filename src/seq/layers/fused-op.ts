@@ -1,0 +1,59 @@
+/**
+ * One tfjs op with several outputs and a hand-written gradient, computed outside tfjs.
+ *
+ * tfjs's public `customGrad` allows one output only; a recurrent layer has up to three (the
+ * sequence, h and c) that each receive gradients. `customGrad` itself is built on the engine's
+ * `runKernelFunc`, which takes any number of outputs; it is internal to tfjs-core 4.x, so it is
+ * reached here, in one place, through a narrow typed view.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type GradientMap = Record<string, () => tf.Tensor>;
+
+interface EngineInternals {
+  isTapeOn(): boolean;
+  runKernelFunc(params: {
+    forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor | tf.Tensor[];
+    backwardsFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => GradientMap;
+    inputs: Record<string, tf.Tensor>;
+  }): tf.Tensor | tf.Tensor[];
+}
+
+export interface FusedOp {
+  /** Named inputs that receive gradients. */
+  inputs: Record<string, tf.Tensor>;
+  /** Computes the outputs; `keepForBackward` says whether a gradient can be asked for. */
+  forward(keepForBackward: boolean): tf.Tensor[];
+  /** One gradient per input name, given one upstream gradient per output (zeros where unused). */
+  backward(dys: tf.Tensor[]): Record<string, tf.Tensor>;
+}
+
+export function runFusedOp(name: string, op: FusedOp): tf.Tensor[] {
+  const engine = tf.engine() as unknown as EngineInternals;
+  const keep = engine.isTapeOn();
+  // The engine names the tape node after the active scope; a scope of our own keeps a registered
+  // gradient of some other op from being picked up by name.
+  return tf.tidy(name, () => {
+    const out = engine.runKernelFunc({
+      forwardFunc: () => op.forward(keep),
+      backwardsFunc: (dy) => {
+        const grads = op.backward(Array.isArray(dy) ? dy : [dy]);
+        const map: GradientMap = {};
+        for (const key of Object.keys(op.inputs)) {
+          const g = grads[key];
+          if (g === undefined) throw new Error(`fused op ${name} gave no gradient for ${key}`);
+          map[key] = () => g;
+        }
+        return map;
+      },
+      inputs: op.inputs,
+    });
+    return Array.isArray(out) ? out : [out];
+  });
+}
+
+/** The values of a float32 tensor (tfjs hands out its own array on cpu and a copy on wasm: never written to). */
+export function floats(t: tf.Tensor): Float32Array {
+  const data = t.dataSync();
+  return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+}

@@ -1,0 +1,139 @@
+/**
+ * The call() of the fused SimpleRNN, GRU and LSTM layers: tfjs's RNN.call semantics (masks,
+ * goBackwards, initial and stateful states, returnSequences, returnState, input dropout) with the
+ * whole sequence computed by the engine's kernels as one op whose gradient is the fused backward
+ * pass. Returns null for a configuration the kernels do not cover, and the layer then falls back
+ * to tfjs's own step-by-step implementation.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { recurrentBackward, recurrentForward, isFusedActivation, type CellKind, type RecurrentConfig, type RecurrentForwardOutput } from '../engine/index.js';
+import { floats, runFusedOp } from './fused-op.js';
+
+interface Activation {
+  getClassName(): string;
+}
+interface Variable {
+  read(): tf.Tensor;
+}
+
+/** The parts of tfjs's RNN layers and cells used here (private in tfjs's typings). */
+export interface RecurrentLayerInternals {
+  cell: {
+    units: number;
+    activation: Activation;
+    recurrentActivation?: Activation;
+    useBias: boolean;
+    kernel: Variable;
+    recurrentKernel: Variable;
+    bias: Variable | null;
+    dropout: number;
+    recurrentDropout: number;
+  };
+  returnSequences: boolean;
+  returnState: boolean;
+  goBackwards: boolean;
+  stateful: boolean;
+  states_: tf.Tensor[] | null;
+  resetStates(states?: tf.Tensor | tf.Tensor[], training?: boolean): void;
+}
+
+export type CallKwargs = Record<string, unknown> | undefined;
+
+/** Why the fused path does not apply to this layer, or null when it does. */
+export function unsupportedReason(layer: RecurrentLayerInternals, kind: CellKind, training: boolean): string | null {
+  const act = layer.cell.activation.getClassName();
+  if (!isFusedActivation(act)) return `activation ${act}`;
+  if (kind !== 'rnn') {
+    const rec = layer.cell.recurrentActivation!.getClassName();
+    if (!isFusedActivation(rec)) return `recurrentActivation ${rec}`;
+  }
+  if (training && layer.cell.recurrentDropout > 0 && layer.cell.recurrentDropout < 1) return 'recurrentDropout';
+  return null;
+}
+
+export function fusedRecurrentCall(
+  layer: RecurrentLayerInternals, kind: CellKind, inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs,
+): tf.Tensor | tf.Tensor[] | null {
+  const training = kwargs?.['training'] === true;
+  if (unsupportedReason(layer, kind, training) !== null) return null;
+  return tf.tidy(() => {
+    let x = (Array.isArray(inputs) ? inputs[0]! : inputs).toFloat();
+    if (x.rank !== 3) throw new Error(`a recurrent layer expects input of shape [batch, time, features], got [${x.shape.join(', ')}]`);
+    const [batch, time, features] = x.shape as [number, number, number];
+    const cell = layer.cell;
+    const units = cell.units;
+    let initial = (kwargs?.['initialState'] as tf.Tensor[] | undefined) ?? null;
+    if (initial === null && layer.stateful) initial = layer.states_;
+    const stateCount = kind === 'lstm' ? 2 : 1;
+    if (initial !== null && initial.length !== stateCount) {
+      throw new Error(`RNN Layer has ${stateCount} state(s) but was passed ${initial.length} initial state(s).`);
+    }
+    if (training && cell.dropout > 0 && cell.dropout < 1) {
+      // tfjs's cells draw one input mask per call and use it at every step.
+      const keep = tf.dropout(tf.ones([batch, 1, features]), cell.dropout);
+      x = tf.mul(x, keep);
+    }
+    const maskTensor = (kwargs?.['mask'] as tf.Tensor | undefined) ?? null;
+    const mask = maskTensor !== null ? floats(tf.cast(tf.cast(maskTensor, 'bool'), 'float32').reshape([batch, time])) : null;
+
+    const cfg: RecurrentConfig = {
+      kind, batch, time, features, units,
+      activation: layer.cell.activation.getClassName() as RecurrentConfig['activation'],
+      recurrentActivation: (kind === 'rnn' ? 'linear' : layer.cell.recurrentActivation!.getClassName()) as RecurrentConfig['recurrentActivation'],
+      goBackwards: layer.goBackwards,
+    };
+    const opInputs: Record<string, tf.Tensor> = {
+      x,
+      kernel: cell.kernel.read(),
+      recurrentKernel: cell.recurrentKernel.read(),
+    };
+    if (cell.useBias && cell.bias !== null) opInputs['bias'] = cell.bias.read();
+    if (initial !== null) {
+      opInputs['h0'] = initial[0]!;
+      if (kind === 'lstm') opInputs['c0'] = initial[1]!;
+    }
+    const data = {
+      x: floats(x),
+      kernel: floats(opInputs['kernel']!),
+      recurrentKernel: floats(opInputs['recurrentKernel']!),
+      bias: opInputs['bias'] ? floats(opInputs['bias']) : null,
+      h0: opInputs['h0'] ? floats(opInputs['h0']) : null,
+      c0: opInputs['c0'] ? floats(opInputs['c0']) : null,
+      mask,
+    };
+    const returnSequences = layer.returnSequences;
+    let result: RecurrentForwardOutput | null = null;
+    const outputs = runFusedOp(`Fused${kind.toUpperCase()}`, {
+      inputs: opInputs,
+      forward(keepForBackward) {
+        result = recurrentForward(cfg, { ...data, returnSequences, keepForBackward });
+        const outs: tf.Tensor[] = [];
+        if (returnSequences) outs.push(tf.tensor3d(result.y!, [batch, time, units]));
+        outs.push(tf.tensor2d(result.hT, [batch, units]));
+        if (kind === 'lstm') outs.push(tf.tensor2d(result.cT!, [batch, units]));
+        return outs;
+      },
+      backward(dys) {
+        let k = 0;
+        const dY = returnSequences ? floats(dys[k++]!) : null;
+        const dhT = floats(dys[k++]!);
+        const dcT = kind === 'lstm' ? floats(dys[k++]!) : null;
+        const g = recurrentBackward(cfg, data, result!.tape!, { dY, dhT, dcT });
+        const grads: Record<string, tf.Tensor> = {
+          x: tf.tensor3d(g.dX, [batch, time, features]),
+          kernel: tf.tensor2d(g.dKernel, opInputs['kernel']!.shape as [number, number]),
+          recurrentKernel: tf.tensor2d(g.dRecurrentKernel, opInputs['recurrentKernel']!.shape as [number, number]),
+        };
+        if (g.dBias !== null && opInputs['bias']) grads['bias'] = tf.tensor1d(g.dBias);
+        if (opInputs['h0']) grads['h0'] = tf.tensor2d(g.dh0, [batch, units]);
+        if (opInputs['c0']) grads['c0'] = tf.tensor2d(g.dc0!, [batch, units]);
+        return grads;
+      },
+    });
+    const sequence = returnSequences ? outputs[0]! : null;
+    const states = outputs.slice(returnSequences ? 1 : 0);
+    if (layer.stateful) layer.resetStates(states, training);
+    const output = sequence ?? states[0]!;
+    return layer.returnState ? [output, ...states] : output;
+  });
+}
