@@ -11,7 +11,7 @@ import { gruForward, gruBackward } from './seq/gru';
 import { rnnForward, rnnBackward } from './seq/simple-rnn';
 import { weightGradients } from './seq/recurrent-common';
 import { denseForward, denseBackward } from './seq/dense';
-export { transpose, gemmNN, gemmTN } from './seq/gemm';
+export { transpose, packPanels, setThread, gemmNN, gemmTN } from './seq/gemm';
 
 // Task codes: TASK in src/seq/engine/params.ts.
 const RECURRENT_FORWARD = 1;

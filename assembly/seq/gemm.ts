@@ -101,8 +101,66 @@
   store<f32>(c, s);
 }
 
+// B is consumed in panels of 8 columns stored k-major (8 floats per k, 32 bytes): a panel's rows
+// are contiguous however wide B is, so a [KC x 8] panel sits in L1 while every row block of A
+// uses it. Large products pack each panel on the fly, K in chunks of KC; a matrix used at every
+// time step (the recurrent kernel) is packed once per call (packPanels) and used as it is.
+const KC: i32 = 256;
+const PANEL_BYTES: usize = 32;
+const PACK_BASE: usize = 65536;
+const PACK_BYTES: usize = <usize>KC * PANEL_BYTES;
+
+/** This instance's (thread's) panel buffer; see setThread. */
+let packAt: usize = PACK_BASE;
+
+/** Gives this instance its own panel buffer (instances are per thread, memory is shared). */
+export function setThread(index: i32): void {
+  packAt = PACK_BASE + <usize>index * PACK_BYTES;
+}
+
+/** Rows [0, M) times one panel of `width` (<= 8) columns of packed B, K steps. */
+function panelProduct(
+  a: usize, rowStep: usize, kStep: usize, bp: usize, c: usize, ldc4: usize, M: i32, K: i32, width: i32, accumulate: bool,
+): void {
+  if (width == 8) {
+    let i = 0;
+    for (; i + 4 <= M; i += 4) block4x8(a + <usize>i * rowStep, rowStep, kStep, bp, PANEL_BYTES, c + <usize>i * ldc4, ldc4, K, accumulate);
+    for (; i < M; i++) block1x8(a + <usize>i * rowStep, kStep, bp, PANEL_BYTES, c + <usize>i * ldc4, K, accumulate);
+    return;
+  }
+  let j = 0;
+  if (width >= 4) {
+    for (let i = 0; i < M; i++) block1x4(a + <usize>i * rowStep, kStep, bp, PANEL_BYTES, c + <usize>i * ldc4, K, accumulate);
+    j = 4;
+  }
+  for (; j < width; j++) {
+    const off = <usize>j << 2;
+    for (let i = 0; i < M; i++) block1x1(a + <usize>i * rowStep, kStep, bp + off, PANEL_BYTES, c + <usize>i * ldc4 + off, K, accumulate);
+  }
+}
+
+/** Copies rows [0, K) of columns [j, j + width) of B (row-major, ldb4 bytes a row) into a panel at dst. */
+function packPanel(b: usize, ldb4: usize, K: i32, j: i32, width: i32, dst: usize): void {
+  let src = b + (<usize>j << 2);
+  let d = dst;
+  if (width == 8) {
+    for (let k = 0; k < K; k++) {
+      v128.store(d, v128.load(src));
+      v128.store(d, v128.load(src, 16), 16);
+      src += ldb4;
+      d += PANEL_BYTES;
+    }
+  } else {
+    for (let k = 0; k < K; k++) {
+      for (let q = 0; q < width; q++) store<f32>(d + (<usize>q << 2), load<f32>(src + (<usize>q << 2)));
+      src += ldb4;
+      d += PANEL_BYTES;
+    }
+  }
+}
+
 /**
- * C[i, j] (+)= sum_k A[i, k] B[k, j] for i in [0, M), j in [j0, j1).
+ * C[i, j] (+)= sum_k A[i, k] B[k, j] for i in [0, M), j in [j0, j1), B row-major.
  * Pointers in bytes; ldb and ldc in elements; rowStep and kStep in bytes (see the file comment).
  */
 export function gemm(
@@ -114,29 +172,44 @@ export function gemm(
   if (M <= 0 || j1 <= j0) return;
   const ldb4 = <usize>ldb << 2;
   const ldc4 = <usize>ldc << 2;
-  let j = j0;
-  // Column panels outermost: a [K x 8] panel of B stays in L1 while every row block uses it.
-  for (; j + 8 <= j1; j += 8) {
-    const pb = b + (<usize>j << 2);
-    let i = 0;
-    for (; i + 4 <= M; i += 4) {
-      block4x8(a + <usize>i * rowStep, rowStep, kStep, pb, ldb4, c + <usize>i * ldc4 + (<usize>j << 2), ldc4, K, accumulate);
-    }
-    for (; i < M; i++) {
-      block1x8(a + <usize>i * rowStep, kStep, pb, ldb4, c + <usize>i * ldc4 + (<usize>j << 2), K, accumulate);
-    }
-  }
-  for (; j + 4 <= j1; j += 4) {
-    const pb = b + (<usize>j << 2);
-    for (let i = 0; i < M; i++) {
-      block1x4(a + <usize>i * rowStep, kStep, pb, ldb4, c + <usize>i * ldc4 + (<usize>j << 2), K, accumulate);
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    // Later chunks add to what the earlier ones stored: the same sum in the same order.
+    const acc = accumulate || k0 > 0;
+    const ak = a + <usize>k0 * kStep;
+    const bk = b + <usize>k0 * ldb4;
+    for (let j = j0; j < j1; j += 8) {
+      const width = min(8, j1 - j);
+      packPanel(bk, ldb4, kc, j, width, packAt);
+      panelProduct(ak, rowStep, kStep, packAt, c + (<usize>j << 2), ldc4, M, kc, width, acc);
     }
   }
-  for (; j < j1; j++) {
-    const pb = b + (<usize>j << 2);
-    for (let i = 0; i < M; i++) {
-      block1x1(a + <usize>i * rowStep, kStep, pb, ldb4, c + <usize>i * ldc4 + (<usize>j << 2), K, accumulate);
-    }
+}
+
+/**
+ * Packs B [K, N] (row-major, ldb elements a row) into ceil(N / 8) panels of [K x 8] at dst
+ * (panel p at dst + p * K * 32 bytes); for products that reuse B many times.
+ */
+export function packPanels(b: usize, ldb: i32, K: i32, N: i32, dst: usize): void {
+  const ldb4 = <usize>ldb << 2;
+  for (let j = 0; j < N; j += 8) {
+    packPanel(b, ldb4, K, j, min(8, N - j), dst + <usize>(j >> 3) * <usize>K * PANEL_BYTES);
+  }
+}
+
+/**
+ * As gemmNN with B already packed by packPanels (B had kTotal rows): uses B's rows [k0, k0 + K)
+ * and columns [j0, j1), j0 a multiple of 8.
+ */
+export function gemmPackedNN(
+  a: usize, lda: i32, bp: usize, kTotal: i32, k0: i32, c: usize, ldc: i32, M: i32, K: i32, j0: i32, j1: i32, accumulate: bool,
+): void {
+  if (M <= 0 || j1 <= j0) return;
+  const ldc4 = <usize>ldc << 2;
+  const rowStep = <usize>lda << 2;
+  for (let j = j0; j < j1; j += 8) {
+    const panel = bp + (<usize>(j >> 3) * <usize>kTotal + <usize>k0) * PANEL_BYTES;
+    panelProduct(a, rowStep, 4, panel, c + (<usize>j << 2), ldc4, M, K, min(8, j1 - j), accumulate);
   }
 }
 

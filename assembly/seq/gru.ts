@@ -3,13 +3,13 @@
 //   z = σ(x W_z + h R_z + b_z),  r = σ(x W_r + h R_r + b_r)
 //   hh = act(x W_h + (r h) R_h + b_h);  h' = z h + (1 - z) hh
 // A masked step keeps h. Units are padded to a multiple of 4.
-import { gemmNN } from './gemm';
+import { gemmPackedNN } from './gemm';
 import { activateInPlace, derivative } from './activations';
 import { inputProjection, inputGradient } from './recurrent-common';
 import {
   param, pointer, rowStart,
-  P_B, P_T, P_U, P_FLAGS, P_ACT, P_RECACT, P_R, P_H0, P_MASK, P_G, P_H, P_Y, P_HT,
-  P_DY, P_DHT, P_DH0, P_RT, P_SCRATCH, P_SCRATCH_STRIDE, P_HP, P_RH,
+  P_B, P_T, P_U, P_FLAGS, P_ACT, P_RECACT, P_RP, P_H0, P_MASK, P_G, P_H, P_Y, P_HT,
+  P_DY, P_DHT, P_DH0, P_RTP, P_SCRATCH, P_SCRATCH_STRIDE, P_HP, P_RH,
   FLAG_BACKWARDS, FLAG_MASK,
 } from './params';
 
@@ -27,7 +27,7 @@ export function gruForward(p: usize, thread: i32, threads: i32): void {
   const mask = (flags & FLAG_MASK) != 0 ? pointer(p, P_MASK) : 0;
   const act = param(p, P_ACT);
   const rec = param(p, P_RECACT);
-  const R = pointer(p, P_R);
+  const RP = pointer(p, P_RP);
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);
   const Y = pointer(p, P_Y);
@@ -45,7 +45,7 @@ export function gruForward(p: usize, thread: i32, threads: i32): void {
   for (let s = 0; s < T; s++) {
     const t = backwards ? T - 1 - s : s;
     const g0 = G + ((<usize>(b0 * T + t) * GU) << 2);
-    gemmNN(hcur, U, R, GU, g0, T * GU, bs, U, 0, 2 * U, true);
+    gemmPackedNN(hcur, U, RP, U, 0, g0, T * GU, bs, U, 0, 2 * U, true);
     for (let bi = 0; bi < bs; bi++) {
       const g = g0 + <usize>bi * gStrideBatch;
       activateInPlace(g, 2 * U, rec);
@@ -53,7 +53,7 @@ export function gruForward(p: usize, thread: i32, threads: i32): void {
       const r = rh + <usize>bi * rowU;
       for (let u: usize = 0; u < uBytes; u += 16) v128.store(r + u, f32x4.mul(v128.load(g + uBytes + u), v128.load(h + u)));
     }
-    gemmNN(rh, U, R + 2 * uBytes, GU, g0 + 2 * uBytes, T * GU, bs, U, 0, U, true);
+    gemmPackedNN(rh, U, RP, U, 0, g0, T * GU, bs, U, 2 * U, 3 * U, true);
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
       const g = g0 + <usize>bi * gStrideBatch;
@@ -96,7 +96,7 @@ export function gruBackward(p: usize, thread: i32, threads: i32): void {
   const RH = pointer(p, P_RH);
   const H0 = pointer(p, P_H0);
   const dY = pointer(p, P_DY);
-  const RT = pointer(p, P_RT);
+  const RTP = pointer(p, P_RTP);
   const rowU = <usize>U << 2;
   const uBytes = rowU;
 
@@ -147,7 +147,7 @@ export function gruBackward(p: usize, thread: i32, threads: i32): void {
       }
     }
     // d(r h) = dZ_h R_h^T (rows 2U..3U of R^T)
-    gemmNN(g0 + 2 * uBytes, T * GU, RT + <usize>(2 * U) * rowU, U, drh, U, bs, U, 0, U, false);
+    gemmPackedNN(g0 + 2 * uBytes, T * GU, RTP, GU, 2 * U, drh, U, bs, U, 0, U, false);
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
       if (mask != 0 && load<f32>(mask + ((<usize>(b * T + t)) << 2)) == 0) continue;
@@ -163,7 +163,7 @@ export function gruBackward(p: usize, thread: i32, threads: i32): void {
       }
     }
     // + [dZ_z, dZ_r] [R_z, R_r]^T
-    gemmNN(g0, T * GU, RT, U, dhd, U, bs, 2 * U, 0, U, true);
+    gemmPackedNN(g0, T * GU, RTP, GU, 0, dhd, U, bs, 2 * U, 0, U, true);
     memory.copy(dh, dhd, <usize>bs * rowU);
   }
   memory.copy(pointer(p, P_DH0) + <usize>b0 * rowU, dh, <usize>bs * rowU);

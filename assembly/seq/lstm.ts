@@ -2,13 +2,13 @@
 //   z = x W + h R + b;  i = σ(z_i), f = σ(z_f), g = act(z_c), o = σ(z_o)
 //   c' = f c + i g;  h' = o act(c')
 // A masked step keeps h and c. Units are padded to a multiple of 4, so every loop is f32x4.
-import { gemmNN } from './gemm';
+import { gemmPackedNN } from './gemm';
 import { activate, activateInPlace, derivative } from './activations';
 import { inputProjection, inputGradient } from './recurrent-common';
 import {
   param, pointer, rowStart,
-  P_B, P_T, P_U, P_FLAGS, P_ACT, P_RECACT, P_R, P_H0, P_C0, P_MASK, P_G, P_H, P_C, P_Y, P_HT, P_CT,
-  P_DY, P_DHT, P_DCT, P_DH0, P_DC0, P_RT, P_SCRATCH, P_SCRATCH_STRIDE, P_HP,
+  P_B, P_T, P_U, P_FLAGS, P_ACT, P_RECACT, P_RP, P_H0, P_C0, P_MASK, P_G, P_H, P_C, P_Y, P_HT, P_CT,
+  P_DY, P_DHT, P_DCT, P_DH0, P_DC0, P_RTP, P_SCRATCH, P_SCRATCH_STRIDE, P_HP,
   FLAG_BACKWARDS, FLAG_MASK,
 } from './params';
 
@@ -26,7 +26,7 @@ export function lstmForward(p: usize, thread: i32, threads: i32): void {
   const mask = (flags & FLAG_MASK) != 0 ? pointer(p, P_MASK) : 0;
   const act = param(p, P_ACT);
   const rec = param(p, P_RECACT);
-  const R = pointer(p, P_R);
+  const RP = pointer(p, P_RP);
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);
   const C = pointer(p, P_C);
@@ -46,7 +46,7 @@ export function lstmForward(p: usize, thread: i32, threads: i32): void {
   for (let s = 0; s < T; s++) {
     const t = backwards ? T - 1 - s : s;
     const g0 = G + ((<usize>(b0 * T + t) * GU) << 2);
-    gemmNN(hcur, U, R, GU, g0, T * GU, bs, U, 0, GU, true);
+    gemmPackedNN(hcur, U, RP, U, 0, g0, T * GU, bs, U, 0, GU, true);
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
       const g = g0 + <usize>bi * gStrideBatch;
@@ -103,7 +103,7 @@ export function lstmBackward(p: usize, thread: i32, threads: i32): void {
   const H0 = pointer(p, P_H0);
   const C0 = pointer(p, P_C0);
   const dY = pointer(p, P_DY);
-  const RT = pointer(p, P_RT);
+  const RTP = pointer(p, P_RTP);
   const rowU = <usize>U << 2;
   const uBytes = rowU;
 
@@ -162,7 +162,7 @@ export function lstmBackward(p: usize, thread: i32, threads: i32): void {
       }
     }
     // dh_prev = dZ R^T for the rows that stepped; kept rows pass dh through unchanged.
-    gemmNN(g0, T * GU, RT, U, dhr, U, bs, GU, 0, U, false);
+    gemmPackedNN(g0, T * GU, RTP, GU, 0, dhr, U, bs, GU, 0, U, false);
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
       if (mask != 0 && load<f32>(mask + ((<usize>(b * T + t)) << 2)) == 0) continue;

@@ -38,6 +38,8 @@ export const P_SCRATCH: i32 = 32;
 export const P_SCRATCH_STRIDE: i32 = 33; // bytes per thread
 export const P_HP: i32 = 34; // [B, T, U] previous state of each step (written by backward)
 export const P_RH: i32 = 35; // [B, T, U] r * previous state (GRU, written by backward)
+export const P_RP: i32 = 36; // R packed in panels (gemm.ts packPanels)
+export const P_RTP: i32 = 37; // R^T packed in panels
 
 export const FLAG_BACKWARDS: i32 = 1;
 export const FLAG_MASK: i32 = 2;

@@ -1,12 +1,12 @@
 // SimpleRNN over a batch slice, as tfjs's SimpleRNNCell: h' = act(x W + h R + b).
 // A masked step keeps h. Units are padded to a multiple of 4.
-import { gemmNN } from './gemm';
+import { gemmPackedNN } from './gemm';
 import { activateInPlace, derivative } from './activations';
 import { inputProjection, inputGradient } from './recurrent-common';
 import {
   param, pointer, rowStart,
-  P_B, P_T, P_U, P_FLAGS, P_ACT, P_R, P_H0, P_MASK, P_G, P_H, P_Y, P_HT,
-  P_DY, P_DHT, P_DH0, P_RT, P_SCRATCH, P_SCRATCH_STRIDE, P_HP,
+  P_B, P_T, P_U, P_FLAGS, P_ACT, P_RP, P_H0, P_MASK, P_G, P_H, P_Y, P_HT,
+  P_DY, P_DHT, P_DH0, P_RTP, P_SCRATCH, P_SCRATCH_STRIDE, P_HP,
   FLAG_BACKWARDS, FLAG_MASK,
 } from './params';
 
@@ -22,7 +22,7 @@ export function rnnForward(p: usize, thread: i32, threads: i32): void {
   const backwards = (flags & FLAG_BACKWARDS) != 0;
   const mask = (flags & FLAG_MASK) != 0 ? pointer(p, P_MASK) : 0;
   const act = param(p, P_ACT);
-  const R = pointer(p, P_R);
+  const RP = pointer(p, P_RP);
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);
   const Y = pointer(p, P_Y);
@@ -36,7 +36,7 @@ export function rnnForward(p: usize, thread: i32, threads: i32): void {
   for (let s = 0; s < T; s++) {
     const t = backwards ? T - 1 - s : s;
     const g0 = G + (<usize>(b0 * T + t)) * rowU;
-    gemmNN(hcur, U, R, U, g0, T * U, bs, U, 0, U, true);
+    gemmPackedNN(hcur, U, RP, U, 0, g0, T * U, bs, U, 0, U, true);
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
       const g = g0 + <usize>bi * gStrideBatch;
@@ -68,7 +68,7 @@ export function rnnBackward(p: usize, thread: i32, threads: i32): void {
   const HP = pointer(p, P_HP);
   const H0 = pointer(p, P_H0);
   const dY = pointer(p, P_DY);
-  const RT = pointer(p, P_RT);
+  const RTP = pointer(p, P_RTP);
   const rowU = <usize>U << 2;
 
   const scratch = pointer(p, P_SCRATCH) + <usize>thread * <usize>param(p, P_SCRATCH_STRIDE);
@@ -99,7 +99,7 @@ export function rnnBackward(p: usize, thread: i32, threads: i32): void {
       }
       for (let u: usize = 0; u < rowU; u += 16) v128.store(g + u, f32x4.mul(v128.load(dhb + u), derivative(v128.load(g + u), act)));
     }
-    gemmNN(g0, T * U, RT, U, dhr, U, bs, U, 0, U, false);
+    gemmPackedNN(g0, T * U, RTP, U, 0, dhr, U, bs, U, 0, U, false);
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
       if (mask != 0 && load<f32>(mask + ((<usize>(b * T + t)) << 2)) == 0) continue;

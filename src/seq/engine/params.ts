@@ -39,8 +39,10 @@ export const RECURRENT_FIELDS = {
   scratchStride: 33,
   hPrev: 34,
   rTimesHPrev: 35,
+  recurrentKernelPacked: 36,
+  recurrentKernelTPacked: 37,
 } as const;
-export const RECURRENT_FIELD_COUNT = 36;
+export const RECURRENT_FIELD_COUNT = 38;
 
 export const DENSE_FIELDS = {
   rows: 0,

@@ -87,6 +87,7 @@ interface Layout {
   x: number;
   kernel: number;
   recurrentKernel: number;
+  recurrentKernelPacked: number;
   bias: number;
   h0: number;
   c0: number;
@@ -113,7 +114,7 @@ function writeParams(cfg: RecurrentConfig, pu: number, values: Partial<Record<ke
 
 /** Copies the inputs and weights into the arena in the padded layout. */
 function layInputs(cfg: RecurrentConfig, pu: number, input: RecurrentForwardInput | (RecurrentWeights & { x: Float32Array; h0: Float32Array | null; c0: Float32Array | null; mask: Float32Array | null })): Layout {
-  const { arena } = threadPool();
+  const { arena, kernels } = threadPool();
   const G = CELL_GATES[cfg.kind];
   const { batch: B, time: T, features: Fe, units: U } = cfg;
   const x = arena.put(input.x);
@@ -131,10 +132,12 @@ function layInputs(cfg: RecurrentConfig, pu: number, input: RecurrentForwardInpu
   const c0 = arena.zeros(B * pu);
   if (input.c0 !== null) padGateColumns(input.c0, B, 1, U, arena.view(c0, B * pu), pu);
   const mask = input.mask !== null ? arena.put(input.mask) : 0;
+  const recurrentKernelPacked = arena.alloc(Math.ceil((G * pu) / 8) * 8 * pu * 4);
+  kernels.packPanels(recurrentKernel, G * pu, pu, G * pu, recurrentKernelPacked);
   const gates = arena.alloc(B * T * G * pu * 4);
   const h = arena.alloc(B * T * pu * 4);
   const c = arena.alloc(cfg.kind === 'lstm' ? B * T * pu * 4 : 0);
-  return { params: 0, x, kernel, recurrentKernel, bias, h0, c0, mask, gates, h, c };
+  return { params: 0, x, kernel, recurrentKernel, recurrentKernelPacked, bias, h0, c0, mask, gates, h, c };
 }
 
 function scratchStride(cfg: RecurrentConfig, pu: number): number {
@@ -159,6 +162,7 @@ export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardIn
     flags: (cfg.goBackwards ? FLAG_BACKWARDS : 0) | (input.mask !== null ? FLAG_MASK : 0),
     x: lay.x, kernel: lay.kernel, recurrentKernel: lay.recurrentKernel, bias: lay.bias, h0: lay.h0, c0: lay.c0,
     mask: lay.mask, gates: lay.gates, h: lay.h, c: lay.c, y, hT, cT, scratch, scratchStride: stride,
+    recurrentKernelPacked: lay.recurrentKernelPacked,
   });
   pool.run(TASK.recurrentForward, params, threads);
   return {
@@ -204,6 +208,8 @@ export function recurrentBackward(
   kernels.transpose(lay.kernel, Fe, G * pu, kernelT);
   const recurrentKernelT = arena.alloc(G * pu * pu * 4);
   kernels.transpose(lay.recurrentKernel, pu, G * pu, recurrentKernelT);
+  const recurrentKernelTPacked = arena.alloc(Math.ceil(pu / 8) * 8 * G * pu * 4);
+  kernels.packPanels(recurrentKernelT, pu, G * pu, pu, recurrentKernelTPacked);
   const dX = arena.alloc(B * T * Fe * 4);
   const dKernel = arena.alloc(Fe * G * pu * 4);
   const dRecurrentKernel = arena.alloc(pu * G * pu * 4);
@@ -219,7 +225,7 @@ export function recurrentBackward(
     flags: (cfg.goBackwards ? FLAG_BACKWARDS : 0) | (input.mask !== null ? FLAG_MASK : 0),
     x: lay.x, kernel: lay.kernel, recurrentKernel: lay.recurrentKernel, bias: lay.bias, h0: lay.h0, c0: lay.c0,
     mask: lay.mask, gates: lay.gates, h: lay.h, c: lay.c, dY, dhT, dcT, dX, dKernel, dRecurrentKernel, dBias, dh0, dc0,
-    kernelT, recurrentKernelT, scratch, scratchStride: stride, hPrev, rTimesHPrev,
+    kernelT, recurrentKernelT, recurrentKernelTPacked, scratch, scratchStride: stride, hPrev, rTimesHPrev,
   });
   pool.run(TASK.recurrentBackward, params, threads);
   pool.run(TASK.recurrentWeightGradients, params);

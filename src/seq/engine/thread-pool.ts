@@ -14,7 +14,9 @@ import { instantiateSeqKernels, seqWasmModule, type SeqKernelExports } from './w
 
 const INITIAL_PAGES = 256; // 16 MiB; grows on demand
 const MAX_PAGES = 65536; // 4 GiB, wasm32's limit
-const ARENA_BASE = 4096;
+// Below: each thread's 8 KiB panel buffer from 64 KiB on (assembly/seq/gemm.ts), room for 64 threads.
+const ARENA_BASE = 1 << 20;
+const MAX_THREADS = 64;
 
 export class ThreadPool {
   readonly memory: WebAssembly.Memory;
@@ -30,7 +32,7 @@ export class ThreadPool {
   constructor(threads: number) {
     this.module = seqWasmModule();
     this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
-    this.kernels = instantiateSeqKernels(this.module, this.memory);
+    this.kernels = instantiateSeqKernels(this.module, this.memory, 0);
     this.arena = new Arena(this.memory, ARENA_BASE);
     this.wanted = 1;
     this.setThreads(threads);
@@ -46,7 +48,9 @@ export class ThreadPool {
   }
 
   setThreads(threads: number): void {
-    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`engine threads must be a positive integer, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw new RangeError(`engine threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`);
+    }
     this.wanted = threads;
     const missing = threads - 1 - this.workers.length;
     if (missing <= 0) return;

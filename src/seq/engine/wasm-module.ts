@@ -6,6 +6,8 @@ export const SEQ_WASM_URL = new URL('../../../dist/wasm/seq.wasm', import.meta.u
 export interface SeqKernelExports {
   runTask(task: number, params: number, thread: number, threads: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  packPanels(b: number, ldb: number, k: number, n: number, dst: number): void;
+  setThread(index: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -27,7 +29,8 @@ export function seqWasmModule(): WebAssembly.Module {
   return compiled;
 }
 
-export function instantiateSeqKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): SeqKernelExports {
+/** `thread` picks the instance's own panel buffer in the shared memory (assembly/seq/gemm.ts). */
+export function instantiateSeqKernels(module: WebAssembly.Module, memory: WebAssembly.Memory, thread: number): SeqKernelExports {
   const instance = new WebAssembly.Instance(module, {
     env: {
       memory,
@@ -37,5 +40,7 @@ export function instantiateSeqKernels(module: WebAssembly.Module, memory: WebAss
       },
     },
   });
-  return instance.exports as unknown as SeqKernelExports;
+  const kernels = instance.exports as unknown as SeqKernelExports;
+  kernels.setThread(thread);
+  return kernels;
 }

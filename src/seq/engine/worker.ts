@@ -7,7 +7,7 @@ import { CONTROL, SPIN_MS, type WorkerData } from './control.js';
 import { instantiateSeqKernels } from './wasm-module.js';
 
 const { module, memory, control, index } = workerData as WorkerData;
-const kernels = instantiateSeqKernels(module, memory);
+const kernels = instantiateSeqKernels(module, memory, index);
 const ctrl = new Int32Array(control);
 
 let seen = Atomics.load(ctrl, CONTROL.generation);
