@@ -106,6 +106,7 @@
 // uses it. Large products pack each panel on the fly, K in chunks of KC; a matrix used at every
 // time step (the recurrent kernel) is packed once per call (packPanels) and used as it is.
 const KC: i32 = 256;
+const MC: i32 = 64;
 const PANEL_BYTES: usize = 32;
 const PACK_BASE: usize = 65536;
 const PACK_BYTES: usize = <usize>KC * PANEL_BYTES;
@@ -178,10 +179,17 @@ export function gemm(
     const acc = accumulate || k0 > 0;
     const ak = a + <usize>k0 * kStep;
     const bk = b + <usize>k0 * ldb4;
-    for (let j = j0; j < j1; j += 8) {
-      const width = min(8, j1 - j);
-      packPanel(bk, ldb4, kc, j, width, packAt);
-      panelProduct(ak, rowStep, kStep, packAt, c + (<usize>j << 2), ldc4, M, kc, width, acc);
+    // Rows in chunks of MC, so the [MC x KC] block of A stays in L2 across all the panels (a
+    // panel is re-packed per chunk: 1/MC of the arithmetic).
+    for (let i0 = 0; i0 < M; i0 += MC) {
+      const mc = min(MC, M - i0);
+      const ai = ak + <usize>i0 * rowStep;
+      const ci = c + <usize>i0 * ldc4;
+      for (let j = j0; j < j1; j += 8) {
+        const width = min(8, j1 - j);
+        packPanel(bk, ldb4, kc, j, width, packAt);
+        panelProduct(ai, rowStep, kStep, packAt, ci + (<usize>j << 2), ldc4, mc, kc, width, acc);
+      }
     }
   }
 }
