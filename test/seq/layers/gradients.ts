@@ -50,29 +50,28 @@ export function autodiffGradients(layer: tf.layers.Layer, x: tf.Tensor, mask: tf
     if (states) kw['initialState'] = states;
     return kw;
   };
-  const inputGrads = tf.tidy(() => {
-    const f = (...args: tf.Tensor[]): tf.Tensor => lossOf(applyList(layer, args[0]!, kwargsFor(initialState ? args.slice(1) : null)), projections);
-    return tf.grads(f)([x, ...(initialState ?? [])]);
-  });
   const kernel = layerVariable(layer, 'kernel');
   const recurrent = layerVariable(layer, 'recurrent_kernel');
   const bias = layerVariable(layer, 'bias');
   if (!kernel || !recurrent) throw new Error(`${layer.name} has no kernel/recurrent_kernel among its trainable weights: ${layer.trainableWeights.map((w) => w.originalName).join(', ')}`);
-  const varList = [kernel, recurrent, ...(bias ? [bias] : [])];
-  const { grads, value } = tf.variableGrads(() => lossOf(applyList(layer, x, kwargsFor(initialState)), projections), varList);
+  // One backward pass for everything: the inputs and initial states become (temporary) variables.
+  const xVar = tf.variable(x);
+  const stateVars = (initialState ?? []).map((s) => tf.variable(s));
+  const varList = [xVar, ...stateVars, kernel, recurrent, ...(bias ? [bias] : [])];
+  const { grads, value } = tf.variableGrads(() => lossOf(applyList(layer, xVar, kwargsFor(initialState ? stateVars : null)), projections), varList);
   const need = (v: tf.Variable): Float64Array => {
     const g = grads[v.name];
     if (!g) throw new Error(`no gradient for ${v.name}`);
     return toF64(g);
   };
   const out: GradientSet = {
-    x: toF64(inputGrads[0]!),
-    initialState: inputGrads.slice(1).map(toF64),
+    x: need(xVar),
+    initialState: stateVars.map(need),
     kernel: need(kernel),
     recurrentKernel: need(recurrent),
     bias: bias ? need(bias) : null,
   };
-  tf.dispose([...inputGrads, ...Object.values(grads), value]);
+  tf.dispose([xVar, ...stateVars, ...Object.values(grads), value]);
   return out;
 }
 

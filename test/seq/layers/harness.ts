@@ -113,6 +113,9 @@ export function recurrentArgs(config: CellConfig, options: RecurrentOptions = {}
   if (options.batchInputShape) args['batchInputShape'] = options.batchInputShape;
   if (options.inputShape) args['inputShape'] = options.inputShape;
   if (options.name) args['name'] = options.name;
+  // The weights are always overwritten: skip tfjs's slow orthogonal/glorot initialisation.
+  args['kernelInitializer'] = 'zeros';
+  args['recurrentInitializer'] = 'zeros';
   return args;
 }
 
@@ -203,3 +206,77 @@ export function assertBitIdentical(actual: Float32Array, expected: Float32Array,
 
 export const RECURRENT_ACTIVATIONS: ActivationName[] = ['hardSigmoid', 'sigmoid'];
 export const KINDS: CellKind[] = ['SimpleRNN', 'GRU', 'LSTM'];
+
+/**
+ * tfjs's input dropout draws ONE mask per call, shape [batch, features], used at every time
+ * step, and scales kept inputs by 1/(1 − rate). With an identity kernel, zero recurrent kernel
+ * and linear activation a SimpleRNN outputs its dropped-out input, which shows the mask.
+ * Returns what disagrees (empty when the layer behaves like tfjs).
+ */
+export function dropoutSemanticsProblems(makeSimpleRNN: RecurrentFactory): string[] {
+  const [B, T, F, rate] = [16, 6, 8, 0.5];
+  const fx = new Fixtures(90);
+  const layer = makeSimpleRNN({ units: F, activation: 'linear', dropout: rate, returnSequences: true, useBias: false });
+  const weights = [tf.eye(F), tf.zeros([F, F])];
+  buildWithWeights(layer, [B, T, F], weights);
+  tf.dispose(weights);
+  const x = fx.uniform(B * T * F, 0.5, 1.5);
+  const out = tf.tidy(() => applyList(layer, tensorOf(x, [B, T, F]), { training: true })[0]!);
+  const y = toF64(out);
+  out.dispose();
+  layer.dispose();
+  const problems: string[] = [];
+  let dropped = 0;
+  for (let b = 0; b < B; b++) {
+    for (let f = 0; f < F; f++) {
+      const kept = y[b * T * F + f]! !== 0;
+      if (!kept) dropped++;
+      for (let t = 0; t < T; t++) {
+        const i = (b * T + t) * F + f;
+        const expected = kept ? x[i]! / (1 - rate) : 0;
+        if (!(Math.abs(y[i]! - expected) < 1e-5)) problems.push(`sequence ${b} feature ${f} step ${t}: ${y[i]}, but the mask at step 0 implies ${expected}`);
+      }
+    }
+  }
+  // 128 Bernoulli(0.5) draws: 40..88 dropped covers > 99.99% of outcomes.
+  if (dropped <= 40 || dropped >= 88) problems.push(`${dropped} of ${B * F} inputs dropped at rate ${rate}`);
+  return problems.slice(0, 6);
+}
+
+/**
+ * An encoder-decoder (the seq2seq shape): an encoder over masked source ids returns its states,
+ * which start a decoder over target ids (`initialState` from symbolic tensors), then a dense
+ * softmax per step. `rnn` picks the layer classes; both models get identical layer configs.
+ *
+ * `targetMask` gives the target embedding maskZero. Without it the decoder's input has no mask,
+ * and tfjs 4.22's graph executor hands the decoder the ENCODER's mask instead (its `kwargs.mask`
+ * is one object reused from node to node): tfjs's own layers then silently mask the decoder with
+ * the source mask (or crash when the source is shorter than the target).
+ */
+export function encoderDecoder(
+  rnn: Record<CellKind, RecurrentFactory>,
+  dense: (args: Record<string, unknown>) => tf.layers.Layer,
+  kind: CellKind,
+  targetMask = true,
+  sizes = { vocab: 9, source: 6, target: 5, units: 7 },
+): { model: tf.LayersModel; srcEmbedding: tf.layers.Layer; encoder: tf.layers.Layer; tgtEmbedding: tf.layers.Layer; decoder: tf.layers.Layer; output: tf.layers.Layer } {
+  const source = tf.input({ shape: [sizes.source], dtype: 'int32' });
+  const target = tf.input({ shape: [sizes.target], dtype: 'int32' });
+  const srcEmbedding = tf.layers.embedding({ inputDim: sizes.vocab, outputDim: 4, maskZero: true });
+  const encoder = rnn[kind]({ units: sizes.units, returnState: true, goBackwards: true, recurrentActivation: 'sigmoid' });
+  const tgtEmbedding = tf.layers.embedding({ inputDim: sizes.vocab, outputDim: 4, maskZero: targetMask });
+  const decoder = rnn[kind]({ units: sizes.units, returnSequences: true });
+  const output = dense({ units: sizes.vocab, activation: 'softmax' });
+  const encoded = encoder.apply(srcEmbedding.apply(source)) as tf.SymbolicTensor[];
+  const decoded = decoder.apply(tgtEmbedding.apply(target), { initialState: encoded.slice(1) }) as tf.SymbolicTensor;
+  const probs = output.apply(decoded) as tf.SymbolicTensor;
+  return { model: tf.model({ inputs: [source, target], outputs: probs }), srcEmbedding, encoder, tgtEmbedding, decoder, output };
+}
+
+/** Source ids (with padding, one all-padding row) and target ids for encoderDecoder(). */
+export function encoderDecoderBatch(fx: Fixtures, batch: number, sizes = { vocab: 9, source: 6, target: 5 }): [tf.Tensor, tf.Tensor] {
+  const mask = makeMask(fx, batch, sizes.source, true);
+  const src = tf.tensor2d(Int32Array.from(mask, (m) => (m ? fx.int(1, sizes.vocab) : 0)), [batch, sizes.source], 'int32');
+  const tgt = tf.tensor2d(Int32Array.from({ length: batch * sizes.target }, () => fx.int(1, sizes.vocab)), [batch, sizes.target], 'int32');
+  return [src, tgt];
+}

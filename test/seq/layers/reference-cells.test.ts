@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { caseData, sequenceCases } from './cases.js';
 import { autodiffGradients, checkAgainstFiniteDifferences, projectionsFor } from './gradients.js';
-import { Fixtures, applyList, useCpuBackend, assertClose, buildWithWeights, recurrentArgs, tensorOf, tfjsRecurrent, toF64, weightTensors } from './harness.js';
+import { Fixtures, applyList, dropoutSemanticsProblems, useCpuBackend, assertClose, buildWithWeights, recurrentArgs, tensorOf, tfjsRecurrent, toF64, weightTensors } from './harness.js';
 import { activate, runDense, runSequence } from './reference-cells.js';
 
 beforeAll(useCpuBackend);
@@ -60,6 +60,10 @@ describe('reference cells agree with tfjs-layers (cpu backend)', () => {
     const xs = [-4, -2.5, -1, 0, 0.3, 2.5, 3.7];
     const t = tf.tidy(() => (tf.layers.activation({ activation: 'hardSigmoid' }).apply(tf.tensor1d(xs)) as tf.Tensor).dataSync());
     xs.forEach((v, i) => expect(t[i]).toBeCloseTo(activate('hardSigmoid', v), 6));
+  });
+
+  it('tfjs input dropout: one mask per sequence for all steps, scaled by 1/(1 - rate) (what the fused layers must match)', () => {
+    expect(dropoutSemanticsProblems(tfjsRecurrent.SimpleRNN)).toEqual([]);
   });
 
   it('dense reference agrees with tf.layers.dense on rank-2 and rank-3 inputs', () => {
