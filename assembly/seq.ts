@@ -11,6 +11,7 @@ import { gruForward, gruBackward } from './seq/gru';
 import { rnnForward, rnnBackward } from './seq/simple-rnn';
 import { weightGradients } from './seq/recurrent-common';
 import { denseForward, denseBackward } from './seq/dense';
+import { softmaxCrossEntropy } from './seq/softmax-xent';
 export { transpose, packPanels, setThread, gemmNN, gemmTN } from './seq/gemm';
 
 // Task codes: TASK in src/seq/engine/params.ts.
@@ -19,6 +20,7 @@ const RECURRENT_BACKWARD = 2;
 const RECURRENT_WEIGHT_GRADIENTS = 3;
 const DENSE_FORWARD = 4;
 const DENSE_BACKWARD = 5;
+const SOFTMAX_CROSS_ENTROPY = 6;
 
 function gates(kind: i32): i32 {
   return kind == KIND_LSTM ? 4 : kind == KIND_GRU ? 3 : 1;
@@ -41,5 +43,7 @@ export function runTask(task: i32, p: usize, thread: i32, threads: i32): void {
     denseForward(p, thread, threads);
   } else if (task == DENSE_BACKWARD) {
     denseBackward(p, thread, threads);
+  } else if (task == SOFTMAX_CROSS_ENTROPY) {
+    softmaxCrossEntropy(p, thread, threads);
   }
 }

@@ -9,7 +9,7 @@ export const RELU: i32 = 4;
 
 // exp over four lanes: Cephes' expf (range reduction by ln 2 in two parts, degree-6 polynomial,
 // 2^n through the exponent bits), about 1 ulp. The input is clamped where 2^n stays a normal float.
-@inline function expv(v: v128): v128 {
+@inline export function expv(v: v128): v128 {
   let x = f32x4.min(f32x4.max(v, f32x4.splat(-87.0)), f32x4.splat(88.0));
   const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));

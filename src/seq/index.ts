@@ -1,11 +1,12 @@
 export {
-  fusedLSTM, fusedGRU, fusedSimpleRNN, fusedDense, fusedBidirectional,
-  FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense,
+  fusedLSTM, fusedGRU, fusedSimpleRNN, fusedDense, fusedEmbedding, fusedBidirectional,
+  FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense, FusedEmbedding,
   registerFusedLayers, unregisterFusedLayers, fusedLayersRegistered, withFusedLayers,
-  type LSTMArgs, type GRUArgs, type SimpleRNNArgs, type DenseArgs, type BidirectionalArgs,
+  type LSTMArgs, type GRUArgs, type SimpleRNNArgs, type DenseArgs, type EmbeddingArgs, type BidirectionalArgs,
 } from './layers/index.js';
 export { setEngineThreads, engineThreads, engineReady } from './engine/index.js';
 export {
   selectBackend, registerWasmFallbackKernels, BACKEND_NAMES, BACKEND_ENV_VAR, parseBackendName,
   type BackendName, type SelectBackendOptions,
 } from './backend/index.js';
+export { sparseSoftmaxCrossEntropy, type LossReduction } from './losses/sparse-softmax-cross-entropy.js';

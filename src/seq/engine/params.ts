@@ -70,6 +70,7 @@ export const TASK = {
   recurrentWeightGradients: 3,
   denseForward: 4,
   denseBackward: 5,
+  softmaxCrossEntropy: 6,
 } as const;
 
 export type CellKind = 'rnn' | 'gru' | 'lstm';

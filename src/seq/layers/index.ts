@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { FusedDense } from './fused-dense.js';
+import { FusedEmbedding } from './fused-embedding.js';
 import { FusedGRU, FusedLSTM, FusedSimpleRNN } from './fused-recurrent-layers.js';
 import { withFusedLayers } from './registry.js';
-import type { BidirectionalArgs, DenseArgs, GRUArgs, LSTMArgs, SimpleRNNArgs } from './tfjs-classes.js';
+import type { BidirectionalArgs, DenseArgs, EmbeddingArgs, GRUArgs, LSTMArgs, SimpleRNNArgs } from './tfjs-classes.js';
 
-export { FusedDense, FusedGRU, FusedLSTM, FusedSimpleRNN };
+export { FusedDense, FusedEmbedding, FusedGRU, FusedLSTM, FusedSimpleRNN };
 export { registerFusedLayers, unregisterFusedLayers, fusedLayersRegistered, withFusedLayers } from './registry.js';
-export type { BidirectionalArgs, DenseArgs, GRUArgs, LSTMArgs, SimpleRNNArgs };
+export type { BidirectionalArgs, DenseArgs, EmbeddingArgs, GRUArgs, LSTMArgs, SimpleRNNArgs };
 
 /** Takes exactly tf.layers.lstm's arguments; saved as a plain tfjs 'LSTM'. */
 export function fusedLSTM(args: LSTMArgs): ReturnType<typeof tf.layers.lstm> {
@@ -26,6 +27,11 @@ export function fusedSimpleRNN(args: SimpleRNNArgs): ReturnType<typeof tf.layers
 /** Takes exactly tf.layers.dense's arguments; saved as a plain tfjs 'Dense'. */
 export function fusedDense(args: DenseArgs): ReturnType<typeof tf.layers.dense> {
   return new FusedDense(args);
+}
+
+/** Takes exactly tf.layers.embedding's arguments; saved as a plain tfjs 'Embedding'. */
+export function fusedEmbedding(args: EmbeddingArgs): ReturnType<typeof tf.layers.embedding> {
+  return new FusedEmbedding(args);
 }
 
 /** tf.layers.bidirectional whose forward and backward copies of `args.layer` are fused layers. */

@@ -1,17 +1,18 @@
 /**
- * Which classes tfjs builds when it deserializes 'LSTM', 'GRU', 'SimpleRNN' and 'Dense' (in
+ * Which classes tfjs builds when it deserializes 'LSTM', 'GRU', 'SimpleRNN', 'Dense' and 'Embedding' (in
  * tf.loadLayersModel, and when Bidirectional copies the layer it wraps). The saved files are the
  * same either way: fused layers serialize under tfjs's own class names.
  */
 import * as tf from '@tensorflow/tfjs';
 import { FusedDense } from './fused-dense.js';
+import { FusedEmbedding } from './fused-embedding.js';
 import { FusedGRU, FusedLSTM, FusedSimpleRNN } from './fused-recurrent-layers.js';
-import { TfjsDense, TfjsGRU, TfjsLSTM, TfjsSimpleRNN } from './tfjs-classes.js';
+import { TfjsDense, TfjsEmbedding, TfjsGRU, TfjsLSTM, TfjsSimpleRNN } from './tfjs-classes.js';
 
 type Registrable = Parameters<typeof tf.serialization.SerializationMap.register>[0];
 
-const FUSED = [FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense] as unknown as Registrable[];
-const TFJS = [TfjsLSTM, TfjsGRU, TfjsSimpleRNN, TfjsDense] as unknown as Registrable[];
+const FUSED = [FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense, FusedEmbedding] as unknown as Registrable[];
+const TFJS = [TfjsLSTM, TfjsGRU, TfjsSimpleRNN, TfjsDense, TfjsEmbedding] as unknown as Registrable[];
 
 /** From now on, models loaded with tf.loadLayersModel (and Bidirectional copies) use the fused layers. */
 export function registerFusedLayers(): void {

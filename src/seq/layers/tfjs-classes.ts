@@ -11,6 +11,7 @@ export type LSTMArgs = LayerArgs<typeof tf.layers.lstm>;
 export type GRUArgs = LayerArgs<typeof tf.layers.gru>;
 export type SimpleRNNArgs = LayerArgs<typeof tf.layers.simpleRNN>;
 export type DenseArgs = LayerArgs<typeof tf.layers.dense>;
+export type EmbeddingArgs = LayerArgs<typeof tf.layers.embedding>;
 export type BidirectionalArgs = LayerArgs<typeof tf.layers.bidirectional>;
 
 type LayerClass<A, L> = (new (args: A) => L) & { className: string };
@@ -30,3 +31,4 @@ export const TfjsLSTM = registered<LSTMArgs, ReturnType<typeof tf.layers.lstm>>(
 export const TfjsGRU = registered<GRUArgs, ReturnType<typeof tf.layers.gru>>('GRU');
 export const TfjsSimpleRNN = registered<SimpleRNNArgs, ReturnType<typeof tf.layers.simpleRNN>>('SimpleRNN');
 export const TfjsDense = registered<DenseArgs, ReturnType<typeof tf.layers.dense>>('Dense');
+export const TfjsEmbedding = registered<EmbeddingArgs, ReturnType<typeof tf.layers.embedding>>('Embedding');

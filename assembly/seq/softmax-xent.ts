@@ -1,0 +1,57 @@
+// Softmax cross-entropy with integer labels over rows of logits: the loss of each row and the
+// gradient (softmax - onehot) * scale, in one pass per row. Rows split over threads.
+import { expv } from './activations';
+import { param, pointer, rowStart } from './params';
+
+export const S_ROWS: i32 = 0;
+export const S_CLASSES: i32 = 1;
+export const S_LOGITS: i32 = 2; // [rows, classes]
+export const S_LABELS: i32 = 3; // i32 [rows], each in [0, classes)
+export const S_LOSSES: i32 = 4; // [rows]
+export const S_GRAD: i32 = 5; // [rows, classes] or 0
+export const S_SCALE: i32 = 6; // f32: the gradient's factor (1 / rows for a mean)
+
+export function softmaxCrossEntropy(p: usize, thread: i32, threads: i32): void {
+  const rows = param(p, S_ROWS);
+  const V = param(p, S_CLASSES);
+  const r0 = rowStart(rows, thread, threads);
+  const r1 = rowStart(rows, thread + 1, threads);
+  const logits = pointer(p, S_LOGITS);
+  const labels = pointer(p, S_LABELS);
+  const losses = pointer(p, S_LOSSES);
+  const grad = pointer(p, S_GRAD);
+  const scale = load<f32>(p + (<usize>S_SCALE << 2));
+  const v4 = V & ~3;
+  for (let r = r0; r < r1; r++) {
+    const x = logits + ((<usize>r * V) << 2);
+    let mv = f32x4.splat(-Infinity);
+    for (let j = 0; j < v4; j += 4) mv = f32x4.max(mv, v128.load(x + (<usize>j << 2)));
+    let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    for (let j = v4; j < V; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
+    const ms = f32x4.splat(m);
+    // exp(x - max) summed; kept in the gradient row when there is one
+    let sv = f32x4.splat(0);
+    const g = grad != 0 ? grad + ((<usize>r * V) << 2) : 0;
+    for (let j = 0; j < v4; j += 4) {
+      const e = expv(f32x4.sub(v128.load(x + (<usize>j << 2)), ms));
+      sv = f32x4.add(sv, e);
+      if (g != 0) v128.store(g + (<usize>j << 2), e);
+    }
+    let s = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
+    for (let j = v4; j < V; j++) {
+      const e = f32x4.extract_lane(expv(f32x4.splat(load<f32>(x + (<usize>j << 2)) - m)), 0);
+      s += e;
+      if (g != 0) store<f32>(g + (<usize>j << 2), e);
+    }
+    const label = load<i32>(labels + (<usize>r << 2));
+    store<f32>(losses + (<usize>r << 2), Mathf.log(s) + m - load<f32>(x + (<usize>label << 2)));
+    if (g != 0) {
+      const k = f32x4.splat(scale / s);
+      for (let j = 0; j < v4; j += 4) v128.store(g + (<usize>j << 2), f32x4.mul(v128.load(g + (<usize>j << 2)), k));
+      const ks = scale / s;
+      for (let j = v4; j < V; j++) store<f32>(g + (<usize>j << 2), load<f32>(g + (<usize>j << 2)) * ks);
+      const at = g + (<usize>label << 2);
+      store<f32>(at, load<f32>(at) - scale);
+    }
+  }
+}

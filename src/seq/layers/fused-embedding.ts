@@ -1,0 +1,51 @@
+/**
+ * tfjs's Embedding (same config, weights, masking and serialized class name) with the lookup and
+ * its gradient done as row copies and a segment sum: tfjs's wasm gather checks every index
+ * through a closure and costs more than the recurrent layer it feeds on small models.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { segmentSumFloat32 } from '../backend/unsorted-segment-sum.js';
+import { floats, runFusedOp } from './fused-op.js';
+import { TFJS_BASE, TfjsEmbedding } from './tfjs-classes.js';
+import type { CallKwargs } from './fused-recurrent.js';
+
+interface EmbeddingInternals {
+  inputDim: number;
+  outputDim: number;
+  embeddings: { read(): tf.Tensor };
+  invokeCallHook(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): void;
+}
+
+export class FusedEmbedding extends TfjsEmbedding {
+  static readonly [TFJS_BASE] = TfjsEmbedding;
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor | tf.Tensor[] {
+    const layer = this as unknown as EmbeddingInternals;
+    return tf.tidy(() => {
+      layer.invokeCallHook(inputs, kwargs);
+      const input = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const ids = Int32Array.from(input.dataSync() as ArrayLike<number>);
+      const { inputDim: V, outputDim: E } = layer;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (!(id >= 0 && id < V)) throw new Error(`GatherV2: the index value ${id} is not in [0, ${V - 1}]`);
+      }
+      const table = layer.embeddings.read();
+      const values = floats(table);
+      const [rows] = runFusedOp('FusedEmbedding', {
+        inputs: { table },
+        forward: () => {
+          const out = new Float32Array(ids.length * E);
+          for (let i = 0; i < ids.length; i++) out.set(values.subarray(ids[i]! * E, ids[i]! * E + E), i * E);
+          return [tf.tensor2d(out, [ids.length, E])];
+        },
+        backward: ([dy]) => {
+          const grad = new Float32Array(V * E);
+          segmentSumFloat32(floats(dy!), ids, E, V, grad);
+          return { table: tf.tensor2d(grad, [V, E]) };
+        },
+      });
+      return rows!.reshape([...input.shape, E]);
+    });
+  }
+}

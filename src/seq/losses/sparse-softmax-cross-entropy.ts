@@ -1,0 +1,56 @@
+/**
+ * Softmax cross-entropy between integer class labels and logits, as one tfjs op with its own
+ * gradient (PyTorch's CrossEntropyLoss, TensorFlow's sparse_softmax_cross_entropy_with_logits):
+ * tfjs's own loss needs one-hot labels, a matrix as large as the logits, and over a 10,000-word
+ * vocabulary its elementwise ops cost more than the recurrent layers.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { softmaxCrossEntropy } from '../engine/index.js';
+import { floats, runFusedOp } from '../layers/fused-op.js';
+
+export type LossReduction = 'mean' | 'sum' | 'none';
+
+/**
+ * labels: integers of any shape S (int32 or float holding integers); logits: shape [...S, classes].
+ * Returns the mean (default) or sum over all positions, or the loss at each position (shape S).
+ */
+export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor, reduction: LossReduction = 'mean'): tf.Tensor {
+  const classes = logits.shape[logits.rank - 1]!;
+  const rows = logits.size / classes;
+  if (labels.size !== rows || labels.rank !== logits.rank - 1 || labels.shape.some((d, i) => d !== logits.shape[i])) {
+    throw new Error(`sparseSoftmaxCrossEntropy: labels of shape [${labels.shape.join(', ')}] must have the shape of logits [${logits.shape.join(', ')}] without its last dimension`);
+  }
+  const ids = Int32Array.from(labels.dataSync() as ArrayLike<number>);
+  for (let r = 0; r < rows; r++) {
+    const id = ids[r]!;
+    if (!(id >= 0 && id < classes)) {
+      throw new Error(`sparseSoftmaxCrossEntropy: label ${id} at position ${r} is outside [0, ${classes})`);
+    }
+  }
+  return tf.tidy(() => lossOp(ids, logits.reshape([rows, classes]), labels.shape, reduction));
+}
+
+function lossOp(ids: Int32Array, logits2: tf.Tensor, labelShape: number[], reduction: LossReduction): tf.Tensor {
+  const [rows, classes] = logits2.shape as [number, number];
+  const values = floats(logits2);
+  const scale = reduction === 'mean' ? 1 / rows : 1;
+  let gradient: Float32Array | null = null;
+  const [out] = runFusedOp('SparseSoftmaxCrossEntropy', {
+    inputs: { logits: logits2 },
+    forward(keepForBackward) {
+      const result = softmaxCrossEntropy(values, ids, rows, classes, keepForBackward ? scale : null);
+      gradient = result.gradient;
+      if (reduction === 'none') return [tf.tensor1d(result.losses)];
+      let total = 0;
+      for (const l of result.losses) total += l;
+      return [tf.scalar(total * scale)];
+    },
+    backward([dy]) {
+      const g = tf.tensor2d(gradient!, [rows, classes]);
+      // The kernel already applied the mean's 1/rows; dy is 1 when the loss is the objective.
+      if (reduction === 'none') return { logits: tf.mul(g, dy!.reshape([rows, 1])) };
+      return { logits: dy!.dataSync()[0] === 1 ? g : tf.mul(g, dy!) };
+    },
+  });
+  return reduction === 'none' ? out!.reshape(labelShape) : out!;
+}
