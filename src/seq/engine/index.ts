@@ -21,3 +21,8 @@ export function engineThreads(): number {
 export function engineReady(): Promise<void> {
   return threadPool().ready();
 }
+
+/** 'relaxed-simd' (fused multiply-add) or 'simd': which build of the kernels this process runs. */
+export function engineBuild(): 'relaxed-simd' | 'simd' {
+  return threadPool().build;
+}

@@ -10,19 +10,23 @@ import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../embeddings/shared/package-root.js';
 import { Arena } from './arena.js';
 import { CONTROL, CONTROL_WORDS, type WorkerData } from './control.js';
-import { instantiateSeqKernels, seqWasmModule, type SeqKernelExports } from './wasm-module.js';
+import { instantiateSeqKernels, seqWasmModule, type KernelBuild, type SeqKernelExports } from './wasm-module.js';
 
 const INITIAL_PAGES = 256; // 16 MiB; grows on demand
 const MAX_PAGES = 65536; // 4 GiB, wasm32's limit
 // Below: each thread's 8 KiB panel buffer from 64 KiB on (assembly/seq/gemm.ts), room for 64 threads.
 const ARENA_BASE = 1 << 20;
 const MAX_THREADS = 64;
+/** About 20-50 us of spinning before the main thread sleeps on the done counter. */
+const MAIN_SPINS = 20_000;
 
 export class ThreadPool {
   readonly memory: WebAssembly.Memory;
   readonly arena: Arena;
   readonly kernels: SeqKernelExports;
   private readonly module: WebAssembly.Module;
+  /** Which kernel build runs (see wasm-module.ts). */
+  readonly build: KernelBuild;
   private readonly control = new SharedArrayBuffer(CONTROL_WORDS * 4);
   private readonly ctrl = new Int32Array(this.control);
   private workers: Worker[] = [];
@@ -30,7 +34,9 @@ export class ThreadPool {
   private starting: Promise<void> = Promise.resolve();
 
   constructor(threads: number) {
-    this.module = seqWasmModule();
+    const { module, build } = seqWasmModule();
+    this.module = module;
+    this.build = build;
     this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
     this.kernels = instantiateSeqKernels(this.module, this.memory, 0);
     this.arena = new Arena(this.memory, ARENA_BASE);
@@ -103,8 +109,11 @@ export class ThreadPool {
     Atomics.add(ctrl, CONTROL.generation, 1);
     Atomics.notify(ctrl, CONTROL.generation);
     this.kernels.runTask(task, params, 0, threads);
-    while (Atomics.load(ctrl, CONTROL.done) < threads - 1) {
-      // spin: the workers' shares take about as long as ours
+    // The workers' shares take about as long as ours: spin briefly, then sleep until notified, so a
+    // worker that lost its core to another process does not cost the main thread's too.
+    let spins = 0;
+    for (let done = Atomics.load(ctrl, CONTROL.done); done < threads - 1; done = Atomics.load(ctrl, CONTROL.done)) {
+      if (++spins > MAIN_SPINS) Atomics.wait(ctrl, CONTROL.done, done, 1);
     }
     const failed = Atomics.load(ctrl, CONTROL.failed);
     if (failed !== 0) throw new Error(`wordloom sequence kernel failed on worker thread ${failed}`);

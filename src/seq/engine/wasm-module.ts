@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 
-/** Same relative path from src/seq/engine (vitest) and dist/seq/engine. */
+/** Same relative paths from src/seq/engine (vitest) and dist/seq/engine. */
 export const SEQ_WASM_URL = new URL('../../../dist/wasm/seq.wasm', import.meta.url);
+export const SEQ_RELAXED_WASM_URL = new URL('../../../dist/wasm/seq-relaxed.wasm', import.meta.url);
 
 export interface SeqKernelExports {
   runTask(task: number, params: number, thread: number, threads: number): void;
@@ -10,22 +12,37 @@ export interface SeqKernelExports {
   setThread(index: number): void;
 }
 
-let compiled: WebAssembly.Module | null = null;
+export type KernelBuild = 'relaxed-simd' | 'simd';
+
+let compiled: { module: WebAssembly.Module; build: KernelBuild } | null = null;
+
+function read(url: URL): Buffer {
+  try {
+    return readFileSync(url);
+  } catch (err) {
+    throw new Error(`wordloom's sequence kernels are not built (${url.pathname}): run \`npm run build\``, { cause: err });
+  }
+}
 
 /**
- * Compiled synchronously, once per thread: a tfjs kernel runs synchronously, so the first fused
- * layer call cannot wait for a promise. The module is small (~14 KB).
+ * The kernels' module, compiled synchronously once (a tfjs kernel runs synchronously, so the first
+ * fused layer call cannot wait for a promise; the module is ~16 KB). The relaxed-SIMD build (fused
+ * multiply-add in the products) is used when the engine compiles it: Node 20 needs V8's
+ * --experimental-wasm-relaxed-simd, which is set here; WORDLOOM_RELAXED_SIMD=0 keeps the plain
+ * SIMD build. Both builds give the same results whatever the thread count, not each other's bits.
  */
-export function seqWasmModule(): WebAssembly.Module {
-  if (compiled === null) {
-    let bytes: Buffer;
+export function seqWasmModule(): { module: WebAssembly.Module; build: KernelBuild } {
+  if (compiled !== null) return compiled;
+  if (process.env['WORDLOOM_RELAXED_SIMD'] !== '0') {
     try {
-      bytes = readFileSync(SEQ_WASM_URL);
-    } catch (err) {
-      throw new Error(`wordloom's sequence kernels are not built (${SEQ_WASM_URL.pathname}): run \`npm run build\``, { cause: err });
+      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+      compiled = { module: new WebAssembly.Module(read(SEQ_RELAXED_WASM_URL)), build: 'relaxed-simd' };
+      return compiled;
+    } catch {
+      // an engine without relaxed SIMD: the plain build below
     }
-    compiled = new WebAssembly.Module(bytes);
   }
+  compiled = { module: new WebAssembly.Module(read(SEQ_WASM_URL)), build: 'simd' };
   return compiled;
 }
 

@@ -36,5 +36,6 @@ for (;;) {
       Atomics.store(ctrl, CONTROL.failed, index);
     }
     Atomics.add(ctrl, CONTROL.done, 1);
+    Atomics.notify(ctrl, CONTROL.done);
   }
 }
