@@ -15,8 +15,8 @@ export interface SequenceCase {
   activation: ActivationName;
   recurrentActivation: ActivationName;
   goBackwards: boolean;
-  /** 'padded': variable lengths, last sequence fully masked; 'holes': also masked steps mid-sequence. */
-  mask: 'none' | 'padded' | 'holes';
+  /** 'padded': variable lengths, last sequence fully masked; 'holes': also masked steps mid-sequence; 'pre': padding first. */
+  mask: 'none' | 'padded' | 'holes' | 'pre';
   initialState: boolean;
   useBias: boolean;
   /** Weight scale (smaller for unbounded activations). */
@@ -61,6 +61,7 @@ export function sequenceCases(): SequenceCase[] {
     add('goBackwards + mask with holes', { goBackwards: true, mask: 'holes', batch: 4 });
     add('initial state', { initialState: true });
     add('initial state + goBackwards + padded mask', { initialState: true, goBackwards: true, mask: 'padded', batch: 4, recurrentActivation: 'sigmoid' });
+    add('pre-padded mask + goBackwards', { mask: 'pre', goBackwards: true, batch: 5, recurrentActivation: 'sigmoid' });
     add('no bias', { useBias: false });
     add('no bias + mask', { useBias: false, mask: 'holes', batch: 4 });
     if (kind === 'SimpleRNN') {
@@ -96,7 +97,30 @@ export function caseData(c: SequenceCase, salt = 0): CaseData {
   };
   const weights = fx.weights(config, c.useBias, c.scale);
   const input: SequenceInput = { batch: c.batch, time: c.time, x: fx.uniform(c.batch * c.time * c.features, -1.5, 1.5) };
-  if (c.mask !== 'none') input.mask = makeMask(fx, c.batch, c.time, c.mask === 'holes');
+  if (c.mask !== 'none') input.mask = makeMask(fx, c.batch, c.time, c.mask === 'holes', c.mask === 'pre');
   if (c.initialState) input.initialState = fx.states(c.kind, c.batch, c.units);
   return { config, weights, input };
+}
+
+/**
+ * Sizes past the engine's blocking and threading thresholds: batch·time = 297 rows (> 256, and
+ * > 64-row blocks), 260 features (> 256-deep chunks), 65 units (odd, past 64), with a per-step
+ * recurrence large enough to be split across threads. Masked, reversed, with an initial state.
+ */
+export function largeCases(): SequenceCase[] {
+  return KINDS.map((kind) => ({
+    name: `${kind} large b33 t9 f260 u65`,
+    kind,
+    batch: 33,
+    time: 9,
+    features: 260,
+    units: 65,
+    activation: 'tanh',
+    recurrentActivation: kind === 'GRU' ? 'hardSigmoid' : 'sigmoid',
+    goBackwards: true,
+    mask: 'holes',
+    initialState: true,
+    useBias: true,
+    scale: 0.25,
+  }));
 }

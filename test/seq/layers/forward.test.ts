@@ -4,9 +4,9 @@
  * 1e-5 absolute (plus 1e-6 relative for the unbounded relu/linear cells).
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { caseData, sequenceCases } from './cases.js';
-import { fusedClass, fusedRecurrent, makeFusedBidirectional, makeFusedDense, tfjsClass } from './fused-api.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseData, largeCases, sequenceCases } from './cases.js';
+import { engineReady, engineThreads, fusedClass, fusedRecurrent, makeFusedBidirectional, makeFusedDense, setEngineThreads, tfjsClass } from './fused-api.js';
 import {
   Fixtures,
   KINDS,
@@ -106,6 +106,46 @@ describe('fused recurrent layers equal tfjs-layers forward', () => {
         }
       });
     }
+  });
+});
+
+describe('large sizes on 2 engine threads', () => {
+  let original = 1;
+  beforeAll(async () => {
+    original = engineThreads();
+    setEngineThreads(2);
+    await engineReady();
+  });
+  afterAll(() => setEngineThreads(original));
+
+  for (const c of largeCases()) {
+    it(c.name, () => {
+      const { config, weights, input } = caseData(c);
+      const shape = [c.batch, c.time, c.features];
+      tf.tidy(() => {
+        const x = tensorOf(input.x, shape);
+        const kwargs = { mask: tensorOf(input.mask!, [c.batch, c.time]), initialState: input.initialState!.map((s) => tensorOf(s, [c.batch, c.units])) };
+        const { fused, reference } = pair(c.kind, config, { returnSequences: true, returnState: true }, shape, weightTensors(weights, config));
+        const got = applyList(fused, x, kwargs);
+        expectSameOutputs(c.name, got, applyList(reference, x, kwargs));
+        assertClose(toF64(got[0]!), runSequence(config, weights, input).sequences, `${c.name}: vs float64 reference`, ATOL, RTOL, got[0]!.shape);
+      });
+    });
+  }
+
+  it('fusedDense [9, 11, 270] -> 67 units', () => {
+    const fx = new Fixtures(4242);
+    const shape = [9, 11, 270];
+    const weights = [tensorOf(fx.uniform(270 * 67, -0.1, 0.1), [270, 67]), tensorOf(fx.uniform(67), [67])];
+    tf.tidy(() => {
+      const fused = makeFusedDense({ units: 67 });
+      const reference = tf.layers.dense({ units: 67 });
+      buildWithWeights(fused, shape, weights);
+      buildWithWeights(reference, shape, weights);
+      const x = tensorOf(fx.uniform(9 * 11 * 270), shape);
+      assertTensorsClose(fused.apply(x) as tf.Tensor, reference.apply(x) as tf.Tensor, 'large dense', ATOL, RTOL);
+    });
+    tf.dispose(weights);
   });
 });
 

@@ -4,9 +4,9 @@
  * (1e-3 relative on a sample of entries), with masks, goBackwards and initial states.
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { caseData, sequenceCases, type SequenceCase } from './cases.js';
-import { fusedRecurrent, makeFusedBidirectional, makeFusedDense } from './fused-api.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseData, largeCases, sequenceCases, type SequenceCase } from './cases.js';
+import { engineReady, engineThreads, fusedRecurrent, makeFusedBidirectional, makeFusedDense, setEngineThreads } from './fused-api.js';
 import { autodiffGradients, checkAgainstFiniteDifferences, projectionsFor, type GradientSet } from './gradients.js';
 import { Fixtures, KINDS, assertClose, buildWithWeights, encoderDecoder, encoderDecoderBatch, makeMask, recurrentArgs, tensorOf, tfjsRecurrent, toF64, useCpuBackend, weightTensors } from './harness.js';
 import type { CellKind } from './reference-cells.js';
@@ -73,6 +73,35 @@ describe('fused gradients equal tfjs autodiff through tfjs layers', () => {
   }
 });
 
+describe('large sizes on 2 engine threads: gradients equal tfjs autodiff', () => {
+  let original = 1;
+  beforeAll(async () => {
+    original = engineThreads();
+    setEngineThreads(2);
+    await engineReady();
+  });
+  afterAll(() => setEngineThreads(original));
+
+  for (const c of largeCases()) {
+    it(c.name, () => {
+      const { config, weights, input } = caseData(c);
+      const shape = [c.batch, c.time, c.features];
+      const s = setupFor(c, input);
+      const options = { returnSequences: true, returnState: true };
+      const fused = fusedRecurrent[c.kind](recurrentArgs(config, options));
+      const reference = tfjsRecurrent[c.kind](recurrentArgs(config, options));
+      buildWithWeights(fused, shape, weightTensors(weights, config));
+      buildWithWeights(reference, shape, weightTensors(weights, config));
+      const projections = projectionsFor(reference, s.x, s.kwargs, 13);
+      compareGradientSets(c.name, autodiffGradients(fused, s.x, s.mask, s.initialState, projections), autodiffGradients(reference, s.x, s.mask, s.initialState, projections));
+      tf.dispose(projections);
+      fused.dispose();
+      reference.dispose();
+      s.dispose();
+    });
+  }
+});
+
 describe('fused gradients agree with central differences of the float64 reference', () => {
   const names: Array<[string, boolean, boolean]> = [];
   for (const kind of KINDS) {
@@ -83,6 +112,7 @@ describe('fused gradients agree with central differences of the float64 referenc
       [`${kind} initial state + goBackwards + padded mask`, false, false],
       [`${kind} no bias + mask`, false, true],
       [`${kind} odd sizes b7 t11 f13 u17`, true, false],
+      [`${kind} pre-padded mask + goBackwards`, true, false],
       [`${kind} batch 1 time 1`, true, true],
       [`${kind} batch 5 time 1`, false, false],
     );
@@ -201,6 +231,68 @@ describe('gradients through wrappers and models', () => {
       expect(ga.length).toBe(gb.length);
       ga.forEach((g, i) => assertClose(g, gb[i]!, `${kind} encoder-decoder d/d ${names[i]}`, ATOL, RTOL));
       tf.dispose([...w, ...inputs, projection]);
+      a.dispose();
+      b.dispose();
+    });
+  }
+
+  for (const kind of KINDS) {
+    it(`${kind}: one layer applied to two sequences (different lengths) in one loss: gradients equal tfjs`, () => {
+      const fx = new Fixtures(900 + kind.length);
+      const config = { kind, units: 6, inputDim: 4, recurrentActivation: 'sigmoid' as const };
+      const w = fx.weights(config);
+      const fused = fusedRecurrent[kind](recurrentArgs(config, { returnSequences: true }));
+      const reference = tfjsRecurrent[kind](recurrentArgs(config, { returnSequences: true }));
+      buildWithWeights(fused, [3, 5, 4], weightTensors(w, config));
+      buildWithWeights(reference, [3, 5, 4], weightTensors(w, config));
+      const x1 = tensorOf(fx.uniform(3 * 5 * 4), [3, 5, 4]);
+      const x2 = tensorOf(fx.uniform(2 * 8 * 4), [2, 8, 4]);
+      const m2 = tensorOf(makeMask(fx, 2, 8, true), [2, 8]);
+      const p1 = tensorOf(fx.uniform(3 * 5 * 6), [3, 5, 6]);
+      const p2 = tensorOf(fx.uniform(2 * 8 * 6), [2, 8, 6]);
+      const gradsOf = (layer: tf.layers.Layer): Float64Array[] => {
+        const vars = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+        const { value, grads } = tf.variableGrads(
+          () => tf.add(tf.sum(tf.mul(layer.apply(x1) as tf.Tensor, p1)), tf.sum(tf.mul(layer.apply(x2, { mask: m2 }) as tf.Tensor, p2))) as tf.Scalar,
+          vars,
+        );
+        const out = vars.map((v) => toF64(grads[v.name]!));
+        tf.dispose([value, ...Object.values(grads)]);
+        return out;
+      };
+      const a = gradsOf(fused);
+      const b = gradsOf(reference);
+      a.forEach((g, i) => assertClose(g, b[i]!, `${kind} shared layer d/d weight ${i}`, ATOL, RTOL));
+      tf.dispose([x1, x2, m2, p1, p2]);
+      fused.dispose();
+      reference.dispose();
+    });
+
+    it(`${kind}: stateful training (SGD on consecutive chunks) matches tfjs`, async () => {
+      const fx = new Fixtures(950 + kind.length);
+      const config = { kind, units: 5, inputDim: 3, recurrentActivation: 'sigmoid' as const };
+      const options = { stateful: true, returnSequences: true, batchInputShape: [2, 4, 3] };
+      const build = (rnn: typeof fusedRecurrent): tf.Sequential => {
+        const m = tf.sequential({ layers: [rnn[kind](recurrentArgs(config, options))] });
+        m.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+        return m;
+      };
+      const a = build(fusedRecurrent);
+      const b = build(tfjsRecurrent);
+      const w = a.getWeights().map((t) => tensorOf(fx.uniform(t.size, -0.6, 0.6), t.shape));
+      a.setWeights(w);
+      b.setWeights(w);
+      for (let step = 0; step < 4; step++) {
+        const x = tensorOf(fx.uniform(2 * 4 * 3), [2, 4, 3]);
+        const y = tensorOf(fx.uniform(2 * 4 * 5, -0.5, 0.5), [2, 4, 5]);
+        const [la, lb] = [Number(await a.trainOnBatch(x, y)), Number(await b.trainOnBatch(x, y))];
+        expect(Math.abs(la - lb), `step ${step} loss ${la} vs tfjs ${lb}`).toBeLessThan(1e-5);
+        tf.dispose([x, y]);
+      }
+      const wa = a.getWeights().map(toF64);
+      const wb = b.getWeights().map(toF64);
+      wa.forEach((v, i) => assertClose(v, wb[i]!, `${kind} stateful weight ${i} after 4 SGD steps`, 1e-5, 1e-4));
+      tf.dispose(w);
       a.dispose();
       b.dispose();
     });

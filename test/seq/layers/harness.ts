@@ -55,15 +55,17 @@ export class Fixtures {
 }
 
 /**
- * A [batch, time] mask with: sequence 0 full length; the others padded at the end to random
- * lengths; the LAST sequence entirely masked; and (with holes) a few masked steps in the middle.
+ * A [batch, time] mask with: sequence 0 full length; the others padded at the end (or, with
+ * `pre`, at the start) to random lengths; the LAST sequence entirely masked; and (with holes) a
+ * masked step inside each longer sequence.
  */
-export function makeMask(fx: Fixtures, batch: number, time: number, holes = false): Float64Array {
+export function makeMask(fx: Fixtures, batch: number, time: number, holes = false, pre = false): Float64Array {
   const mask = new Float64Array(batch * time);
   for (let b = 0; b < batch; b++) {
     const length = b === 0 ? time : b === batch - 1 && batch > 1 ? 0 : fx.int(1, time + 1);
-    for (let t = 0; t < length; t++) mask[b * time + t] = 1;
-    if (holes && length > 2) mask[b * time + fx.int(1, length - 1)] = 0;
+    const start = pre ? time - length : 0;
+    for (let t = start; t < start + length; t++) mask[b * time + t] = 1;
+    if (holes && length > 2) mask[b * time + start + fx.int(1, length - 1)] = 0;
   }
   return mask;
 }
