@@ -7,6 +7,7 @@
 import { ACTIVATION_CODES, CELL_GATES, CELL_KIND_CODE, FLAG_BACKWARDS, FLAG_MASK, RECURRENT_FIELDS as F, RECURRENT_FIELD_COUNT, TASK, type CellKind, type FusedActivation } from './params.js';
 import { padGateColumns, paddedUnits, unpadGateColumns } from './padding.js';
 import { threadPool } from './thread-pool.js';
+import type { TapeBlock } from './arena.js';
 
 export interface RecurrentConfig {
   kind: CellKind;
@@ -43,11 +44,16 @@ export interface RecurrentForwardInput extends RecurrentWeights {
   keepForBackward: boolean;
 }
 
-/** What the forward pass keeps for the backward pass, in the kernels' padded layout. */
+/**
+ * What the forward pass keeps for the backward pass: the input, gate activations and states,
+ * left in the kernels' memory (padded layout) until the backward pass frees them.
+ */
 export interface RecurrentTape {
-  gates: Float32Array;
-  h: Float32Array;
-  c: Float32Array | null;
+  readonly block: TapeBlock;
+  readonly x: number;
+  readonly gates: number;
+  readonly h: number;
+  readonly c: number;
 }
 
 export interface RecurrentForwardOutput {
@@ -82,6 +88,22 @@ function threadsFor(cfg: RecurrentConfig, pu: number): number {
   return perStep < MIN_PARALLEL_WORK ? 1 : cfg.batch;
 }
 
+type RecurrentInputs = RecurrentWeights & { x: Float32Array; h0: Float32Array | null; c0: Float32Array | null; mask: Float32Array | null };
+
+/** Places x, the gates and the states in a tape block that stays until the backward pass. */
+function allocTape(cfg: RecurrentConfig, pu: number, x: Float32Array): RecurrentTape {
+  const { arena } = threadPool();
+  const { batch: B, time: T } = cfg;
+  const G = CELL_GATES[cfg.kind];
+  const sizes = [x.length * 4, B * T * G * pu * 4, B * T * pu * 4, cfg.kind === 'lstm' ? B * T * pu * 4 : 0].map((n) => Math.ceil(n / 64) * 64);
+  const owner = {};
+  const block = arena.allocTape(sizes.reduce((a, b) => a + b, 0), owner);
+  const xAt = block.start;
+  arena.view(xAt, x.length).set(x);
+  const tape = { block, x: xAt, gates: xAt + sizes[0]!, h: xAt + sizes[0]! + sizes[1]!, c: xAt + sizes[0]! + sizes[1]! + sizes[2]!, owner };
+  return tape;
+}
+
 interface Layout {
   params: number;
   x: number;
@@ -113,11 +135,13 @@ function writeParams(cfg: RecurrentConfig, pu: number, values: Partial<Record<ke
 }
 
 /** Copies the inputs and weights into the arena in the padded layout. */
-function layInputs(cfg: RecurrentConfig, pu: number, input: RecurrentForwardInput | (RecurrentWeights & { x: Float32Array; h0: Float32Array | null; c0: Float32Array | null; mask: Float32Array | null })): Layout {
+function layInputs(cfg: RecurrentConfig, pu: number, input: RecurrentInputs, tape: RecurrentTape | null): Layout {
   const { arena, kernels } = threadPool();
   const G = CELL_GATES[cfg.kind];
   const { batch: B, time: T, features: Fe, units: U } = cfg;
-  const x = arena.put(input.x);
+  let x: number;
+  if (tape !== null) x = tape.x;
+  else x = arena.put(input.x);
   const kernel = arena.alloc(Fe * G * pu * 4);
   padGateColumns(input.kernel, Fe, G, U, arena.view(kernel, Fe * G * pu), pu);
   const recurrentKernel = arena.zeros(pu * G * pu);
@@ -134,9 +158,9 @@ function layInputs(cfg: RecurrentConfig, pu: number, input: RecurrentForwardInpu
   const mask = input.mask !== null ? arena.put(input.mask) : 0;
   const recurrentKernelPacked = arena.alloc(Math.ceil((G * pu) / 8) * 8 * pu * 4);
   kernels.packPanels(recurrentKernel, G * pu, pu, G * pu, recurrentKernelPacked);
-  const gates = arena.alloc(B * T * G * pu * 4);
-  const h = arena.alloc(B * T * pu * 4);
-  const c = arena.alloc(cfg.kind === 'lstm' ? B * T * pu * 4 : 0);
+  const gates = tape !== null ? tape.gates : arena.alloc(B * T * G * pu * 4);
+  const h = tape !== null ? tape.h : arena.alloc(B * T * pu * 4);
+  const c = tape !== null ? tape.c : arena.alloc(cfg.kind === 'lstm' ? B * T * pu * 4 : 0);
   return { params: 0, x, kernel, recurrentKernel, recurrentKernelPacked, bias, h0, c0, mask, gates, h, c };
 }
 
@@ -147,11 +171,11 @@ function scratchStride(cfg: RecurrentConfig, pu: number): number {
 export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardInput): RecurrentForwardOutput {
   const pool = threadPool();
   const { arena } = pool;
-  arena.reset();
   const pu = paddedUnits(cfg.units);
   const { batch: B, time: T, units: U } = cfg;
-  const G = CELL_GATES[cfg.kind];
-  const lay = layInputs(cfg, pu, input);
+  const tape = input.keepForBackward ? allocTape(cfg, pu, input.x) : null;
+  arena.reset();
+  const lay = layInputs(cfg, pu, input, tape);
   const y = input.returnSequences ? arena.alloc(B * T * pu * 4) : 0;
   const hT = arena.alloc(B * pu * 4);
   const cT = arena.alloc(B * pu * 4);
@@ -169,19 +193,14 @@ export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardIn
     y: y !== 0 ? unpadGateColumns(arena.view(y, B * T * pu), B * T, 1, U, pu) : null,
     hT: unpadGateColumns(arena.view(hT, B * pu), B, 1, U, pu),
     cT: cfg.kind === 'lstm' ? unpadGateColumns(arena.view(cT, B * pu), B, 1, U, pu) : null,
-    tape: input.keepForBackward
-      ? {
-          gates: arena.take(lay.gates, B * T * G * pu),
-          h: arena.take(lay.h, B * T * pu),
-          c: cfg.kind === 'lstm' ? arena.take(lay.c, B * T * pu) : null,
-        }
-      : null,
+    tape,
   };
 }
 
+/** Runs the backward pass of the forward pass that made `tape`, and frees the tape. */
 export function recurrentBackward(
   cfg: RecurrentConfig,
-  input: RecurrentWeights & { x: Float32Array; h0: Float32Array | null; c0: Float32Array | null; mask: Float32Array | null },
+  input: RecurrentInputs,
   tape: RecurrentTape,
   grads: RecurrentBackwardInput,
 ): RecurrentGradients {
@@ -191,10 +210,8 @@ export function recurrentBackward(
   const pu = paddedUnits(cfg.units);
   const { batch: B, time: T, features: Fe, units: U } = cfg;
   const G = CELL_GATES[cfg.kind];
-  const lay = layInputs(cfg, pu, input);
-  arena.view(lay.gates, B * T * G * pu).set(tape.gates);
-  arena.view(lay.h, B * T * pu).set(tape.h);
-  if (tape.c !== null) arena.view(lay.c, B * T * pu).set(tape.c);
+  if (!tape.block.live) throw new Error('a fused recurrent layer was asked for the gradient of the same forward pass twice');
+  const lay = layInputs(cfg, pu, input, tape);
   const padded = (data: Float32Array | null, rows: number): number => {
     if (data === null) return 0;
     const at = arena.alloc(rows * pu * 4);
@@ -229,7 +246,7 @@ export function recurrentBackward(
   });
   pool.run(TASK.recurrentBackward, params, threads);
   pool.run(TASK.recurrentWeightGradients, params);
-  return {
+  const result = {
     dX: arena.take(dX, B * T * Fe),
     dKernel: unpadGateColumns(arena.view(dKernel, Fe * G * pu), Fe, G, U, pu),
     dRecurrentKernel: unpadGateColumns(arena.view(dRecurrentKernel, pu * G * pu), U, G, U, pu),
@@ -237,4 +254,6 @@ export function recurrentBackward(
     dh0: unpadGateColumns(arena.view(dh0, B * pu), B, 1, U, pu),
     dc0: cfg.kind === 'lstm' ? unpadGateColumns(arena.view(dc0, B * pu), B, 1, U, pu) : null,
   };
+  tape.block.free();
+  return result;
 }

@@ -73,7 +73,11 @@ export function fusedRecurrentCall(
       const keep = tf.dropout(tf.ones([batch, 1, features]), cell.dropout);
       x = tf.mul(x, keep);
     }
-    const maskTensor = (kwargs?.['mask'] as tf.Tensor | undefined) ?? null;
+    let maskTensor = (kwargs?.['mask'] as tf.Tensor | undefined) ?? null;
+    // tfjs 4.22's graph executor reuses one kwargs object across layers, so a layer whose input has
+    // no mask can receive the previous layer's: a mask that does not fit [batch, time] can only be
+    // such a stale one. (One that happens to fit cannot be told apart; tfjs's own layers apply it.)
+    if (maskTensor !== null && (maskTensor.size !== batch * time || maskTensor.shape[0] !== batch)) maskTensor = null;
     const mask = maskTensor !== null ? floats(tf.cast(tf.cast(maskTensor, 'bool'), 'float32').reshape([batch, time])) : null;
 
     const cfg: RecurrentConfig = {
