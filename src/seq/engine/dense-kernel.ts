@@ -3,12 +3,35 @@
  * dx = dy W^T, dW = x^T dy, db = column sums of dy. tfjs's wasm matMul falls back to a scalar
  * loop whenever an operand is transposed, as in both gradient products, which makes the output
  * layer over a vocabulary the slowest part of a training step without this.
+ *
+ * Outputs are views into the kernels' memory, valid until the next engine call.
  */
 import { DENSE_FIELDS as D, DENSE_FIELD_COUNT, TASK } from './params.js';
 import { threadPool } from './thread-pool.js';
+import type { TapeBlock } from './arena.js';
 
 /** Below this many multiply-adds one thread is faster than waking another. */
 const MIN_PARALLEL_WORK = 64 * 1024;
+
+export interface DenseShape {
+  rows: number;
+  inputs: number;
+  outputs: number;
+}
+
+/** x and the kernel, kept in the kernels' memory from the forward pass for the backward pass. */
+export interface DenseTape {
+  readonly block: TapeBlock;
+  readonly x: number;
+  readonly kernel: number;
+  readonly hasBias: boolean;
+}
+
+export interface DenseGradients {
+  dX: Float32Array;
+  dKernel: Float32Array;
+  dBias: Float32Array | null;
+}
 
 function writeParams(values: Partial<Record<keyof typeof D, number>>): number {
   const pool = threadPool();
@@ -18,45 +41,61 @@ function writeParams(values: Partial<Record<keyof typeof D, number>>): number {
   return at;
 }
 
+function threads(shape: DenseShape): number {
+  return shape.rows * shape.inputs * shape.outputs < MIN_PARALLEL_WORK ? 1 : Infinity;
+}
+
 /** y[rows, outputs] = x[rows, inputs] kernel[inputs, outputs] + bias */
-export function denseForward(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, rows: number, inputs: number, outputs: number): Float32Array {
+export function denseForward(
+  shape: DenseShape, x: Float32Array, kernel: Float32Array, bias: Float32Array | null, keepForBackward: boolean,
+): { y: Float32Array; tape: DenseTape | null } {
   const pool = threadPool();
   const { arena } = pool;
-  arena.reset();
-  const xAt = arena.put(x);
-  const kAt = arena.put(kernel);
+  const { rows, inputs, outputs } = shape;
+  const xBytes = Math.ceil((rows * inputs * 4) / 64) * 64;
+  let tape: DenseTape | null = null;
+  let xAt: number;
+  let kAt: number;
+  if (keepForBackward) {
+    const owner = {};
+    const block = arena.allocTape(xBytes + inputs * outputs * 4, owner);
+    tape = Object.assign(owner, { block, x: block.start, kernel: block.start + xBytes, hasBias: bias !== null });
+    xAt = tape.x;
+    kAt = tape.kernel;
+    arena.reset();
+  } else {
+    arena.reset();
+    xAt = arena.alloc(xBytes);
+    kAt = arena.alloc(inputs * outputs * 4);
+  }
+  arena.view(xAt, rows * inputs).set(x);
+  arena.view(kAt, inputs * outputs).set(kernel);
   const bAt = bias !== null ? arena.put(bias) : 0;
   const yAt = arena.alloc(rows * outputs * 4);
   const params = writeParams({ rows, inputs, outputs, x: xAt, kernel: kAt, bias: bAt, y: yAt });
-  pool.run(TASK.denseForward, params, rows * inputs * outputs < MIN_PARALLEL_WORK ? 1 : Infinity);
-  return arena.take(yAt, rows * outputs);
+  pool.run(TASK.denseForward, params, threads(shape));
+  return { y: arena.view(yAt, rows * outputs), tape };
 }
 
-export interface DenseGradients {
-  dX: Float32Array;
-  dKernel: Float32Array;
-  dBias: Float32Array | null;
-}
-
-export function denseBackward(
-  x: Float32Array, kernel: Float32Array, dY: Float32Array, withBias: boolean, rows: number, inputs: number, outputs: number,
-): DenseGradients {
+/** The gradients of the forward pass that made `tape`, which is freed. */
+export function denseBackward(shape: DenseShape, tape: DenseTape, dY: Float32Array): DenseGradients {
+  if (!tape.block.live) throw new Error('a fused dense layer was asked for the gradient of the same forward pass twice');
   const pool = threadPool();
   const { arena, kernels } = pool;
+  const { rows, inputs, outputs } = shape;
   arena.reset();
-  const xAt = arena.put(x);
-  const kAt = arena.put(kernel);
   const dyAt = arena.put(dY);
   const kT = arena.alloc(outputs * inputs * 4);
-  kernels.transpose(kAt, inputs, outputs, kT);
+  kernels.transpose(tape.kernel, inputs, outputs, kT);
   const dX = arena.alloc(rows * inputs * 4);
   const dKernel = arena.alloc(inputs * outputs * 4);
-  const dBias = withBias ? arena.alloc(outputs * 4) : 0;
-  const params = writeParams({ rows, inputs, outputs, x: xAt, kernel: kAt, dY: dyAt, kernelT: kT, dX, dKernel, dBias });
-  pool.run(TASK.denseBackward, params, rows * inputs * outputs < MIN_PARALLEL_WORK ? 1 : Infinity);
+  const dBias = tape.hasBias ? arena.alloc(outputs * 4) : 0;
+  const params = writeParams({ rows, inputs, outputs, x: tape.x, kernel: tape.kernel, dY: dyAt, kernelT: kT, dX, dKernel, dBias });
+  pool.run(TASK.denseBackward, params, threads(shape));
+  tape.block.free();
   return {
-    dX: arena.take(dX, rows * inputs),
-    dKernel: arena.take(dKernel, inputs * outputs),
-    dBias: dBias !== 0 ? arena.take(dBias, outputs) : null,
+    dX: arena.view(dX, rows * inputs),
+    dKernel: arena.view(dKernel, inputs * outputs),
+    dBias: dBias !== 0 ? arena.view(dBias, outputs) : null,
   };
 }

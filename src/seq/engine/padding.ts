@@ -26,9 +26,9 @@ export function padGateColumns(src: Float32Array, rows: number, blocks: number, 
   }
 }
 
-/** Inverse of padGateColumns for the first `rows` rows. */
+/** Inverse of padGateColumns for the first `rows` rows: `src` itself (a view) when nothing is padded. */
 export function unpadGateColumns(src: Float32Array, rows: number, blocks: number, units: number, padded: number): Float32Array {
-  if (padded === units) return src.slice(0, rows * blocks * units);
+  if (padded === units) return src.subarray(0, rows * blocks * units);
   const out = new Float32Array(rows * blocks * units);
   for (let r = 0; r < rows; r++) {
     for (let g = 0; g < blocks; g++) {

@@ -3,6 +3,9 @@
  * typed arrays in tfjs's layouts in, typed arrays out. The work runs in the WebAssembly SIMD
  * kernels on the thread pool (batch rows split over threads for the recurrence, weight-gradient
  * columns for the products over all steps); results do not depend on the thread count.
+ *
+ * Inputs are read once, when the call starts. Outputs are views into the kernels' memory, valid
+ * until the next engine call: copy them (or make tensors of them) before calling again.
  */
 import { ACTIVATION_CODES, CELL_GATES, CELL_KIND_CODE, FLAG_BACKWARDS, FLAG_MASK, RECURRENT_FIELDS as F, RECURRENT_FIELD_COUNT, TASK, type CellKind, type FusedActivation } from './params.js';
 import { padGateColumns, paddedUnits, unpadGateColumns } from './padding.js';
@@ -20,18 +23,15 @@ export interface RecurrentConfig {
   goBackwards: boolean;
 }
 
-export interface RecurrentWeights {
+export interface RecurrentForwardInput {
+  /** [batch, time, features] */
+  x: Float32Array;
   /** [features, gates*units] */
   kernel: Float32Array;
   /** [units, gates*units] */
   recurrentKernel: Float32Array;
   /** [gates*units] or null */
   bias: Float32Array | null;
-}
-
-export interface RecurrentForwardInput extends RecurrentWeights {
-  /** [batch, time, features] */
-  x: Float32Array;
   /** [batch, units]; zeros when null */
   h0: Float32Array | null;
   /** [batch, units] (LSTM); zeros when null */
@@ -40,20 +40,20 @@ export interface RecurrentForwardInput extends RecurrentWeights {
   mask: Float32Array | null;
   /** Return every step's output (else only the final state). */
   returnSequences: boolean;
-  /** Keep what the backward pass needs. */
+  /** Keep what the backward pass needs (a tape), for recurrentBackward. */
   keepForBackward: boolean;
 }
 
 /**
- * What the forward pass keeps for the backward pass: the input, gate activations and states,
- * left in the kernels' memory (padded layout) until the backward pass frees them.
+ * What a forward pass keeps for its backward pass, left in the kernels' memory (padded layout):
+ * its inputs, weights, gate activations and states. Freed by recurrentBackward, or when the tape
+ * object is garbage-collected.
  */
 export interface RecurrentTape {
   readonly block: TapeBlock;
-  readonly x: number;
-  readonly gates: number;
-  readonly h: number;
-  readonly c: number;
+  readonly layout: Layout;
+  readonly hasBias: boolean;
+  readonly hasMask: boolean;
 }
 
 export interface RecurrentForwardOutput {
@@ -88,28 +88,13 @@ function threadsFor(cfg: RecurrentConfig, pu: number): number {
   return perStep < MIN_PARALLEL_WORK ? 1 : cfg.batch;
 }
 
-type RecurrentInputs = RecurrentWeights & { x: Float32Array; h0: Float32Array | null; c0: Float32Array | null; mask: Float32Array | null };
+const aligned = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
-/** Places x, the gates and the states in a tape block that stays until the backward pass. */
-function allocTape(cfg: RecurrentConfig, pu: number, x: Float32Array): RecurrentTape {
-  const { arena } = threadPool();
-  const { batch: B, time: T } = cfg;
-  const G = CELL_GATES[cfg.kind];
-  const sizes = [x.length * 4, B * T * G * pu * 4, B * T * pu * 4, cfg.kind === 'lstm' ? B * T * pu * 4 : 0].map((n) => Math.ceil(n / 64) * 64);
-  const owner = {};
-  const block = arena.allocTape(sizes.reduce((a, b) => a + b, 0), owner);
-  const xAt = block.start;
-  arena.view(xAt, x.length).set(x);
-  const tape = { block, x: xAt, gates: xAt + sizes[0]!, h: xAt + sizes[0]! + sizes[1]!, c: xAt + sizes[0]! + sizes[1]! + sizes[2]!, owner };
-  return tape;
-}
-
+/** Where a call's inputs and activations sit (byte offsets), all in one region. */
 interface Layout {
-  params: number;
   x: number;
   kernel: number;
   recurrentKernel: number;
-  recurrentKernelPacked: number;
   bias: number;
   h0: number;
   c0: number;
@@ -117,6 +102,40 @@ interface Layout {
   gates: number;
   h: number;
   c: number;
+}
+
+/** Sizes in bytes of the Layout's buffers, in its field order. */
+function layoutSizes(cfg: RecurrentConfig, pu: number, hasBias: boolean, hasMask: boolean): Record<keyof Layout, number> {
+  const { batch: B, time: T, features: Fe } = cfg;
+  const G = CELL_GATES[cfg.kind];
+  const lstm = cfg.kind === 'lstm';
+  return {
+    x: B * T * Fe * 4,
+    kernel: Fe * G * pu * 4,
+    recurrentKernel: pu * G * pu * 4,
+    bias: hasBias ? G * pu * 4 : 0,
+    h0: B * pu * 4,
+    c0: lstm ? B * pu * 4 : 0,
+    mask: hasMask ? B * T * 4 : 0,
+    gates: B * T * G * pu * 4,
+    h: B * T * pu * 4,
+    c: lstm ? B * T * pu * 4 : 0,
+  };
+}
+
+function carve(start: number, sizes: Record<keyof Layout, number>): { layout: Layout; end: number } {
+  let at = start;
+  const layout = {} as Layout;
+  for (const key of Object.keys(sizes) as (keyof Layout)[]) {
+    // An absent buffer is pointer 0, which the kernels read as "none".
+    layout[key] = sizes[key] > 0 ? at : 0;
+    at += aligned(sizes[key]);
+  }
+  return { layout, end: at };
+}
+
+function totalBytes(sizes: Record<keyof Layout, number>): number {
+  return Object.values(sizes).reduce((sum, n) => sum + aligned(n), 0);
 }
 
 function writeParams(cfg: RecurrentConfig, pu: number, values: Partial<Record<keyof typeof F, number>>): number {
@@ -134,48 +153,54 @@ function writeParams(cfg: RecurrentConfig, pu: number, values: Partial<Record<ke
   return at;
 }
 
-/** Copies the inputs and weights into the arena in the padded layout. */
-function layInputs(cfg: RecurrentConfig, pu: number, input: RecurrentInputs, tape: RecurrentTape | null): Layout {
-  const { arena, kernels } = threadPool();
+/** Copies the inputs and weights into their places, in the padded layout. */
+function writeInputs(cfg: RecurrentConfig, pu: number, lay: Layout, input: RecurrentForwardInput): void {
+  const { arena } = threadPool();
   const G = CELL_GATES[cfg.kind];
   const { batch: B, time: T, features: Fe, units: U } = cfg;
-  let x: number;
-  if (tape !== null) x = tape.x;
-  else x = arena.put(input.x);
-  const kernel = arena.alloc(Fe * G * pu * 4);
-  padGateColumns(input.kernel, Fe, G, U, arena.view(kernel, Fe * G * pu), pu);
-  const recurrentKernel = arena.zeros(pu * G * pu);
-  padGateColumns(input.recurrentKernel, U, G, U, arena.view(recurrentKernel, pu * G * pu), pu);
-  let bias = 0;
-  if (input.bias !== null) {
-    bias = arena.alloc(G * pu * 4);
-    padGateColumns(input.bias, 1, G, U, arena.view(bias, G * pu), pu);
+  arena.view(lay.x, B * T * Fe).set(input.x);
+  padGateColumns(input.kernel, Fe, G, U, arena.view(lay.kernel, Fe * G * pu), pu);
+  padGateColumns(input.recurrentKernel, U, G, U, arena.view(lay.recurrentKernel, pu * G * pu), pu);
+  if (input.bias !== null) padGateColumns(input.bias, 1, G, U, arena.view(lay.bias, G * pu), pu);
+  const h0 = arena.view(lay.h0, B * pu);
+  if (input.h0 !== null) padGateColumns(input.h0, B, 1, U, h0, pu);
+  else h0.fill(0);
+  if (cfg.kind === 'lstm') {
+    const c0 = arena.view(lay.c0, B * pu);
+    if (input.c0 !== null) padGateColumns(input.c0, B, 1, U, c0, pu);
+    else c0.fill(0);
   }
-  const h0 = arena.zeros(B * pu);
-  if (input.h0 !== null) padGateColumns(input.h0, B, 1, U, arena.view(h0, B * pu), pu);
-  const c0 = arena.zeros(B * pu);
-  if (input.c0 !== null) padGateColumns(input.c0, B, 1, U, arena.view(c0, B * pu), pu);
-  const mask = input.mask !== null ? arena.put(input.mask) : 0;
-  const recurrentKernelPacked = arena.alloc(Math.ceil((G * pu) / 8) * 8 * pu * 4);
-  kernels.packPanels(recurrentKernel, G * pu, pu, G * pu, recurrentKernelPacked);
-  const gates = tape !== null ? tape.gates : arena.alloc(B * T * G * pu * 4);
-  const h = tape !== null ? tape.h : arena.alloc(B * T * pu * 4);
-  const c = tape !== null ? tape.c : arena.alloc(cfg.kind === 'lstm' ? B * T * pu * 4 : 0);
-  return { params: 0, x, kernel, recurrentKernel, recurrentKernelPacked, bias, h0, c0, mask, gates, h, c };
+  if (input.mask !== null) arena.view(lay.mask, B * T).set(input.mask);
 }
 
 function scratchStride(cfg: RecurrentConfig, pu: number): number {
-  return Math.ceil((4 * cfg.batch * pu * 4) / 64) * 64;
+  return aligned(4 * cfg.batch * pu * 4);
 }
 
 export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardInput): RecurrentForwardOutput {
   const pool = threadPool();
-  const { arena } = pool;
+  const { arena, kernels } = pool;
   const pu = paddedUnits(cfg.units);
   const { batch: B, time: T, units: U } = cfg;
-  const tape = input.keepForBackward ? allocTape(cfg, pu, input.x) : null;
-  arena.reset();
-  const lay = layInputs(cfg, pu, input, tape);
+  const G = CELL_GATES[cfg.kind];
+  const hasBias = input.bias !== null;
+  const hasMask = input.mask !== null;
+  const sizes = layoutSizes(cfg, pu, hasBias, hasMask);
+  let tape: RecurrentTape | null = null;
+  let lay: Layout;
+  if (input.keepForBackward) {
+    const owner = {};
+    const block = arena.allocTape(totalBytes(sizes), owner);
+    lay = carve(block.start, sizes).layout;
+    tape = Object.assign(owner, { block, layout: lay, hasBias, hasMask });
+    arena.reset();
+  } else {
+    arena.reset();
+    lay = carve(arena.alloc(totalBytes(sizes)), sizes).layout;
+  }
+  writeInputs(cfg, pu, lay, input);
+  const recurrentKernelPacked = arena.alloc(Math.ceil((G * pu) / 8) * 8 * pu * 4);
+  kernels.packPanels(lay.recurrentKernel, G * pu, pu, G * pu, recurrentKernelPacked);
   const y = input.returnSequences ? arena.alloc(B * T * pu * 4) : 0;
   const hT = arena.alloc(B * pu * 4);
   const cT = arena.alloc(B * pu * 4);
@@ -183,10 +208,10 @@ export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardIn
   const stride = scratchStride(cfg, pu);
   const scratch = arena.alloc(stride * threads);
   const params = writeParams(cfg, pu, {
-    flags: (cfg.goBackwards ? FLAG_BACKWARDS : 0) | (input.mask !== null ? FLAG_MASK : 0),
+    flags: (cfg.goBackwards ? FLAG_BACKWARDS : 0) | (hasMask ? FLAG_MASK : 0),
     x: lay.x, kernel: lay.kernel, recurrentKernel: lay.recurrentKernel, bias: lay.bias, h0: lay.h0, c0: lay.c0,
     mask: lay.mask, gates: lay.gates, h: lay.h, c: lay.c, y, hT, cT, scratch, scratchStride: stride,
-    recurrentKernelPacked: lay.recurrentKernelPacked,
+    recurrentKernelPacked,
   });
   pool.run(TASK.recurrentForward, params, threads);
   return {
@@ -198,20 +223,15 @@ export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardIn
 }
 
 /** Runs the backward pass of the forward pass that made `tape`, and frees the tape. */
-export function recurrentBackward(
-  cfg: RecurrentConfig,
-  input: RecurrentInputs,
-  tape: RecurrentTape,
-  grads: RecurrentBackwardInput,
-): RecurrentGradients {
+export function recurrentBackward(cfg: RecurrentConfig, tape: RecurrentTape, grads: RecurrentBackwardInput): RecurrentGradients {
+  if (!tape.block.live) throw new Error('a fused recurrent layer was asked for the gradient of the same forward pass twice');
   const pool = threadPool();
   const { arena, kernels } = pool;
   arena.reset();
   const pu = paddedUnits(cfg.units);
   const { batch: B, time: T, features: Fe, units: U } = cfg;
   const G = CELL_GATES[cfg.kind];
-  if (!tape.block.live) throw new Error('a fused recurrent layer was asked for the gradient of the same forward pass twice');
-  const lay = layInputs(cfg, pu, input, tape);
+  const lay = tape.layout;
   const padded = (data: Float32Array | null, rows: number): number => {
     if (data === null) return 0;
     const at = arena.alloc(rows * pu * 4);
@@ -230,7 +250,7 @@ export function recurrentBackward(
   const dX = arena.alloc(B * T * Fe * 4);
   const dKernel = arena.alloc(Fe * G * pu * 4);
   const dRecurrentKernel = arena.alloc(pu * G * pu * 4);
-  const dBias = input.bias !== null ? arena.alloc(G * pu * 4) : 0;
+  const dBias = tape.hasBias ? arena.alloc(G * pu * 4) : 0;
   const dh0 = arena.alloc(B * pu * 4);
   const dc0 = arena.alloc(B * pu * 4);
   const hPrev = arena.alloc(B * T * pu * 4);
@@ -239,21 +259,21 @@ export function recurrentBackward(
   const stride = scratchStride(cfg, pu);
   const scratch = arena.alloc(stride * threads);
   const params = writeParams(cfg, pu, {
-    flags: (cfg.goBackwards ? FLAG_BACKWARDS : 0) | (input.mask !== null ? FLAG_MASK : 0),
+    flags: (cfg.goBackwards ? FLAG_BACKWARDS : 0) | (tape.hasMask ? FLAG_MASK : 0),
     x: lay.x, kernel: lay.kernel, recurrentKernel: lay.recurrentKernel, bias: lay.bias, h0: lay.h0, c0: lay.c0,
     mask: lay.mask, gates: lay.gates, h: lay.h, c: lay.c, dY, dhT, dcT, dX, dKernel, dRecurrentKernel, dBias, dh0, dc0,
     kernelT, recurrentKernelT, recurrentKernelTPacked, scratch, scratchStride: stride, hPrev, rTimesHPrev,
   });
   pool.run(TASK.recurrentBackward, params, threads);
   pool.run(TASK.recurrentWeightGradients, params);
-  const result = {
-    dX: arena.take(dX, B * T * Fe),
+  // The results sit in scratch above the tape: freeing it now leaves them readable until the next call.
+  tape.block.free();
+  return {
+    dX: arena.view(dX, B * T * Fe),
     dKernel: unpadGateColumns(arena.view(dKernel, Fe * G * pu), Fe, G, U, pu),
     dRecurrentKernel: unpadGateColumns(arena.view(dRecurrentKernel, pu * G * pu), U, G, U, pu),
     dBias: dBias !== 0 ? unpadGateColumns(arena.view(dBias, G * pu), 1, G, U, pu) : null,
     dh0: unpadGateColumns(arena.view(dh0, B * pu), B, 1, U, pu),
     dc0: cfg.kind === 'lstm' ? unpadGateColumns(arena.view(dc0, B * pu), B, 1, U, pu) : null,
   };
-  tape.block.free();
-  return result;
 }

@@ -1,33 +1,49 @@
 /**
  * Softmax cross-entropy with integer labels on the kernel threads: each row's loss and, when
  * asked, the gradient (softmax - onehot) * scale, without a one-hot matrix or the half-dozen
- * elementwise tfjs ops over [rows, classes] that tfjs's own loss costs.
+ * elementwise tfjs ops over [rows, classes] that tfjs's own loss costs. The gradient stays in the
+ * kernels' memory (a tape) until the backward pass reads it.
  */
 import { TASK } from './params.js';
 import { threadPool } from './thread-pool.js';
+import type { TapeBlock } from './arena.js';
 
 const FIELDS = 7; // assembly/seq/softmax-xent.ts: rows, classes, logits, labels, losses, grad, scale
 
-export interface SoftmaxCrossEntropyResult {
-  losses: Float32Array;
-  gradient: Float32Array | null;
+export interface SoftmaxGradientTape {
+  readonly block: TapeBlock;
+  readonly size: number;
 }
 
+/**
+ * Per-row losses (a view, valid until the next engine call) and, when `gradientScale` is given,
+ * a tape holding the gradient of sum(losses) * gradientScale.
+ */
 export function softmaxCrossEntropy(
   logits: Float32Array, labels: Int32Array, rows: number, classes: number, gradientScale: number | null,
-): SoftmaxCrossEntropyResult {
+): { losses: Float32Array; tape: SoftmaxGradientTape | null } {
   const pool = threadPool();
   const { arena } = pool;
+  let tape: SoftmaxGradientTape | null = null;
+  if (gradientScale !== null) {
+    const owner = {};
+    tape = Object.assign(owner, { block: arena.allocTape(rows * classes * 4, owner), size: rows * classes });
+  }
   arena.reset();
   const logitsAt = arena.put(logits);
   const labelsAt = arena.alloc(rows * 4);
   new Int32Array(pool.memory.buffer, labelsAt, rows).set(labels);
   const lossesAt = arena.alloc(rows * 4);
-  const gradAt = gradientScale !== null ? arena.alloc(rows * classes * 4) : 0;
   const params = arena.alloc(FIELDS * 4);
-  const words = new Int32Array(pool.memory.buffer, params, FIELDS);
-  words.set([rows, classes, logitsAt, labelsAt, lossesAt, gradAt]);
+  new Int32Array(pool.memory.buffer, params, FIELDS).set([rows, classes, logitsAt, labelsAt, lossesAt, tape?.block.start ?? 0]);
   new Float32Array(pool.memory.buffer, params, FIELDS)[6] = gradientScale ?? 0;
   pool.run(TASK.softmaxCrossEntropy, params, rows * classes < 65536 ? 1 : Infinity);
-  return { losses: arena.take(lossesAt, rows), gradient: gradAt !== 0 ? arena.take(gradAt, rows * classes) : null };
+  return { losses: arena.view(lossesAt, rows), tape };
+}
+
+/** The gradient a tape holds (a view, valid until the next engine call); the tape is freed. */
+export function takeSoftmaxGradient(tape: SoftmaxGradientTape): Float32Array {
+  if (!tape.block.live) throw new Error('sparseSoftmaxCrossEntropy was asked for the gradient of the same forward pass twice');
+  tape.block.free();
+  return threadPool().arena.view(tape.block.start, tape.size);
 }

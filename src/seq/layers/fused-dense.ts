@@ -4,8 +4,9 @@
  * and tfjs's wasm backend runs its transposed gradient products as scalar loops.
  */
 import * as tf from '@tensorflow/tfjs';
-import { denseBackward, denseForward } from '../engine/index.js';
-import { floats, runFusedOp } from './fused-op.js';
+import { denseBackward, denseForward, type DenseTape } from '../engine/index.js';
+import { runFusedOp } from './fused-op.js';
+import { readFloats, tensorOf } from './tensor-io.js';
 import { TFJS_BASE, TfjsDense } from './tfjs-classes.js';
 import type { CallKwargs } from './fused-recurrent.js';
 
@@ -31,19 +32,23 @@ export class FusedDense extends TfjsDense {
       const x2 = x.reshape([rows, inputDim]);
       const opInputs: Record<string, tf.Tensor> = { x: x2, kernel: layer.kernel.read() };
       if (layer.bias !== null) opInputs['bias'] = layer.bias.read();
-      const xData = floats(x2);
-      const kernel = floats(opInputs['kernel']!);
-      const bias = opInputs['bias'] ? floats(opInputs['bias']) : null;
+      const shape = { rows, inputs: inputDim, outputs: units };
+      let tape: DenseTape | null = null;
       const [y] = runFusedOp('FusedDense', {
         inputs: opInputs,
-        forward: () => [tf.tensor2d(denseForward(xData, kernel, bias, rows, inputDim, units), [rows, units])],
+        forward: (keepForBackward) => {
+          const bias = opInputs['bias'] ? readFloats(opInputs['bias']) : null;
+          const result = denseForward(shape, readFloats(x2), readFloats(opInputs['kernel']!), bias, keepForBackward);
+          tape = result.tape;
+          return [tensorOf(result.y, [rows, units])];
+        },
         backward: ([dy]) => {
-          const g = denseBackward(xData, kernel, floats(dy!), bias !== null, rows, inputDim, units);
+          const g = denseBackward(shape, tape!, readFloats(dy!));
           const grads: Record<string, tf.Tensor> = {
-            x: tf.tensor2d(g.dX, [rows, inputDim]),
-            kernel: tf.tensor2d(g.dKernel, [inputDim, units]),
+            x: tensorOf(g.dX, [rows, inputDim]),
+            kernel: tensorOf(g.dKernel, [inputDim, units]),
           };
-          if (g.dBias !== null) grads['bias'] = tf.tensor1d(g.dBias);
+          if (g.dBias !== null) grads['bias'] = tensorOf(g.dBias, [units]);
           return grads;
         },
       });

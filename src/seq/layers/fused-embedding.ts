@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { segmentSumFloat32 } from '../backend/unsorted-segment-sum.js';
-import { floats, runFusedOp } from './fused-op.js';
+import { runFusedOp } from './fused-op.js';
+import { readFloats } from './tensor-io.js';
 import { TFJS_BASE, TfjsEmbedding } from './tfjs-classes.js';
 import type { CallKwargs } from './fused-recurrent.js';
 
@@ -14,6 +15,8 @@ interface EmbeddingInternals {
   outputDim: number;
   embeddings: { read(): tf.Tensor };
   invokeCallHook(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): void;
+  /** Also checks the input's length against inputLength, with tfjs's own error. */
+  computeOutputShape(inputShape: number[]): number[];
 }
 
 export class FusedEmbedding extends TfjsEmbedding {
@@ -31,21 +34,21 @@ export class FusedEmbedding extends TfjsEmbedding {
         if (!(id >= 0 && id < V)) throw new Error(`GatherV2: the index value ${id} is not in [0, ${V - 1}]`);
       }
       const table = layer.embeddings.read();
-      const values = floats(table);
       const [rows] = runFusedOp('FusedEmbedding', {
         inputs: { table },
         forward: () => {
+          const values = readFloats(table);
           const out = new Float32Array(ids.length * E);
           for (let i = 0; i < ids.length; i++) out.set(values.subarray(ids[i]! * E, ids[i]! * E + E), i * E);
           return [tf.tensor2d(out, [ids.length, E])];
         },
         backward: ([dy]) => {
           const grad = new Float32Array(V * E);
-          segmentSumFloat32(floats(dy!), ids, E, V, grad);
+          segmentSumFloat32(readFloats(dy!), ids, E, V, grad);
           return { table: tf.tensor2d(grad, [V, E]) };
         },
       });
-      return rows!.reshape([...input.shape, E]);
+      return rows!.reshape(layer.computeOutputShape(input.shape) as number[]);
     });
   }
 }

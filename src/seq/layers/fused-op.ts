@@ -51,9 +51,3 @@ export function runFusedOp(name: string, op: FusedOp): tf.Tensor[] {
     return Array.isArray(out) ? out : [out];
   });
 }
-
-/** The values of a float32 tensor (tfjs hands out its own array on cpu and a copy on wasm: never written to). */
-export function floats(t: tf.Tensor): Float32Array {
-  const data = t.dataSync();
-  return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
-}

@@ -6,8 +6,9 @@
  * to tfjs's own step-by-step implementation.
  */
 import * as tf from '@tensorflow/tfjs';
-import { recurrentBackward, recurrentForward, isFusedActivation, type CellKind, type RecurrentConfig, type RecurrentForwardOutput } from '../engine/index.js';
-import { floats, runFusedOp } from './fused-op.js';
+import { recurrentBackward, recurrentForward, isFusedActivation, type CellKind, type RecurrentConfig, type RecurrentTape } from '../engine/index.js';
+import { runFusedOp } from './fused-op.js';
+import { readFloats, tensorOf } from './tensor-io.js';
 
 interface Activation {
   getClassName(): string;
@@ -78,7 +79,8 @@ export function fusedRecurrentCall(
     // no mask can receive the previous layer's: a mask that does not fit [batch, time] can only be
     // such a stale one. (One that happens to fit cannot be told apart; tfjs's own layers apply it.)
     if (maskTensor !== null && (maskTensor.size !== batch * time || maskTensor.shape[0] !== batch)) maskTensor = null;
-    const mask = maskTensor !== null ? floats(tf.cast(tf.cast(maskTensor, 'bool'), 'float32').reshape([batch, time])) : null;
+    // A copy (dataSync), not a view: tfjs ops run between here and the engine call.
+    const mask = maskTensor !== null ? Float32Array.from(tf.cast(tf.cast(maskTensor, 'bool'), 'float32').dataSync()) : null;
 
     const cfg: RecurrentConfig = {
       kind, batch, time, features, units,
@@ -96,41 +98,46 @@ export function fusedRecurrentCall(
       opInputs['h0'] = initial[0]!;
       if (kind === 'lstm') opInputs['c0'] = initial[1]!;
     }
-    const data = {
-      x: floats(x),
-      kernel: floats(opInputs['kernel']!),
-      recurrentKernel: floats(opInputs['recurrentKernel']!),
-      bias: opInputs['bias'] ? floats(opInputs['bias']) : null,
-      h0: opInputs['h0'] ? floats(opInputs['h0']) : null,
-      c0: opInputs['c0'] ? floats(opInputs['c0']) : null,
-      mask,
-    };
+    const maskValues = mask;
     const returnSequences = layer.returnSequences;
-    let result: RecurrentForwardOutput | null = null;
+    let tape: RecurrentTape | null = null;
     const outputs = runFusedOp(`Fused${kind.toUpperCase()}`, {
       inputs: opInputs,
       forward(keepForBackward) {
-        result = recurrentForward(cfg, { ...data, returnSequences, keepForBackward });
+        // Read every input right before the engine copies it in: on wasm these are views into
+        // tfjs's memory, which its next op may move.
+        const result = recurrentForward(cfg, {
+          x: readFloats(opInputs['x']!),
+          kernel: readFloats(opInputs['kernel']!),
+          recurrentKernel: readFloats(opInputs['recurrentKernel']!),
+          bias: opInputs['bias'] ? readFloats(opInputs['bias']) : null,
+          h0: opInputs['h0'] ? readFloats(opInputs['h0']) : null,
+          c0: opInputs['c0'] ? readFloats(opInputs['c0']) : null,
+          mask: maskValues,
+          returnSequences,
+          keepForBackward,
+        });
+        tape = result.tape;
         const outs: tf.Tensor[] = [];
-        if (returnSequences) outs.push(tf.tensor3d(result.y!, [batch, time, units]));
-        outs.push(tf.tensor2d(result.hT, [batch, units]));
-        if (kind === 'lstm') outs.push(tf.tensor2d(result.cT!, [batch, units]));
+        if (returnSequences) outs.push(tensorOf(result.y!, [batch, time, units]));
+        outs.push(tensorOf(result.hT, [batch, units]));
+        if (kind === 'lstm') outs.push(tensorOf(result.cT!, [batch, units]));
         return outs;
       },
       backward(dys) {
         let k = 0;
-        const dY = returnSequences ? floats(dys[k++]!) : null;
-        const dhT = floats(dys[k++]!);
-        const dcT = kind === 'lstm' ? floats(dys[k++]!) : null;
-        const g = recurrentBackward(cfg, data, result!.tape!, { dY, dhT, dcT });
+        const dY = returnSequences ? readFloats(dys[k++]!) : null;
+        const dhT = readFloats(dys[k++]!);
+        const dcT = kind === 'lstm' ? readFloats(dys[k++]!) : null;
+        const g = recurrentBackward(cfg, tape!, { dY, dhT, dcT });
         const grads: Record<string, tf.Tensor> = {
-          x: tf.tensor3d(g.dX, [batch, time, features]),
-          kernel: tf.tensor2d(g.dKernel, opInputs['kernel']!.shape as [number, number]),
-          recurrentKernel: tf.tensor2d(g.dRecurrentKernel, opInputs['recurrentKernel']!.shape as [number, number]),
+          x: tensorOf(g.dX, [batch, time, features]),
+          kernel: tensorOf(g.dKernel, opInputs['kernel']!.shape),
+          recurrentKernel: tensorOf(g.dRecurrentKernel, opInputs['recurrentKernel']!.shape),
         };
-        if (g.dBias !== null && opInputs['bias']) grads['bias'] = tf.tensor1d(g.dBias);
-        if (opInputs['h0']) grads['h0'] = tf.tensor2d(g.dh0, [batch, units]);
-        if (opInputs['c0']) grads['c0'] = tf.tensor2d(g.dc0!, [batch, units]);
+        if (g.dBias !== null && opInputs['bias']) grads['bias'] = tensorOf(g.dBias, opInputs['bias'].shape);
+        if (opInputs['h0']) grads['h0'] = tensorOf(g.dh0, [batch, units]);
+        if (opInputs['c0']) grads['c0'] = tensorOf(g.dc0!, [batch, units]);
         return grads;
       },
     });

@@ -5,8 +5,9 @@
  * vocabulary its elementwise ops cost more than the recurrent layers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { softmaxCrossEntropy } from '../engine/index.js';
-import { floats, runFusedOp } from '../layers/fused-op.js';
+import { softmaxCrossEntropy, takeSoftmaxGradient, type SoftmaxGradientTape } from '../engine/index.js';
+import { runFusedOp } from '../layers/fused-op.js';
+import { readFloats, tensorOf } from '../layers/tensor-io.js';
 
 export type LossReduction = 'mean' | 'sum' | 'none';
 
@@ -20,33 +21,35 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor, 
   if (labels.size !== rows || labels.rank !== logits.rank - 1 || labels.shape.some((d, i) => d !== logits.shape[i])) {
     throw new Error(`sparseSoftmaxCrossEntropy: labels of shape [${labels.shape.join(', ')}] must have the shape of logits [${logits.shape.join(', ')}] without its last dimension`);
   }
-  const ids = Int32Array.from(labels.dataSync() as ArrayLike<number>);
+  const values = labels.dataSync() as ArrayLike<number>;
+  const ids = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
-    const id = ids[r]!;
+    const id = values[r]!;
+    ids[r] = id;
     if (!(id >= 0 && id < classes)) {
       throw new Error(`sparseSoftmaxCrossEntropy: label ${id} at position ${r} is outside [0, ${classes})`);
     }
+    if (!Number.isInteger(id)) throw new Error(`sparseSoftmaxCrossEntropy: label ${id} at position ${r} is not an integer`);
   }
   return tf.tidy(() => lossOp(ids, logits.reshape([rows, classes]), labels.shape, reduction));
 }
 
 function lossOp(ids: Int32Array, logits2: tf.Tensor, labelShape: number[], reduction: LossReduction): tf.Tensor {
   const [rows, classes] = logits2.shape as [number, number];
-  const values = floats(logits2);
   const scale = reduction === 'mean' ? 1 / rows : 1;
-  let gradient: Float32Array | null = null;
+  let tape: SoftmaxGradientTape | null = null;
   const [out] = runFusedOp('SparseSoftmaxCrossEntropy', {
     inputs: { logits: logits2 },
     forward(keepForBackward) {
-      const result = softmaxCrossEntropy(values, ids, rows, classes, keepForBackward ? scale : null);
-      gradient = result.gradient;
-      if (reduction === 'none') return [tf.tensor1d(result.losses)];
+      const result = softmaxCrossEntropy(readFloats(logits2), ids, rows, classes, keepForBackward ? scale : null);
+      tape = result.tape;
+      if (reduction === 'none') return [tensorOf(result.losses, [rows])];
       let total = 0;
       for (const l of result.losses) total += l;
       return [tf.scalar(total * scale)];
     },
     backward([dy]) {
-      const g = tf.tensor2d(gradient!, [rows, classes]);
+      const g = tensorOf(takeSoftmaxGradient(tape!), [rows, classes]);
       // The kernel already applied the mean's 1/rows; dy is 1 when the loss is the objective.
       if (reduction === 'none') return { logits: tf.mul(g, dy!.reshape([rows, 1])) };
       return { logits: dy!.dataSync()[0] === 1 ? g : tf.mul(g, dy!) };
