@@ -289,6 +289,8 @@ function main() {
   });
   console.log(table(['cfg', 'model, batch x steps', 'tool', 'params', 'steps', 'ms/step', 'tokens/s', 'peak RSS MB', 'x PyTorch', 'x tfjs', 'ms range', 'others CPU', 'notes'], body, 3));
 
+  const busy = rows.filter((r) => r.othersCpu > 0.1);
+  if (busy.length) console.log(`\nWARNING: other processes used over 10% of the machine during ${busy.length} of ${rows.length} rows (others CPU column): those times are inflated; re-run on a quiet machine.`);
   console.log('\nGoal: wordloom >= 1.0x PyTorch (floor 0.5x) and >= 20x tfjs layers.');
   if (!args.tools.has('wordloom')) console.log('  wordloom: skipped (--skip-wordloom)');
   for (const g of goals) {
