@@ -117,11 +117,12 @@
 // time step (the recurrent kernel) is packed once per call (packPanels) and used as it is.
 const KC: i32 = 256;
 const MC: i32 = 64;
+const NC: i32 = 128;
 const PANEL_BYTES: usize = 32;
 const PACK_BASE: usize = 65536;
-const PACK_BYTES: usize = <usize>KC * PANEL_BYTES;
+const PACK_BYTES: usize = <usize>KC * <usize>NC * 4;
 
-/** This instance's (thread's) panel buffer; see setThread. */
+/** This instance's (thread's) buffer for a packed [KC x NC] block of B; see setThread. */
 let packAt: usize = PACK_BASE;
 
 /** Gives this instance its own panel buffer (instances are per thread, memory is shared). */
@@ -189,16 +190,19 @@ export function gemm(
     const acc = accumulate || k0 > 0;
     const ak = a + <usize>k0 * kStep;
     const bk = b + <usize>k0 * ldb4;
-    // Rows in chunks of MC, so the [MC x KC] block of A stays in L2 across all the panels (a
-    // panel is re-packed per chunk: 1/MC of the arithmetic).
-    for (let i0 = 0; i0 < M; i0 += MC) {
-      const mc = min(MC, M - i0);
-      const ai = ak + <usize>i0 * rowStep;
-      const ci = c + <usize>i0 * ldc4;
-      for (let j = j0; j < j1; j += 8) {
-        const width = min(8, j1 - j);
-        packPanel(bk, ldb4, kc, j, width, packAt);
-        panelProduct(ai, rowStep, kStep, packAt, ci + (<usize>j << 2), ldc4, mc, kc, width, acc);
+    // Columns in blocks of NC: the block's panels are packed once (kc x NC, in L2) and used by
+    // every chunk of MC rows, whose [MC x kc] piece of A stays in L2 across the block's panels.
+    for (let jb = j0; jb < j1; jb += NC) {
+      const nc = min(NC, j1 - jb);
+      for (let j = 0; j < nc; j += 8) packPanel(bk, ldb4, kc, jb + j, min(8, nc - j), packAt + <usize>(j >> 3) * <usize>kc * PANEL_BYTES);
+      for (let i0 = 0; i0 < M; i0 += MC) {
+        const mc = min(MC, M - i0);
+        const ai = ak + <usize>i0 * rowStep;
+        const ci = c + <usize>i0 * ldc4;
+        for (let j = 0; j < nc; j += 8) {
+          const panel = packAt + <usize>(j >> 3) * <usize>kc * PANEL_BYTES;
+          panelProduct(ai, rowStep, kStep, panel, ci + (<usize>(jb + j) << 2), ldc4, mc, kc, min(8, nc - j), acc);
+        }
       }
     }
   }

@@ -14,9 +14,9 @@ import { instantiateSeqKernels, seqWasmModule, type KernelBuild, type SeqKernelE
 
 const INITIAL_PAGES = 256; // 16 MiB; grows on demand
 const MAX_PAGES = 65536; // 4 GiB, wasm32's limit
-// Below: each thread's 8 KiB panel buffer from 64 KiB on (assembly/seq/gemm.ts), room for 64 threads.
-const ARENA_BASE = 1 << 20;
-const MAX_THREADS = 64;
+// Below: each thread's 128 KiB buffer for packed blocks from 64 KiB on (assembly/seq/gemm.ts), room for 32 threads.
+const ARENA_BASE = 8 << 20;
+const MAX_THREADS = 32;
 /** About 20-50 us of spinning before the main thread sleeps on the done counter. */
 const MAIN_SPINS = 20_000;
 
