@@ -6,7 +6,7 @@
 //
 //   node bench/rnn.mjs [--config 1,2,3,4a,4b] [--steps N] [--warmup N] [--tfjs-steps N]
 //                      [--tfjs-warmup N] [--skip-tfjs] [--skip-torch] [--skip-wordloom]
-//                      [--torch-threads 2,1] [--seed N] [--json]
+//                      [--torch-threads 2,1] [--wordloom-layers-only] [--seed N] [--json]
 //
 // Configurations:
 //   1   embedding 32 -> LSTM 128 -> dense 65, batch 64 x 64 steps
@@ -23,6 +23,9 @@
 // one of the two cores, 2 threads can collapse to 0.2-1.8 s a step while 1 thread holds).
 // Debian's torch calls whatever libblas.so.3 is installed: with only the reference BLAS (libblas3)
 // a step is ~10x slower, so the script installs libopenblas0-pthread when torch does not load it.
+// The wordloom row uses wordloom's fusedEmbedding and sparseSoftmaxCrossEntropy too (as its README
+// does); --wordloom-layers-only keeps tf.layers.embedding and tfjs's one-hot loss there, so that
+// only the recurrent and dense layers differ from the tfjs row.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -47,7 +50,7 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const args = { configs: ['1', '2', '3', '4a', '4b'], steps: 20, warmup: 3, tfjsSteps: 3, tfjsWarmup: 2, tools: new Set(['torch', 'tfjs', 'wordloom']), torchThreads: [2, 1], seed: 1, json: false };
+  const args = { configs: ['1', '2', '3', '4a', '4b'], steps: 20, warmup: 3, tfjsSteps: 3, tfjsWarmup: 2, tools: new Set(['torch', 'tfjs', 'wordloom']), torchThreads: [2, 1], layersOnly: false, seed: 1, json: false };
   const count = (flag, v, min) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) fail(`${flag} expects an integer >= ${min}, got ${v}`);
@@ -75,6 +78,7 @@ function parseArgs(argv) {
     else if (a === '--skip-torch') args.tools.delete('torch');
     else if (a === '--skip-wordloom') args.tools.delete('wordloom');
     else if (a === '--json') args.json = true;
+    else if (a === '--wordloom-layers-only') args.layersOnly = true;
     else fail(`unknown option ${a}`);
   }
   return args;
@@ -182,7 +186,7 @@ function measure(tool, key, args, threads) {
   const c0 = cpuTicks();
   const res = tool === 'torch'
     ? runChild(PY, [join(root, 'bench/rnn_torch.py'), JSON.stringify({ ...shape, warmup, timed, threads })], { OPENBLAS_NUM_THREADS: '1' })
-    : runChild(process.execPath, [join(root, 'bench/rnn_tfjs_step.mjs'), JSON.stringify({ ...shape, tool, warmup, timed })]);
+    : runChild(process.execPath, [join(root, 'bench/rnn_tfjs_step.mjs'), JSON.stringify({ ...shape, tool, warmup, timed, layersOnly: args.layersOnly })]);
   const wallSeconds = (performance.now() - t0) / 1000;
   const c1 = cpuTicks();
   const row = { config: key, tool, name, warmup, timed, wallSeconds, ...res };

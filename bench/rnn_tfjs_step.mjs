@@ -5,9 +5,12 @@
 //   node bench/rnn_tfjs_step.mjs CONFIG_JSON
 //
 // CONFIG_JSON: {"tool": "tfjs"|"wordloom", "vocab", "embed", "cell": "lstm"|"gru"|"rnn", "units",
-//               "layers", "outputs", "batch", "steps", "warmup", "timed", "seed"}
-// tool "tfjs": tfjs's own tf.layers.lstm/gru/simpleRNN/dense; "wordloom": the same model built with
-// wordloom's fusedLSTM/fusedGRU/fusedSimpleRNN/fusedDense (from dist/, after `npm run build`).
+//               "layers", "outputs", "batch", "steps", "warmup", "timed", "seed", "layersOnly"}
+// tool "tfjs": tfjs's own tf.layers.embedding/lstm/gru/simpleRNN/dense and tfjs's loss
+// (tf.losses.softmaxCrossEntropy of one-hot labels); "wordloom": the same model built with
+// wordloom's fusedEmbedding/fusedLSTM/fusedGRU/fusedSimpleRNN/fusedDense and its
+// sparseSoftmaxCrossEntropy (from dist/, after `npm run build`); with "layersOnly", only the
+// recurrent and dense layers are wordloom's (tf.layers.embedding and tfjs's one-hot loss).
 // Prints one JSON line on stdout: {"ms": [...], "params", "firstLoss", "lastLoss", "maxRSSKB", ...}
 // or {"unavailable": reason} when wordloom's fused layers are not built.
 import * as tf from '@tensorflow/tfjs';
@@ -73,6 +76,7 @@ async function main() {
   const { wl, reason } = await loadWordloom();
   let backendNote;
   let factories;
+  let ownLoss = null;
   const stock = new Map();
   if (cfg.tool === 'wordloom') {
     const missing = ['selectBackend', 'engineReady', 'fusedLSTM', 'fusedGRU', 'fusedSimpleRNN', 'fusedDense'].filter((name) => typeof wl?.[name] !== 'function');
@@ -82,8 +86,11 @@ async function main() {
     }
     await wl.selectBackend({ backend: 'wasm' });
     await wl.engineReady();
-    factories = { lstm: wl.fusedLSTM, gru: wl.fusedGRU, rnn: wl.fusedSimpleRNN, dense: wl.fusedDense };
-    backendNote = 'fused layers, wordloom selectBackend + engineReady';
+    const ownEmbedding = !cfg.layersOnly && typeof wl.fusedEmbedding === 'function';
+    ownLoss = !cfg.layersOnly && typeof wl.sparseSoftmaxCrossEntropy === 'function' ? wl.sparseSoftmaxCrossEntropy : null;
+    factories = { embedding: ownEmbedding ? wl.fusedEmbedding : tf.layers.embedding, lstm: wl.fusedLSTM, gru: wl.fusedGRU, rnn: wl.fusedSimpleRNN, dense: wl.fusedDense };
+    const threads = typeof wl.engineThreads === 'function' ? `, ${wl.engineThreads()} engine threads` : '';
+    backendNote = `${ownEmbedding ? 'fusedEmbedding' : 'tf.layers.embedding'} + fused layers + ${ownLoss ? 'sparseSoftmaxCrossEntropy' : 'one-hot loss'}${threads}`;
   } else {
     for (const k of tf.getKernelsForBackend('wasm')) stock.set(k.kernelName, k.kernelFunc);
     if (typeof wl?.selectBackend === 'function') {
@@ -101,13 +108,13 @@ async function main() {
       if (!stock.has('UnsortedSegmentSum')) registerLocalSegmentSum();
       backendNote = "tf.setBackend('wasm') + the bench's UnsortedSegmentSum";
     }
-    factories = { lstm: tf.layers.lstm, gru: tf.layers.gru, rnn: tf.layers.simpleRNN, dense: tf.layers.dense };
+    factories = { embedding: tf.layers.embedding, lstm: tf.layers.lstm, gru: tf.layers.gru, rnn: tf.layers.simpleRNN, dense: tf.layers.dense };
   }
   await tf.ready();
   if (tf.getBackend() !== 'wasm') throw new Error(`backend is ${tf.getBackend()}, not wasm`);
 
   const t0 = performance.now();
-  const layers = [tf.layers.embedding({ inputDim: cfg.vocab, outputDim: cfg.embed, inputLength: cfg.steps })];
+  const layers = [factories.embedding({ inputDim: cfg.vocab, outputDim: cfg.embed, inputLength: cfg.steps })];
   for (let l = 0; l < cfg.layers; l++) {
     const args = { units: cfg.units, returnSequences: true, activation: 'tanh' };
     if (cfg.cell !== 'rnn') args.recurrentActivation = 'sigmoid'; // tfjs's default is hardSigmoid; PyTorch's gates use sigmoid
@@ -120,15 +127,15 @@ async function main() {
   const rand = seeded(cfg.seed);
   const n = cfg.batch * cfg.steps;
   const x = tf.tensor2d(Int32Array.from({ length: n }, () => Math.floor(rand() * cfg.vocab)), [cfg.batch, cfg.steps], 'int32');
-  const y = tf.tensor1d(Int32Array.from({ length: n }, () => Math.floor(rand() * cfg.outputs)), 'int32');
+  const y = tf.tensor2d(Int32Array.from({ length: n }, () => Math.floor(rand() * cfg.outputs)), [cfg.batch, cfg.steps], 'int32');
+  const yFlat = y.reshape([n]);
   const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
   const vars = model.trainableWeights.map((w) => w.read());
 
   // Sparse softmax cross-entropy over every position (mean), like PyTorch's CrossEntropyLoss.
-  const lossFn = () => {
-    const logits = model.apply(x, { training: true }).reshape([n, cfg.outputs]);
-    return tf.losses.softmaxCrossEntropy(tf.oneHot(y, cfg.outputs), logits);
-  };
+  const lossFn = ownLoss
+    ? () => ownLoss(y, model.apply(x, { training: true }))
+    : () => tf.losses.softmaxCrossEntropy(tf.oneHot(yFlat, cfg.outputs), model.apply(x, { training: true }).reshape([n, cfg.outputs]));
   const step = () => {
     const loss = optimizer.minimize(lossFn, true, vars);
     const value = loss.dataSync()[0];
