@@ -1,0 +1,126 @@
+/**
+ * A language-model training checkpoint: everything a resumed run needs to continue exactly where
+ * the interrupted one stopped (the same final weights as a run never interrupted): the settings,
+ * the vocabulary, the position (epoch, window, step, learning rate, validation history), the
+ * random state, the weights, the best weights so far, the optimizer's slots and the recurrent
+ * states carried into the next window. One file, written atomically (the embeddings' checkpoint
+ * container: a JSON header and raw arrays).
+ */
+import { WordloomError } from '../../errors.js';
+import { Vocabulary } from '../../text/vocabulary.js';
+import { loadCheckpoint, saveCheckpoint, type CheckpointArray } from '../../embeddings/shared/checkpoint.js';
+import type { OptimizerState, SavedArray } from './optimizer.js';
+import type { RecordedSettings } from './options.js';
+import type { EpochReport, LanguageModelEvaluation } from './progress.js';
+
+const KIND = 'wordloom-lm-checkpoint';
+const VERSION = 1;
+
+/** Where a run stands between two training steps. */
+export interface RunPosition {
+  /** 0-based epoch in progress, and the next window of it. */
+  epoch: number;
+  window: number;
+  /** Steps and training tokens done over the whole run. */
+  step: number;
+  tokensDone: number;
+  learningRate: number;
+  /** Sum of the step losses of the epoch in progress, and their number. */
+  epochLossSum: number;
+  epochSteps: number;
+  /** Best validation figures so far (null: none yet), and epochs since they last improved. */
+  best: LanguageModelEvaluation | null;
+  /** 1-based epoch of `best`. */
+  bestEpoch: number | null;
+  badEpochs: number;
+  history: EpochReport[];
+  /** The dropout generator's state. */
+  randomState: number;
+}
+
+export interface LanguageModelCheckpoint {
+  settings: RecordedSettings;
+  /** Token counts of the training and validation streams, to refuse a text that changed. */
+  trainTokens: number;
+  valTokens: number;
+  vocabulary: Vocabulary;
+  position: RunPosition;
+  weights: SavedArray[];
+  bestWeights: SavedArray[] | null;
+  /** Carried recurrent states, per layer ([h] or [h, c]); null at the start of an epoch. */
+  states: SavedArray[][] | null;
+  optimizer: OptimizerState;
+}
+
+interface ArrayInfo {
+  name: string;
+  dtype: 'float32' | 'int32';
+  shape: number[];
+}
+
+interface Header {
+  kind: string;
+  version: number;
+  settings: RecordedSettings;
+  trainTokens: number;
+  valTokens: number;
+  vocabulary: { words: string[]; counts: number[] };
+  position: RunPosition;
+  weights: ArrayInfo[];
+  bestWeights: ArrayInfo[] | null;
+  states: ArrayInfo[][] | null;
+  optimizer: { slots: ArrayInfo[]; betaPowers: [number, number] | null };
+}
+
+const info = (a: SavedArray): ArrayInfo => ({ name: a.name, dtype: a.dtype, shape: a.shape });
+
+export async function saveLanguageModelCheckpoint(path: string, c: LanguageModelCheckpoint): Promise<void> {
+  const arrays: Record<string, CheckpointArray> = {};
+  const put = (prefix: string, list: SavedArray[]): void => list.forEach((a, i) => (arrays[`${prefix}${i}`] = a.values));
+  put('w', c.weights);
+  if (c.bestWeights) put('b', c.bestWeights);
+  c.states?.forEach((layer, l) => put(`s${l}_`, layer));
+  put('o', c.optimizer.slots);
+  const header: Header = {
+    kind: KIND,
+    version: VERSION,
+    settings: c.settings,
+    trainTokens: c.trainTokens,
+    valTokens: c.valTokens,
+    vocabulary: { words: c.vocabulary.wordList(), counts: Array.from(c.vocabulary.counts) },
+    position: c.position,
+    weights: c.weights.map(info),
+    bestWeights: c.bestWeights?.map(info) ?? null,
+    states: c.states?.map((layer) => layer.map(info)) ?? null,
+    optimizer: { slots: c.optimizer.slots.map(info), betaPowers: c.optimizer.betaPowers },
+  };
+  await saveCheckpoint(path, header as unknown as Record<string, unknown>, arrays);
+}
+
+export async function loadLanguageModelCheckpoint(path: string): Promise<LanguageModelCheckpoint> {
+  const { header, arrays } = await loadCheckpoint<Header>(path);
+  if (header.kind !== KIND) throw new WordloomError('EFORMAT', `${path} is not a language-model checkpoint (it is ${String(header.kind)})`);
+  if (header.version !== VERSION) {
+    throw new WordloomError('EFORMAT', `${path} is a language-model checkpoint of another wordloom version (v${header.version}, this one reads v${VERSION}); delete it and train again`);
+  }
+  const take = (prefix: string, list: ArrayInfo[]): SavedArray[] =>
+    list.map((a, i) => {
+      const values = arrays[`${prefix}${i}`];
+      const size = a.shape.reduce((p, d) => p * d, 1);
+      const ok = values !== undefined && values.length === size && (a.dtype === 'int32' ? values instanceof Int32Array : values instanceof Float32Array);
+      if (!ok) throw new WordloomError('EFORMAT', `${path}: checkpoint array ${a.name} is missing or has the wrong size`);
+      return { ...a, values: values! };
+    });
+  const { words, counts } = header.vocabulary;
+  return {
+    settings: header.settings,
+    trainTokens: header.trainTokens,
+    valTokens: header.valTokens,
+    vocabulary: Vocabulary.fromList(words, counts, path),
+    position: header.position,
+    weights: take('w', header.weights),
+    bestWeights: header.bestWeights ? take('b', header.bestWeights) : null,
+    states: header.states?.map((layer, l) => take(`s${l}_`, layer)) ?? null,
+    optimizer: { slots: take('o', header.optimizer.slots), betaPowers: header.optimizer.betaPowers },
+  };
+}

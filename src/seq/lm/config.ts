@@ -1,0 +1,44 @@
+/**
+ * lm.json: what a saved language model is and how to feed it. Everything a reader needs besides
+ * the network and the vocabulary: how text becomes tokens, the architecture, how it was trained
+ * and how well it did on its validation text.
+ */
+import type { TokenizerName } from '../../text/tokenizer.js';
+import type { Architecture } from './network.js';
+import type { LanguageModelLevel, RecordedSettings } from './options.js';
+import type { EpochReport, LanguageModelEvaluation } from './progress.js';
+
+export const LANGUAGE_MODEL_FORMAT = 'wordloom-lm';
+export const LANGUAGE_MODEL_FORMAT_VERSION = 1;
+
+export interface TrainingRecord {
+  /** The training settings (callbacks, paths and threads excepted). */
+  settings: RecordedSettings;
+  /** Why training ended: all epochs done, early stopping, or the step limit. */
+  stopped: 'epochs' | 'early-stop' | 'max-steps';
+  /** Training steps, epochs begun, training tokens per epoch, and the wall time of the last run (seconds). */
+  steps: number;
+  epochs: number;
+  trainTokens: number;
+  valTokens: number;
+  seconds: number;
+  /** Epoch by epoch figures. */
+  history: EpochReport[];
+  /** The epoch whose weights the model has (the best validation loss), 1-based; null without validation. */
+  bestEpoch: number | null;
+}
+
+export interface LanguageModelConfig {
+  format: typeof LANGUAGE_MODEL_FORMAT;
+  version: typeof LANGUAGE_MODEL_FORMAT_VERSION;
+  level: LanguageModelLevel;
+  /** Word level: the tokenizer that splits lines into words ('characters' for char level). */
+  tokenizer: TokenizerName;
+  lowercase: boolean;
+  /** Network shape; vocabularySize counts the special tokens `<PAD>`, `<UNK>`, `<BOS>`, `<EOS>` (ids 0..3). */
+  architecture: Architecture;
+  /** Null for a model not trained by wordloom's trainer. */
+  training: TrainingRecord | null;
+  /** Final validation figures (those of the weights kept), or null without validation. */
+  validation: LanguageModelEvaluation | null;
+}

@@ -1,0 +1,165 @@
+/**
+ * A trained language model on disk: one folder, written atomically (a temporary sibling folder
+ * renamed into place), holding
+ *
+ *   model.json + weights.bin   the network in the plain tfjs layers format (tfjs's class names,
+ *                              batchInputShape [null, null], a Dense giving logits), which plain
+ *                              tf.loadLayersModel loads in Node or a browser;
+ *   vocab.tsv                  the text layer's vocabulary file (id order = rows of the model);
+ *   lm.json                    what the folder is (format name and version), how text becomes
+ *                              tokens (level, tokenizer, lowercase), the architecture, the
+ *                              training settings and the final validation figures.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { promises as fsp, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { WordloomError } from '../../errors.js';
+import { Vocabulary } from '../../text/vocabulary.js';
+import { fusedLayersRegistered, registerFusedLayers, unregisterFusedLayers } from '../layers/index.js';
+import { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageModelConfig } from './config.js';
+
+export const FILES = { model: 'model.json', weights: 'weights.bin', vocabulary: 'vocab.tsv', config: 'lm.json' } as const;
+
+async function statOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await fsp.stat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new WordloomError('EIO', `${path}: cannot read (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/**
+ * Checks, before any work, that `dir` can receive a model: it does not exist, is an empty folder,
+ * or is a wordloom language-model folder (which saving replaces). Anything else is refused rather
+ * than overwritten.
+ */
+export async function checkModelOutput(dir: string): Promise<void> {
+  const stats = await statOrNull(dir);
+  if (stats === null) return;
+  if (!stats.isDirectory()) throw new WordloomError('EIO', `${dir} exists and is not a folder; choose another output path for the model`);
+  const entries = await fsp.readdir(dir);
+  if (entries.length > 0 && !entries.includes(FILES.config)) {
+    throw new WordloomError('EIO', `${dir} is a folder with other files (no ${FILES.config}); refusing to replace it with a model, choose another output path`);
+  }
+}
+
+/** The model's topology and weights as tfjs's save() produces them. */
+async function artifactsOf(model: tf.LayersModel): Promise<{ json: Record<string, unknown>; weights: Uint8Array }> {
+  let out: { json: Record<string, unknown>; weights: Uint8Array } | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      out = {
+        json: {
+          modelTopology: artifacts.modelTopology,
+          format: artifacts.format,
+          generatedBy: artifacts.generatedBy,
+          convertedBy: artifacts.convertedBy ?? null,
+          weightsManifest: [{ paths: [FILES.weights], weights: artifacts.weightSpecs }],
+        },
+        weights: new Uint8Array(data),
+      };
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+  if (out === null) throw new Error('tfjs did not call the save handler');
+  return out;
+}
+
+export async function writeModelFolder(dir: string, model: tf.LayersModel, vocabulary: Vocabulary, config: LanguageModelConfig): Promise<void> {
+  await checkModelOutput(dir);
+  const stamp = `${process.pid}.${Date.now()}`;
+  const tmp = join(dirname(dir), `.${basename(dir)}.${stamp}.tmp`);
+  const old = join(dirname(dir), `.${basename(dir)}.${stamp}.old`);
+  try {
+    await fsp.mkdir(tmp, { recursive: true });
+    const { json, weights } = await artifactsOf(model);
+    await fsp.writeFile(join(tmp, FILES.model), JSON.stringify(json));
+    await fsp.writeFile(join(tmp, FILES.weights), weights);
+    await vocabulary.save(join(tmp, FILES.vocabulary));
+    await fsp.writeFile(join(tmp, FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+    const existing = await statOrNull(dir);
+    if (existing) await fsp.rename(dir, old);
+    try {
+      await fsp.rename(tmp, dir);
+    } catch (err) {
+      if (existing) await fsp.rename(old, dir).catch(() => undefined);
+      throw err;
+    }
+    if (existing) await fsp.rm(old, { recursive: true, force: true });
+  } catch (err) {
+    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    if (err instanceof WordloomError) throw err;
+    throw new WordloomError('EIO', `cannot write the model to ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path, 'utf8');
+  } catch (err) {
+    throw new WordloomError('EIO', `${path}: cannot read ${what} (${(err as Error).message})`, { cause: err });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new WordloomError('EFORMAT', `${path}: ${what} is not valid JSON`);
+  }
+}
+
+export interface ModelFolder {
+  model: tf.LayersModel;
+  vocabulary: Vocabulary;
+  config: LanguageModelConfig;
+}
+
+/** Reads a folder written by writeModelFolder; the network is built from wordloom's fused layers. */
+export async function readModelFolder(dir: string): Promise<ModelFolder> {
+  const stats = await statOrNull(dir);
+  if (stats === null) throw new WordloomError('ENOENT', `${dir}: no such file or directory`);
+  if (!stats.isDirectory()) throw new WordloomError('EFORMAT', `${dir} is not a wordloom language model (a model is a folder with ${FILES.config}, ${FILES.model}, ${FILES.weights} and ${FILES.vocabulary})`);
+  const configPath = join(dir, FILES.config);
+  if ((await statOrNull(configPath)) === null) {
+    throw new WordloomError('EFORMAT', `${dir} is not a wordloom language model folder (it has no ${FILES.config})`);
+  }
+  const config = (await readJson(configPath, 'the model description')) as LanguageModelConfig;
+  if (config === null || typeof config !== 'object' || config.format !== LANGUAGE_MODEL_FORMAT) {
+    throw new WordloomError('EFORMAT', `${configPath} does not describe a wordloom language model (format ${JSON.stringify((config as { format?: unknown } | null)?.format)}, expected "${LANGUAGE_MODEL_FORMAT}")`);
+  }
+  if (config.version !== LANGUAGE_MODEL_FORMAT_VERSION) {
+    throw new WordloomError('EFORMAT', `${configPath}: format version ${String(config.version)} is not the one this wordloom reads (${LANGUAGE_MODEL_FORMAT_VERSION})`);
+  }
+  for (const name of [FILES.model, FILES.weights, FILES.vocabulary]) {
+    if ((await statOrNull(join(dir, name))) === null) throw new WordloomError('EFORMAT', `${dir}: the model folder is incomplete (${name} is missing)`);
+  }
+  const modelJSON = (await readJson(join(dir, FILES.model), 'the tfjs model')) as tf.io.ModelJSON;
+  const handler: tf.io.IOHandler = {
+    load: () =>
+      tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+        const specs = manifest.flatMap((group) => group.weights);
+        const buffers = await Promise.all(manifest.flatMap((group) => group.paths.map((p) => fsp.readFile(join(dir, p)))));
+        const bytes = Buffer.concat(buffers);
+        return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
+      }),
+  };
+  const wasRegistered = fusedLayersRegistered();
+  registerFusedLayers();
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(handler);
+  } catch (err) {
+    throw new WordloomError('EFORMAT', `${join(dir, FILES.model)}: tfjs cannot load the model (${(err as Error).message})`, { cause: err });
+  } finally {
+    if (!wasRegistered) unregisterFusedLayers();
+  }
+  const vocabulary = await Vocabulary.load(join(dir, FILES.vocabulary));
+  const expected = config.architecture?.vocabularySize;
+  const outputs = model.outputs[0]?.shape[model.outputs[0].shape.length - 1];
+  if (vocabulary.size !== expected || outputs !== expected) {
+    model.dispose();
+    throw new WordloomError('EFORMAT', `${dir}: the vocabulary (${vocabulary.size} entries), the model's outputs (${String(outputs)}) and ${FILES.config} (${String(expected)}) disagree`);
+  }
+  return { model, vocabulary, config };
+}

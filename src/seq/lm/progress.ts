@@ -1,0 +1,81 @@
+/**
+ * What a language-model run reports through its callbacks: a progress snapshot after every
+ * training step, and a report after every epoch. The CLI draws them; nothing here prints.
+ */
+export interface LanguageModelProgress {
+  /** 1-based epoch being trained, and the planned number. */
+  epoch: number;
+  epochs: number;
+  /** Training steps (windows) done over the whole run, and the planned total. */
+  step: number;
+  totalSteps: number;
+  /** Training tokens (predicted positions) done over the whole run, and the planned total. */
+  tokensDone: number;
+  totalTokens: number;
+  /** step / totalSteps, 0..1. */
+  fraction: number;
+  /** Throughput of this run (since start or resume). */
+  tokensPerSecond: number;
+  learningRate: number;
+  /** Mean cross-entropy (nats per token) of the last step, and of the epoch so far. */
+  loss: number;
+  epochLoss: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
+
+/** Validation figures of a text: mean loss in nats per token, its exponential, and for char models bits per character. */
+export interface LanguageModelEvaluation {
+  loss: number;
+  perplexity: number;
+  /** loss / ln 2 for character models; null for word models. */
+  bitsPerChar: number | null;
+  /** Predicted positions the figures average over. */
+  tokens: number;
+}
+
+export interface EpochReport {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  /** Mean training loss over the epoch's steps (nats per token). */
+  trainLoss: number;
+  /** Validation figures, or null when the run has no validation text. */
+  validation: LanguageModelEvaluation | null;
+  /** Whether the validation loss is the best so far (always true without validation). */
+  improved: boolean;
+  /** The learning rate the epoch trained with, and the one the next epoch will use. */
+  learningRate: number;
+  nextLearningRate: number;
+  /** Training steps done over the whole run. */
+  step: number;
+  seconds: number;
+}
+
+/** Throughput and ETA from cumulative step and token counts. */
+export class StepMeter {
+  private readonly start = performance.now();
+
+  constructor(
+    private readonly startSteps: number,
+    private readonly startTokens: number,
+  ) {}
+
+  elapsedSeconds(): number {
+    return (performance.now() - this.start) / 1000;
+  }
+
+  snapshot(fields: Omit<LanguageModelProgress, 'fraction' | 'tokensPerSecond' | 'elapsedSeconds' | 'etaSeconds'>): LanguageModelProgress {
+    const elapsed = this.elapsedSeconds();
+    const tokensHere = fields.tokensDone - this.startTokens;
+    const stepsHere = fields.step - this.startSteps;
+    const stepsLeft = Math.max(0, fields.totalSteps - fields.step);
+    return {
+      ...fields,
+      fraction: fields.totalSteps > 0 ? Math.min(1, fields.step / fields.totalSteps) : 1,
+      tokensPerSecond: elapsed > 0 ? tokensHere / elapsed : 0,
+      elapsedSeconds: elapsed,
+      etaSeconds: stepsHere > 0 ? (stepsLeft * elapsed) / stepsHere : Number.POSITIVE_INFINITY,
+    };
+  }
+}

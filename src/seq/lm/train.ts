@@ -1,0 +1,391 @@
+/**
+ * Language-model training: truncated backpropagation through time over parallel streams.
+ *
+ *   text     -> vocabulary (or the checkpoint's) -> one id stream -> training and validation parts
+ *   training -> `batch` streams read in windows of `seqLen`, the recurrent state carried (detached)
+ *               from one window to the next and reset at each epoch; per window: forward, mean
+ *               cross-entropy, gradients, clipping by global norm, one optimizer step
+ *   epoch    -> validation (loss, perplexity, bits per character), learning-rate decay when it did
+ *               not improve, early stopping after `patience` such epochs, best weights kept
+ *
+ * A checkpoint is written after every epoch, every `checkpointEvery` seconds and on abort; resume
+ * continues the run exactly (the same final weights as an uninterrupted run). A NaN or infinite
+ * loss or gradient stops the run with EDIVERGED naming --lr.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { WordloomError } from '../../errors.js';
+import { SeededRandom } from '../../embeddings/shared/rng.js';
+import { removeCheckpoint } from '../../embeddings/shared/checkpoint.js';
+import { Vocabulary } from '../../text/vocabulary.js';
+import { setEngineThreads } from '../engine/index.js';
+import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
+import { batchify, windowAt, windowCount, type StreamLayout } from './batches.js';
+import { loadLanguageModelCheckpoint, saveLanguageModelCheckpoint, type LanguageModelCheckpoint, type RunPosition } from './checkpoint.js';
+import { clipByGlobalNorm } from './clip.js';
+import { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageModelConfig } from './config.js';
+import { evaluateIds } from './evaluate.js';
+import { LanguageModel } from './language-model.js';
+import { buildNetwork, forward, syncTiedKernel, trainableVariables, type Architecture } from './network.js';
+import { createOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type SavedArray } from './optimizer.js';
+import { RECORDED_SETTINGS, resolveLanguageModelOptions, type LanguageModelOptions, type RecordedSettings } from './options.js';
+import { StepMeter, type EpochReport, type LanguageModelEvaluation } from './progress.js';
+import { disposeStates, type LayerStates } from './stateful.js';
+import { buildSourceVocabulary, describeSource, encodeSource, type TextSource } from './text-source.js';
+import type { TextSettings } from './text-codec.js';
+
+/** The trained model, with the epoch-by-epoch figures of the run. */
+export interface TrainedLanguageModel extends LanguageModel {
+  readonly history: EpochReport[];
+}
+
+/**
+ * Trains a character or word language model on `text`: the text itself (a string) or an array of
+ * paths of text files, .gz files or directories. Resolves with the model (best validation weights);
+ * rejects with a WordloomError for bad options or text (EOPTION, EEMPTY, ...), divergence
+ * (EDIVERGED) or an abort (EINTERRUPTED, after saving the checkpoint).
+ */
+export async function trainLanguageModel(text: TextSource, partial: Partial<LanguageModelOptions> = {}): Promise<TrainedLanguageModel> {
+  let options = resolveLanguageModelOptions(partial);
+  const log = options.onLog ?? (() => undefined);
+  throwIfAborted(options.signal, { started: false });
+
+  let resumed: LanguageModelCheckpoint | null = null;
+  if (options.resume) {
+    resumed = await loadLanguageModelCheckpoint(options.checkpoint!);
+    const ignored = RECORDED_SETTINGS.filter((k) => partial[k] !== undefined && partial[k] !== resumed!.settings[k]);
+    if (ignored.length > 0) log(`resume keeps the checkpoint's settings; ignoring ${ignored.map((k) => `${k}=${String(partial[k])}`).join(', ')}`);
+    const merged: Partial<LanguageModelOptions> = { ...partial };
+    for (const k of RECORDED_SETTINGS) (merged as Record<string, unknown>)[k] = resumed.settings[k];
+    options = resolveLanguageModelOptions(merged);
+  }
+  const settings: TextSettings = { level: options.level, tokenizer: options.level === 'char' ? 'characters' : options.tokenizer, lowercase: options.lowercase };
+  const warn = (message: string): void => log(`warning: ${message}`);
+  const vocabulary = resumed?.vocabulary ?? (await buildSourceVocabulary(text, { ...settings, minCount: options.minCount, maxVocab: options.maxVocab }, warn));
+  const name = describeSource(text);
+  if (vocabulary.size <= Vocabulary.FIRST_WORD) {
+    throw new WordloomError('EEMPTY', `${name} is empty: no ${settings.level === 'char' ? 'characters' : 'words'} to learn from`);
+  }
+  const ids = await encodeSource(text, vocabulary, settings, warn);
+  throwIfAborted(options.signal, { started: false });
+
+  const { train, validation } = await splitValidation(ids, vocabulary, settings, options, warn);
+  const needed = options.batch * options.seqLen + 1;
+  if (train.length < needed) {
+    const heldOut = validation !== null && !options.valFile ? ` after holding out ${validation.length} for validation (--val ${options.valFraction})` : '';
+    throw new WordloomError(
+      'EEMPTY',
+      `${name} has ${train.length} training tokens${heldOut}; --batch ${options.batch} x --seq-len ${options.seqLen} needs at least ${needed}: give a longer text or lower --batch or --seq-len` +
+        (typeof text === 'string' && ids.length < 200 ? ' (a string is the text itself; pass an array of paths to read files)' : ''),
+    );
+  }
+  if (resumed && (resumed.trainTokens !== train.length || resumed.valTokens !== (validation?.length ?? 0))) {
+    throw new WordloomError(
+      'EOPTION',
+      `${name} differs from the text the checkpoint ${options.checkpoint} was trained on (${train.length} + ${validation?.length ?? 0} tokens now, ${resumed.trainTokens} + ${resumed.valTokens} then)`,
+    );
+  }
+  log(`vocabulary: ${vocabulary.size} ids (${vocabulary.size - Vocabulary.FIRST_WORD} ${settings.level === 'char' ? 'characters' : 'words'} and 4 special tokens)`);
+  return run(options, vocabulary, settings, train, validation, resumed);
+}
+
+/** The training ids and the validation ids (null without validation). */
+async function splitValidation(
+  ids: Int32Array,
+  vocabulary: Vocabulary,
+  settings: TextSettings,
+  options: LanguageModelOptions,
+  warn: (message: string) => void,
+): Promise<{ train: Int32Array; validation: Int32Array | null }> {
+  if (options.valFile) {
+    const validation = await encodeSource([options.valFile], vocabulary, settings, warn);
+    if (validation.length < 2) throw new WordloomError('EEMPTY', `${options.valFile}: the validation text needs at least 2 tokens, it has ${validation.length}`);
+    return { train: ids, validation };
+  }
+  if (options.valFraction === 0) return { train: ids, validation: null };
+  const cut = Math.floor(ids.length * (1 - options.valFraction));
+  if (ids.length - cut < 2) return { train: ids, validation: null };
+  return { train: ids.subarray(0, cut), validation: ids.subarray(cut) };
+}
+
+async function run(
+  options: LanguageModelOptions,
+  vocabulary: Vocabulary,
+  settings: TextSettings,
+  trainIds: Int32Array,
+  valIds: Int32Array | null,
+  resumed: LanguageModelCheckpoint | null,
+): Promise<TrainedLanguageModel> {
+  const log = options.onLog ?? (() => undefined);
+  const signal = options.signal;
+  setEngineThreads(options.threads);
+  const data = batchify(trainIds, options.batch);
+  const windows = windowCount(data, options.seqLen);
+  const plannedSteps = options.maxSteps > 0 ? Math.min(options.maxSteps, windows * options.epochs) : windows * options.epochs;
+  log(
+    `training: ${trainIds.length} tokens as ${options.batch} streams of ${data.length}, ${windows} windows of ${options.seqLen} per epoch; ` +
+      (valIds ? `validation: ${valIds.length} tokens` : 'no validation'),
+  );
+
+  const architecture: Architecture = {
+    vocabularySize: vocabulary.size,
+    cell: options.cell,
+    layers: options.layers,
+    units: options.units,
+    embedding: options.embedding,
+    tieWeights: options.tieWeights,
+  };
+  const random = new SeededRandom(options.seed);
+  const nextSeed = (): number => random.nextUint32();
+  const model = buildNetwork(architecture, nextSeed);
+  const variables = trainableVariables(model, options.tieWeights);
+  const optimizer = createOptimizer(options.optimizer, options.lr);
+  let states: LayerStates | null = null;
+  let position: RunPosition = {
+    epoch: 0,
+    window: 0,
+    step: 0,
+    tokensDone: 0,
+    learningRate: options.lr,
+    epochLossSum: 0,
+    epochSteps: 0,
+    best: null,
+    bestEpoch: null,
+    badEpochs: 0,
+    history: [],
+    randomState: 0,
+  };
+  let bestWeights: SavedArray[] | null = null;
+  let succeeded = false;
+  try {
+    if (resumed) {
+      setWeights(model, resumed.weights, options.checkpoint!);
+      await restoreOptimizerState(optimizer, resumed.optimizer);
+      states = resumed.states?.map((layer) => layer.map((s) => tf.tensor(s.values, s.shape, s.dtype))) ?? null;
+      bestWeights = resumed.bestWeights;
+      position = resumed.position;
+      random.setState(position.randomState);
+      setLearningRate(optimizer, position.learningRate);
+      log(`resuming from ${options.checkpoint}: epoch ${position.epoch + 1}/${options.epochs}, window ${position.window + 1}/${windows}, step ${position.step}`);
+    }
+
+    const save = async (): Promise<void> => {
+      if (!options.checkpoint) return;
+      position.randomState = random.getState();
+      await saveLanguageModelCheckpoint(options.checkpoint, {
+        settings: recordedSettings(options),
+        trainTokens: trainIds.length,
+        valTokens: valIds?.length ?? 0,
+        vocabulary,
+        position,
+        weights: getWeights(model),
+        bestWeights,
+        states: states?.map((layer) => layer.map((t, i) => savedArray(`state${i}`, t))) ?? null,
+        optimizer: await saveOptimizerState(optimizer),
+      });
+    };
+
+    const meter = new StepMeter(position.step, position.tokensDone);
+    const forwardOptions = { training: true, dropout: options.dropout, nextSeed, tieWeights: options.tieWeights };
+    let stopped: 'epochs' | 'early-stop' | 'max-steps' = 'epochs';
+    let lastSave = performance.now();
+
+    /** One window: forward, loss, gradients, clipping, update; the new states replace the old. */
+    const step = (layout: StreamLayout, index: number): number => {
+      const win = windowAt(layout, index, options.seqLen);
+      const x = tf.tensor2d(win.inputs, [win.streams, win.time], 'int32');
+      const y = tf.tensor2d(win.targets, [win.streams, win.time], 'int32');
+      let next: LayerStates = [];
+      const previous: LayerStates | null = states;
+      let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
+      try {
+        result = tf.variableGrads(() => {
+          const r = forward(model, x, previous, forwardOptions);
+          next = r.states.map((layer) => layer.map((t) => tf.keep(t)));
+          return sparseSoftmaxCrossEntropy(y, r.logits) as tf.Scalar;
+        }, variables);
+      } finally {
+        tf.dispose([x, y]);
+      }
+      const loss = result.value.dataSync()[0]!;
+      result.value.dispose();
+      const clipped = Number.isFinite(loss) ? clipByGlobalNorm(result.grads, options.clip) : { norm: Number.NaN, grads: result.grads };
+      if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm)) {
+        tf.dispose(Object.values(clipped.grads));
+        disposeStates(next);
+        const what = !Number.isFinite(loss) ? `the loss became ${loss}` : `the gradient norm became ${clipped.norm}`;
+        throw new WordloomError(
+          'EDIVERGED',
+          `training diverged at epoch ${position.epoch + 1}, step ${position.step + 1}: ${what}; lower --lr (currently ${position.learningRate})` +
+            (options.clip > 0 ? '' : ' or set --clip'),
+        );
+      }
+      // Always the same key order, which the optimizers' slots follow.
+      const ordered: tf.NamedTensorMap = {};
+      for (const v of variables) ordered[v.name] = clipped.grads[v.name]!;
+      optimizer.applyGradients(ordered);
+      tf.dispose(Object.values(clipped.grads));
+      disposeStates(previous);
+      states = next;
+      return loss;
+    };
+
+    training: while (position.epoch < options.epochs) {
+      const epochStart = performance.now();
+      while (position.window < windows) {
+        if (signal?.aborted) {
+          await save();
+          throwIfAborted(signal, { started: true, checkpoint: options.checkpoint });
+        }
+        const tokens = options.batch * Math.min(options.seqLen, data.length - position.window * options.seqLen);
+        const loss = step(data, position.window);
+        position.window++;
+        position.step++;
+        position.tokensDone += tokens;
+        position.epochLossSum += loss;
+        position.epochSteps++;
+        options.onProgress?.(
+          meter.snapshot({
+            epoch: position.epoch + 1,
+            epochs: options.epochs,
+            step: position.step,
+            totalSteps: plannedSteps,
+            tokensDone: position.tokensDone,
+            totalTokens: plannedSteps * options.batch * options.seqLen,
+            learningRate: position.learningRate,
+            loss,
+            epochLoss: position.epochLossSum / position.epochSteps,
+          }),
+        );
+        if (options.maxSteps > 0 && position.step >= options.maxSteps) {
+          stopped = 'max-steps';
+          break;
+        }
+        if (options.checkpoint && options.checkpointEvery > 0 && performance.now() - lastSave > options.checkpointEvery * 1000 && position.window < windows) {
+          await save();
+          lastSave = performance.now();
+          log(`checkpoint ${options.checkpoint} (epoch ${position.epoch + 1}, window ${position.window}/${windows})`);
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve)); // lets an abort arrive
+      }
+
+      // End of the epoch (or of the run, for max-steps): validate, decay, keep the best weights.
+      const validation = valIds ? evaluateIds(model, valIds, options, options.level, options.tieWeights) : null;
+      const improved = validation === null || position.best === null || validation.loss < position.best.loss;
+      const learningRate = position.learningRate;
+      if (validation !== null) {
+        if (improved) {
+          position.best = validation;
+          position.bestEpoch = position.epoch + 1;
+          position.badEpochs = 0;
+          bestWeights = getWeights(model);
+        } else {
+          position.badEpochs++;
+          if (options.lrDecay < 1) {
+            position.learningRate *= options.lrDecay;
+            setLearningRate(optimizer, position.learningRate);
+            log(`validation loss did not improve (${validation.loss.toFixed(4)} >= ${position.best!.loss.toFixed(4)}): learning rate ${position.learningRate.toPrecision(3)}`);
+          }
+        }
+      }
+      const report: EpochReport = {
+        epoch: position.epoch + 1,
+        epochs: options.epochs,
+        trainLoss: position.epochSteps > 0 ? position.epochLossSum / position.epochSteps : Number.NaN,
+        validation,
+        improved,
+        learningRate,
+        nextLearningRate: position.learningRate,
+        step: position.step,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      position.history.push(report);
+      options.onEpoch?.(report);
+      position.epoch++;
+      position.window = 0;
+      position.epochLossSum = 0;
+      position.epochSteps = 0;
+      disposeStates(states);
+      states = null;
+      if (stopped === 'max-steps') break training;
+      if (validation !== null && options.patience > 0 && position.badEpochs >= options.patience) {
+        stopped = 'early-stop';
+        log(`early stop: no validation improvement for ${position.badEpochs} epoch(s) (--patience ${options.patience})`);
+        break training;
+      }
+      if (position.epoch < options.epochs) {
+        await save();
+        lastSave = performance.now();
+        if (options.checkpoint) log(`epoch ${position.epoch}/${options.epochs} done; checkpoint ${options.checkpoint}`);
+      }
+    }
+
+    if (bestWeights && position.history[position.history.length - 1]?.improved === false) setWeights(model, bestWeights, 'best weights');
+    if (options.tieWeights) syncTiedKernel(model);
+    const config: LanguageModelConfig = {
+      format: LANGUAGE_MODEL_FORMAT,
+      version: LANGUAGE_MODEL_FORMAT_VERSION,
+      level: settings.level,
+      tokenizer: settings.tokenizer,
+      lowercase: settings.lowercase,
+      architecture,
+      training: {
+        settings: recordedSettings(options),
+        stopped,
+        steps: position.step,
+        epochs: position.history.length,
+        trainTokens: trainIds.length,
+        valTokens: valIds?.length ?? 0,
+        seconds: meter.elapsedSeconds(),
+        history: position.history,
+        bestEpoch: position.bestEpoch,
+      },
+      validation: position.best,
+    };
+    const trained = new LanguageModel(model, vocabulary, config) as LanguageModel & { history: EpochReport[] };
+    trained.history = position.history;
+    succeeded = true;
+    if (options.checkpoint) await removeCheckpoint(options.checkpoint);
+    return trained;
+  } finally {
+    disposeStates(states);
+    optimizer.dispose();
+    if (!succeeded) model.dispose();
+  }
+}
+
+function recordedSettings(options: LanguageModelOptions): RecordedSettings {
+  return Object.fromEntries(RECORDED_SETTINGS.map((k) => [k, options[k]])) as RecordedSettings;
+}
+
+function savedArray(name: string, t: tf.Tensor): SavedArray {
+  return t.dtype === 'int32'
+    ? { name, dtype: 'int32', shape: t.shape.slice(), values: Int32Array.from(t.dataSync()) }
+    : { name, dtype: 'float32', shape: t.shape.slice(), values: Float32Array.from(t.dataSync()) };
+}
+
+function getWeights(model: tf.LayersModel): SavedArray[] {
+  return model.weights.map((w) => savedArray(w.originalName, w.read()));
+}
+
+function setWeights(model: tf.LayersModel, saved: SavedArray[], source: string): void {
+  const weights = model.weights;
+  if (saved.length !== weights.length || saved.some((s, i) => s.shape.join() !== weights[i]!.shape.join())) {
+    throw new WordloomError('EFORMAT', `${source}: the saved weights do not fit the model`);
+  }
+  const tensors = saved.map((s) => tf.tensor(s.values, s.shape, s.dtype));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+/** `checkpoint`: the file just written, if any; `started`: whether any step was trained. */
+function throwIfAborted(signal: AbortSignal | undefined, state: { started: boolean; checkpoint?: string | undefined }): void {
+  if (!signal?.aborted) return;
+  const message = !state.started
+    ? 'training interrupted before it started (nothing to save)'
+    : state.checkpoint
+      ? `training interrupted; checkpoint saved to ${state.checkpoint} (continue with --resume)`
+      : 'training interrupted (no checkpoint path was given, so nothing was saved)';
+  throw new WordloomError('EINTERRUPTED', message);
+}
+
+export type { LanguageModelEvaluation };
