@@ -187,6 +187,7 @@ async function run(
     const meter = new StepMeter(position.step, position.tokensDone);
     const forwardOptions = { training: true, dropout: options.dropout, nextSeed, tieWeights: options.tieWeights };
     let stopped: 'epochs' | 'early-stop' | 'max-steps' = 'epochs';
+    const guard = new ExplosionGuard(vocabulary.size);
     let lastSave = performance.now();
 
     /** One window: forward, loss, gradients, clipping, update; the new states replace the old. */
@@ -209,10 +210,11 @@ async function run(
       const loss = result.value.dataSync()[0]!;
       result.value.dispose();
       const clipped = Number.isFinite(loss) ? clipByGlobalNorm(result.grads, options.clip) : { norm: Number.NaN, grads: result.grads };
-      if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm)) {
+      const exploded = guard.add(loss);
+      if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm) || exploded !== null) {
         tf.dispose(Object.values(clipped.grads));
         disposeStates(next);
-        const what = !Number.isFinite(loss) ? `the loss became ${loss}` : `the gradient norm became ${clipped.norm}`;
+        const what = !Number.isFinite(loss) ? `the loss became ${loss}` : !Number.isFinite(clipped.norm) ? `the gradient norm became ${clipped.norm}` : exploded!;
         throw new WordloomError(
           'EDIVERGED',
           `training diverged at epoch ${position.epoch + 1}, step ${position.step + 1}: ${what}; lower --lr (currently ${position.learningRate})` +
@@ -350,6 +352,29 @@ async function run(
     disposeStates(states);
     optimizer.dispose();
     if (!succeeded) model.dispose();
+  }
+}
+
+/**
+ * Flags a run whose loss has exploded: the mean of the last 10 step losses above 3 x ln(vocabulary),
+ * three times what an untrained model (uniform predictions) scores; a healthy run only goes down.
+ */
+class ExplosionGuard {
+  private readonly recent: number[] = [];
+  private readonly untrained: number;
+
+  constructor(vocabularySize: number) {
+    this.untrained = Math.log(vocabularySize);
+  }
+
+  /** The reason to stop, or null. */
+  add(loss: number): string | null {
+    this.recent.push(loss);
+    if (this.recent.length > 10) this.recent.shift();
+    if (this.recent.length < 10) return null;
+    const mean = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
+    if (!(mean > 3 * this.untrained)) return null;
+    return `the loss averaged ${mean.toPrecision(3)} nats per token over the last 10 steps (an untrained model has ${this.untrained.toFixed(2)})`;
   }
 }
 
