@@ -99,7 +99,7 @@ describe('trainLanguageModel', () => {
     await expect(run).rejects.toThrow(WordloomError);
     await expect(run).rejects.toMatchObject({ code: 'EDIVERGED' });
     await expect(run).rejects.toThrow(
-      /^training diverged at epoch 1, step \d+: (the (loss|gradient norm) became (NaN|Infinity)|the loss averaged [\d.e+]+ nats per token over the last 10 steps \(an untrained model has 1\.61\)); lower --lr \(currently 100\) or set --clip$/,
+      /^training diverged at epoch 1, step \d+: (the (loss|gradient norm) became (NaN|Infinity)|the loss averaged [\d.e+]+ nats per token over the last 10 steps \(an untrained model has 2\.08\)); lower --lr \(currently 100\) or set --clip$/,
     );
   });
 
