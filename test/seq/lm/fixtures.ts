@@ -9,7 +9,9 @@ import { seededRandom } from '../../seeded-random.js';
  * lineLength = period (the default) every line is the same, so the next token is determined by
  * the position since the last `<EOS>` and a model can reach near-zero loss.
  */
-export function cyclicText(seed: number, { period = 12, alphabet = 'abcd', lineLength = period, lines = 200 } = {}): string {
+export function cyclicText(seed: number, options: { period?: number; alphabet?: string; lineLength?: number; lines?: number } = {}): string {
+  const { period = 12, alphabet = 'abcd', lines = 200 } = options;
+  const lineLength = options.lineLength ?? period;
   const next = seededRandom(seed);
   const cycle = Array.from({ length: period }, () => alphabet[Math.floor(next() * alphabet.length)]!);
   const out: string[] = [];

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildNetwork, forward, syncTiedKernel, trainableVariables, type Architecture } from '../../../src/seq/lm/network.js';
-import { runLanguageModel, disposeStates } from '../../../src/seq/lm/stateful.js';
+import { buildNetwork, forward, trainableVariables, type Architecture } from '../../../src/seq/lm/network.js';
+import { disposeStates } from '../../../src/seq/lm/stateful.js';
 import { sparseSoftmaxCrossEntropy } from '../../../src/seq/losses/sparse-softmax-cross-entropy.js';
 import { SeededRandom } from '../../../src/embeddings/shared/rng.js';
 import { useCpuBackend } from '../layers/harness.js';

@@ -80,7 +80,7 @@ describe('trainLanguageModel', () => {
       layers: 2,
       dropout: 0.3,
       epochs: 2,
-      onProgress: (p) => counts.push(tf.memory().numTensors),
+      onProgress: () => counts.push(tf.memory().numTensors),
       onEpoch: (r) => {
         if (r.epoch === 1) before = tf.memory().numTensors;
       },
