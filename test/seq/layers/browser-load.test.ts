@@ -64,7 +64,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`in headless Chromium (${CHROMIUM})`, () 
     const x = tf.tensor2d(ids, [3, TIME], 'int32');
     const y = tf.tensor2d(ids.map((row) => row.map((v) => (v + 1) % VOCAB)), [3, TIME], 'int32');
     for (let step = 0; step < 5; step++) {
-      tf.tidy(() => optimizer.minimize(() => sparseSoftmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar));
+      tf.tidy(() => {
+        optimizer.minimize(() => sparseSoftmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+      });
     }
     expected = (model.predict(x) as tf.Tensor).arraySync() as number[][][];
     await saveTo(dir, model);
@@ -105,7 +107,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`in headless Chromium (${CHROMIUM})`, () 
         const model = await tfg.loadLayersModel(url);
         const classes = model.layers.map((l) => l.getClassName());
         const out = (model.predict(tfg.tensor2d(input, [input.length, input[0]!.length], 'int32')) as tf.Tensor).arraySync();
-        return { classes, out, userAgent: navigator.userAgent };
+        return { classes, out, userAgent: (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent };
       }, { url: `${origin}/model.json`, input: ids });
       expect(result.userAgent).toMatch(/Chrome/);
       expect(result.classes).toEqual(['Embedding', 'LSTM', 'Bidirectional', 'Dense']);
