@@ -67,7 +67,10 @@ interface Plan {
   o: ResolvedGenerationOptions;
   tokens: Tokens;
   level: TokenLevel;
+  /** Start token, then the priming text's ids. */
   prime: number[];
+  /** 1 when prime begins with the start token, else 0. */
+  startCount: number;
   suppress: number[];
 }
 
@@ -100,7 +103,7 @@ function plan(stepper: RecurrentStepper, model: tf.LayersModel, vocabulary: Gene
   const suppress = new Set([PAD_ID, UNK_ID, BOS_ID]);
   for (const t of o.suppress) suppress.add(idOf(t, tokens, vocabSize, '--suppress'));
   if (suppress.size >= vocabSize) throw new WordloomError('EOPTION', 'option --suppress leaves no token to generate');
-  return { o, tokens, level, prime, suppress: [...suppress] };
+  return { o, tokens, level, prime, startCount: start === null ? 0 : 1, suppress: [...suppress] };
 }
 
 /**
@@ -133,10 +136,13 @@ async function* run(
     const count = o.count;
     const processors = createLogitsProcessors(o, p.suppress);
     const samplers = Array.from({ length: count }, (_, i) => createSampler(o.temperature, o.seed, i));
+    // The repetition penalty's history: the priming text and the output, not the start token
+    // (a line-start marker; counting it would penalise <EOS> from the first step).
+    const seen = p.prime.slice(p.startCount);
     const histories: TokenHistory[] = Array.from({ length: count }, () => {
-      const ids = new Int32Array(p.prime.length + o.maxLength);
-      ids.set(p.prime);
-      return { ids, length: p.prime.length };
+      const ids = new Int32Array(seen.length + o.maxLength);
+      ids.set(seen);
+      return { ids, length: seen.length };
     });
     const buffer = new Float32Array(count * V);
     const rows = Array.from({ length: count }, (_, i) => buffer.subarray(i * V, (i + 1) * V));

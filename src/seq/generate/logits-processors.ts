@@ -63,16 +63,16 @@ export class TemperatureLogitsWarper implements LogitsProcessor {
  */
 export class TopKLogitsWarper implements LogitsProcessor {
   readonly k: number;
-  private heap: Float32Array;
+  private heap = new Float32Array(0);
   constructor(k: number) {
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`top-k must be an integer >= 0, got ${k}`);
     this.k = k;
-    this.heap = new Float32Array(k);
   }
   process(logits: Float32Array): void {
     const k = this.k;
     const n = logits.length;
     if (k === 0 || k >= n) return;
+    if (this.heap.length !== k) this.heap = new Float32Array(k);
     // Min-heap of the k largest values seen so far; its root is the k-th largest. NaN counts as
     // the lowest value (it never passes a comparison).
     const heap = this.heap;

@@ -25,8 +25,8 @@ export interface GenerationOptions {
   /** CTRL repetition penalty over the last `repetitionWindow` tokens: a recent token's logit is divided by
    *  it (multiplied when negative); 0.01 .. 100, 1 = off, > 1 discourages repetition. Default 1. */
   repetitionPenalty: number;
-  /** How many recent tokens (priming included) the repetition penalty looks at; 0 = all. Default 0. Use a
-   *  window (say 20-50) with character models, where every letter recurs. */
+  /** How many recent tokens the repetition penalty looks at (the priming text included, the start token
+   *  not); 0 = all. Default 0. Use a window (say 20-50) with character models, where every letter recurs. */
   repetitionWindow: number;
   /** Seeds the sampling; the same seed, model, options and priming give the same text. Sample i of a batch
    *  uses its own stream, so sample 0 is what count 1 gives. An unsigned 32-bit integer. Default 1. */

@@ -168,6 +168,15 @@ describe('generate', () => {
     expect(new Set(penalised).size).toBe(9); // every character once
     model.dispose();
   });
+
+  it('the repetition penalty counts the priming text but not the start token', async () => {
+    const model = buildModel({ kind: 'GRU', vocab: V, seed: 12, scale: 0.1 });
+    setOutputBias(model, { [EOS_ID]: 50, [vocab.id('a')]: 10 });
+    const options = { temperature: 0, repetitionPenalty: 100, maxLength: 5 };
+    expect(await generateText(model, vocab, options)).toBe(''); // <EOS> first: the start token <EOS> is not held against it
+    expect(await generateText(model, vocab, { ...options, prime: 'b\n' })).toMatch(/^a/); // a priming <EOS> is
+    model.dispose();
+  });
 });
 
 describe('priming', () => {
