@@ -10,3 +10,4 @@ export {
   type BackendName, type SelectBackendOptions,
 } from './backend/index.js';
 export { sparseSoftmaxCrossEntropy, type LossReduction } from './losses/sparse-softmax-cross-entropy.js';
+export * from './generate/index.js';
