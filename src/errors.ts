@@ -1,7 +1,11 @@
+import { printable } from './util/printable.js';
+
 /**
  * The one error class wordloom throws for problems a user can fix (bad input, bad options).
  * The message is a single line naming the file, line or option and what was expected; the CLI
- * prints it as `wordloom: <message>` without a stack trace.
+ * prints it as `wordloom: <message>` without a stack trace. Control characters that reach a
+ * message (from a file name, a word, an excerpt of a damaged file) are escaped, so it stays one
+ * printable line.
  */
 export type ErrorCode =
   | 'ENOENT' // a path that does not exist
@@ -20,7 +24,7 @@ export class WordloomError extends Error {
   readonly code: ErrorCode;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(printable(message), options);
     this.name = 'WordloomError';
     this.code = code;
   }

@@ -1,6 +1,7 @@
 /** `wordloom similar` and `wordloom analogy`: nearest neighbours and word analogies. */
 import type { Command } from 'commander';
 import { WordloomError } from '../errors.js';
+import { printable, quote } from '../util/printable.js';
 import { HnswIndex } from '../vectors/hnsw-index.js';
 import type { Output } from './output.js';
 import { loadForCli, neighborTable, withLoadFlags, type LoadFlags } from './vectors.js';
@@ -55,7 +56,7 @@ export function registerSimilarCommands(program: Command, output: () => Output):
     const out = output();
     const stray = expression.find((t) => t.startsWith('--'));
     if (stray !== undefined) {
-      throw new WordloomError('EUSAGE', `unknown option ${stray} in the analogy expression (options go before the expression; see wordloom analogy --help)`);
+      throw new WordloomError('EUSAGE', `unknown option ${printable(stray, 40)} in the analogy expression (options go before the expression; see wordloom analogy --help)`);
     }
     const { positive, negative } = parseAnalogyExpression(expression.join(' '));
     const vectors = await loadForCli(path, flags, out);
@@ -100,6 +101,6 @@ export function parseAnalogyExpression(text: string): { positive: string[]; nega
 }
 
 function badExpression(text: string): WordloomError {
-  return new WordloomError('EUSAGE', `cannot read analogy "${text}": expected words joined by + and - (king - man + woman) or a:b::c:? (man:king::woman:?)`);
+  return new WordloomError('EUSAGE', `cannot read analogy ${quote(text)}: expected words joined by + and - (king - man + woman) or a:b::c:? (man:king::woman:?)`);
 }
 

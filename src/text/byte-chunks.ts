@@ -1,17 +1,14 @@
 /**
- * Reads one corpus file as a sequence of byte chunks in bounded memory, decompressing `.gz`,
- * and turns the ways a file can be unusable into one-line WordloomErrors: empty, binary (a NUL
- * byte), or a `.gz` that does not decompress. A UTF-8 byte order mark is dropped.
+ * Reads one corpus file as a sequence of byte chunks in bounded memory (through util/input-file:
+ * `.gz` decompressed, missing files and directories refused), and adds what a corpus needs:
+ * empty and binary files (a NUL byte) become one-line WordloomErrors; a UTF-8 byte order mark is
+ * dropped.
  */
-import { createReadStream, promises as fsp } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { WordloomError } from '../errors.js';
+import { openInput } from '../util/input-file.js';
 import type { CorpusFile } from './corpus-files.js';
 
-export const DEFAULT_CHUNK_BYTES = 1 << 20;
-
 export interface ChunkReadOptions {
-  chunkBytes?: number;
   /** Called with the number of on-disk bytes consumed since the previous call. */
   onDiskBytes?: (delta: number) => void;
 }
@@ -21,78 +18,19 @@ export interface ChunkReadOptions {
  * consumer asks for the next one.
  */
 export async function* readByteChunks(file: CorpusFile, options: ChunkReadOptions = {}): AsyncGenerator<Buffer> {
-  const source = file.gzip ? gunzipChunks(file, options) : plainChunks(file, options);
+  // a `.gz` name is decompressed (and fails clearly when it is not gzip); other names when their bytes say gzip
+  const input = await openInput(file.path, { what: 'a text file', gzip: file.gzip ? true : 'auto' });
   let offset = 0;
-  for await (let chunk of source) {
-    if (offset === 0 && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-      chunk = chunk.subarray(3);
-      offset += 3;
-    }
+  for await (const chunk of input.chunks({ reuseBuffer: true, stripBom: true, onDiskBytes: options.onDiskBytes })) {
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
       throw new WordloomError(
         'EBINARY',
-        `${file.path}: binary data (NUL byte at offset ${offset + nul}${file.gzip ? ' after decompression' : ''}); expected UTF-8 text`,
+        `${file.path}: binary data (NUL byte at offset ${offset + nul}${input.gzip ? ' after decompression' : ''}); expected UTF-8 text`,
       );
     }
     offset += chunk.length;
-    if (chunk.length > 0) yield chunk;
+    yield chunk;
   }
   if (offset === 0) throw new WordloomError('EEMPTY', `${file.path}: empty file; expected text`);
-}
-
-async function* plainChunks(file: CorpusFile, { chunkBytes = DEFAULT_CHUNK_BYTES, onDiskBytes }: ChunkReadOptions) {
-  let handle: fsp.FileHandle;
-  try {
-    handle = await fsp.open(file.path, 'r');
-  } catch (err) {
-    throw ioError(file.path, err);
-  }
-  try {
-    const buffer = Buffer.allocUnsafe(chunkBytes);
-    for (;;) {
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(buffer, 0, chunkBytes, null));
-      } catch (err) {
-        throw ioError(file.path, err);
-      }
-      if (bytesRead === 0) return;
-      onDiskBytes?.(bytesRead);
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-async function* gunzipChunks(file: CorpusFile, { chunkBytes = DEFAULT_CHUNK_BYTES, onDiskBytes }: ChunkReadOptions) {
-  const raw = createReadStream(file.path, { highWaterMark: 1 << 16 });
-  const gunzip = createGunzip({ chunkSize: Math.min(chunkBytes, 1 << 20) });
-  raw.on('data', (data) => {
-    onDiskBytes?.(data.length);
-  });
-  raw.on('error', (err) => gunzip.destroy(err));
-  raw.pipe(gunzip);
-  try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw ioError(file.path, err);
-    throw new WordloomError(
-      'EGZIP',
-      `${file.path}: cannot decompress gzip data (${e.message}); the file is not gzip or is truncated`,
-      { cause: err },
-    );
-  } finally {
-    raw.destroy();
-    gunzip.destroy();
-  }
-}
-
-function ioError(path: string, err: unknown): WordloomError {
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return new WordloomError('ENOENT', `${path}: no such file or directory`);
-  if (e.code === 'EACCES') return new WordloomError('EIO', `${path}: permission denied`, { cause: err });
-  return new WordloomError('EIO', `${path}: cannot read (${e.message})`, { cause: err });
 }

@@ -5,6 +5,7 @@
  * `\r`, `\\` so every word stays on one line.
  */
 import { WordloomError } from '../errors.js';
+import { quote } from '../util/printable.js';
 
 export interface VocabularyFileEntry {
   word: string;
@@ -38,7 +39,7 @@ export function parseVocabularyFile(text: string, path: string): VocabularyFileE
     if (fields.length !== 2 || rawWord.length === 0 || countText.length === 0 || !Number.isFinite(count) || count < 0) {
       throw new WordloomError(
         'EFORMAT',
-        `${path}:${i + 1}: expected "word<TAB>count" or "word count", got ${JSON.stringify(line.slice(0, 60))}`,
+        `${path}:${i + 1}: expected "word<TAB>count" or "word count", got ${quote(line)}`,
       );
     }
     const word = rawWord.includes('\\') ? rawWord.replace(ESCAPED, (_, c: string) => UNESCAPE[c]!) : rawWord;

@@ -10,7 +10,8 @@
 import { WordloomError, checkOption } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { parseVocabularyFile, formatVocabularyLine } from './vocabulary-file.js';
-import { promises as fsp } from 'node:fs';
+import { readInput } from '../util/input-file.js';
+import { quote } from '../util/printable.js';
 
 export const SPECIAL_TOKENS = ['<PAD>', '<UNK>', '<BOS>', '<EOS>'] as const;
 
@@ -175,18 +176,11 @@ export class Vocabulary {
 
   /**
    * Reads a file written by save(), or a `word count` file from other tools (fastText, GloVe
-   * vocab_count, word2vec -save-vocab). Ids follow the file order, with the special tokens at 0..3
+   * vocab_count, word2vec -save-vocab); plain or gzip. Ids follow the file order, with the special tokens at 0..3
    * whether or not the file lists them; nothing is pruned or re-sorted.
    */
   static async load(path: string): Promise<Vocabulary> {
-    let text: string;
-    try {
-      text = await fsp.readFile(path, 'utf8');
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT') throw new WordloomError('ENOENT', `${path}: no such file or directory`);
-      throw new WordloomError('EIO', `${path}: cannot read vocabulary (${e.message})`, { cause: err });
-    }
+    const text = (await readInput(path, { what: 'a vocabulary file', stripBom: true })).toString('utf8');
     return Vocabulary.ordered(parseVocabularyFile(text, path), path);
   }
 
@@ -196,7 +190,7 @@ export class Vocabulary {
     const counts: number[] = [];
     const seen = new Set<string>();
     for (const { word, count, line } of entries) {
-      if (seen.has(word)) throw new WordloomError('EFORMAT', `${source}:${line}: duplicate word ${JSON.stringify(word)}`);
+      if (seen.has(word)) throw new WordloomError('EFORMAT', `${source}:${line}: duplicate word ${quote(word)}`);
       seen.add(word);
       const special = SPECIAL_TOKENS.indexOf(word as (typeof SPECIAL_TOKENS)[number]);
       if (special >= 0) specialCounts[special] = count;

@@ -1,4 +1,5 @@
 import { WordloomError, checkOption } from '../errors.js';
+import { quote } from '../util/printable.js';
 import { UnitMatrix } from './kernels/unit-matrix.js';
 import { normalizeInPlace } from './kernels/unit-rows.js';
 import { TopK } from './top-k.js';
@@ -213,8 +214,8 @@ export class KeyedVectors {
   /** The EVOCAB error for `word`, with a hint when only its lower-case form is known. */
   unknownWord(word: string): WordloomError {
     const lower = word.toLowerCase();
-    const hint = lower !== word && this.set.has(lower) ? ` (did you mean "${lower}"?)` : '';
-    return new WordloomError('EVOCAB', `word "${word}" is not in the vocabulary of ${this.name}${hint}`);
+    const hint = lower !== word && this.set.has(lower) ? ` (did you mean ${quote(lower)}?)` : '';
+    return new WordloomError('EVOCAB', `word ${quote(word)} is not in the vocabulary of ${this.name}${hint}`);
   }
 
   private nearest(query: Float32Array, topn: number, excluded: Set<number>, options: { restrictVocab?: number; exact?: boolean }): Neighbor[] {

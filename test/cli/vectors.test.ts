@@ -62,7 +62,7 @@ describe('wordloom vector commands (built CLI)', () => {
     expect(r.stderr).toBe(`wordloom: word "King" is not in the vocabulary of ${tmp.path('royal.txt')} (did you mean "king"?)\n`);
     const missing = run('similar', tmp.path('nope.txt'), 'king');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(`wordloom: file not found: ${tmp.path('nope.txt')}\n`);
+    expect(missing.stderr).toBe(`wordloom: ${tmp.path('nope.txt')}: no such file or directory\n`);
   });
 
   it('eval analogy requires the questions file and reports OOV', () => {

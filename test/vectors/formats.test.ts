@@ -157,8 +157,13 @@ describe('robustness', () => {
     const { set, warnings } = await load(more);
     expect(set.size).toBe(2);
     expect(warnings).toEqual([`${more}: header says 10 words but the file has 2 rows; loaded 2`]);
+    // fewer: reading stops at the count, as gensim does, and says so
     const fewer = write('lie-n2.txt', '1 2\na 1 2\nb 3 4\n');
-    expect((await load(fewer)).set.size).toBe(2);
+    const less = await load(fewer);
+    expect(less.set.words).toEqual(['a']);
+    expect(less.warnings).toEqual([
+      `${fewer}: the header announces 1 word but more rows follow (line 3); only the first 1 were loaded, as gensim does (correct the header to load them all)`,
+    ]);
   });
 
   it('trusts the rows over a text header that lies about the dimension', async () => {
@@ -201,8 +206,8 @@ describe('robustness', () => {
   });
 
   it('rejects empty, missing and non-vector files', async () => {
-    await expect(loadVectors(write('empty.txt', ''))).rejects.toThrow('is empty');
-    await expect(loadVectors(tmp.path('missing.txt'))).rejects.toThrow(`file not found: ${tmp.path('missing.txt')}`);
+    await expect(loadVectors(write('empty.txt', ''))).rejects.toThrow(`${tmp.path('empty.txt')}: empty file, expected vectors`);
+    await expect(loadVectors(tmp.path('missing.txt'))).rejects.toThrow(`${tmp.path('missing.txt')}: no such file or directory`);
     await expect(loadVectors(write('junk.dat', Buffer.from([1, 2, 3, 0, 10])))).rejects.toThrow('does not look like a vectors file');
     await expect(loadVectors(write('badheader.txt', 'a b c\n1 2\n'), { format: 'word2vec-text' })).rejects.toThrow(
       `${tmp.path('badheader.txt')} line 1: expected a header "<word count> <dimension>", found "a b c"`,

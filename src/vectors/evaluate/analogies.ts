@@ -59,11 +59,11 @@ export interface AnalogyReport {
   method: '3CosAdd' | '3CosMul';
 }
 
-/** Parses the Google analogy format. `name` is used in messages. */
+/** Parses the Google analogy format (any line ends: LF, CRLF or CR, as gensim reads it). `name` is used in messages. */
 export function parseAnalogyQuestions(text: string, name: string): AnalogyQuestions {
   const sections: AnalogySection[] = [];
   const skippedLines: number[] = [];
-  const lines = text.split('\n');
+  const lines = text.split(/\r\n?|\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.startsWith(': ')) {

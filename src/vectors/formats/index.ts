@@ -2,15 +2,13 @@ import { createGzip } from 'node:zlib';
 import { WordloomError, checkOption } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { VectorSet } from '../vector-set.js';
-import { byteChunks, contentSizeHint } from './byte-source.js';
+import { openInput } from '../../util/input-file.js';
 import { detectFormatFromHead, formatFromExtension, VECTOR_FORMATS, type VectorFormat } from './detect.js';
 import { readBinaryVectors } from './binary-reader.js';
 import { readTextVectors } from './text-reader.js';
 import { writeBinaryVectors, writeTextVectors } from './writers.js';
 
 export { type VectorFormat, VECTOR_FORMATS, formatFromExtension } from './detect.js';
-export { formatFloat32 } from './format-float.js';
-export { parseDecimal } from './parse-decimal.js';
 
 export interface LoadVectorsOptions {
   /** Load only the first `limit` words in file order (skipped duplicates do not count); the rest of the file is not read. */
@@ -35,7 +33,9 @@ const HEAD_BYTES = 64 * 1024;
 
 /**
  * Reads vectors in any of the four formats, plain or gzip-compressed (detected from the magic
- * bytes). Reads streaming: extra memory is one chunk plus the vectors kept.
+ * bytes), a UTF-8 byte order mark ignored. Reads streaming, opening the file once: extra memory is
+ * one chunk plus the vectors kept. Problems with the file are WordloomErrors naming it, and the
+ * line or row; a header is checked against the file's size before anything is allocated.
  */
 export async function loadVectors(path: string, options: LoadVectorsOptions = {}): Promise<VectorSet> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
@@ -45,20 +45,29 @@ export async function loadVectors(path: string, options: LoadVectorsOptions = {}
     throw new WordloomError('EOPTION', `unknown vector format "${String(requested)}", expected auto or one of ${VECTOR_FORMATS.join(', ')}`);
   }
   const onWarning = options.onWarning ?? (() => undefined);
-  const contentBytes = await contentSizeHint(path);
-  const { head, chunks } = await peek(byteChunks(path), HEAD_BYTES);
-  const format = requested === 'auto' ? detectFormatFromHead(head, path) : requested;
-  options.onFormat?.(format);
-  if (format === 'word2vec-binary') return readBinaryVectors(chunks, { path, limit, contentBytes, onWarning });
+  const input = await openInput(path, { what: 'a vectors file' });
+  const source = input.chunks({ stripBom: true });
+  const { head, complete, chunks } = await peek(source, HEAD_BYTES);
+  let format: VectorFormat;
+  try {
+    format = requested === 'auto' ? detectFormatFromHead(head, path, complete) : requested;
+    options.onFormat?.(format);
+  } catch (err) {
+    await source.return(undefined);
+    throw err;
+  }
+  const contentBytes = input.contentHint;
+  if (format === 'word2vec-binary') return readBinaryVectors(chunks, { path, limit, contentBytes, contentBound: input.contentBound, onWarning });
   return readTextVectors(chunks, { path, limit, contentBytes, onWarning, header: format !== 'glove' });
 }
 
 /** The format `loadVectors` would detect for this file. */
 export async function detectVectorFormat(path: string): Promise<VectorFormat> {
-  const source = byteChunks(path);
+  const input = await openInput(path, { what: 'a vectors file' });
+  const source = input.chunks({ stripBom: true });
   try {
-    const { head } = await peek(source, HEAD_BYTES);
-    return detectFormatFromHead(head, path);
+    const { head, complete } = await peek(source, HEAD_BYTES);
+    return detectFormatFromHead(head, path, complete);
   } finally {
     await source.return(undefined);
   }
@@ -92,8 +101,8 @@ async function gzipInto(sink: Sink, body: (sink: Sink) => Promise<void>): Promis
   await drained;
 }
 
-/** Buffers the first `bytes` bytes (or the whole file if smaller) and replays them before the rest. */
-async function peek(source: AsyncGenerator<Buffer>, bytes: number): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+/** Buffers the first `bytes` bytes (or the whole file if smaller: `complete`) and replays them before the rest. */
+async function peek(source: AsyncGenerator<Buffer>, bytes: number): Promise<{ head: Buffer; complete: boolean; chunks: AsyncIterable<Buffer> }> {
   const taken: Buffer[] = [];
   let size = 0;
   let finished = false;
@@ -106,7 +115,7 @@ async function peek(source: AsyncGenerator<Buffer>, bytes: number): Promise<{ he
     taken.push(next.value);
     size += next.value.length;
   }
-  const head = Buffer.concat(taken);
+  const head = taken.length === 1 ? taken[0]! : Buffer.concat(taken);
   async function* replay(): AsyncGenerator<Buffer> {
     try {
       if (head.length > 0) yield head;
@@ -115,5 +124,5 @@ async function peek(source: AsyncGenerator<Buffer>, bytes: number): Promise<{ he
       await source.return(undefined);
     }
   }
-  return { head, chunks: replay() };
+  return { head, complete: finished, chunks: replay() };
 }

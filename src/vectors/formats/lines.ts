@@ -1,40 +1,49 @@
 /**
  * Splits a stream of byte chunks into lines without decoding them, calling `onLine(bytes, start,
  * end)` for each (the "\n" excluded). Lines are usually views into the chunk; only a line that
- * spans two chunks is copied. `onLine` returns false to stop early.
+ * spans chunks is copied, once, when its end arrives. `onLine` returns false to stop early.
  */
 export async function forEachLine(
   chunks: AsyncIterable<Buffer>,
   onLine: (bytes: Buffer, start: number, end: number) => boolean,
 ): Promise<void> {
-  let carry: Buffer | null = null;
+  // the beginning of a line that continues in a later chunk, in pieces (a long line is joined once)
+  let carry: Buffer[] = [];
   for await (const chunk of chunks) {
     let pos = 0;
-    if (carry !== null) {
-      const nl = chunk.indexOf(0x0a);
+    if (carry.length > 0) {
+      const nl = chunk.indexOf(NEWLINE);
       if (nl < 0) {
-        carry = Buffer.concat([carry, chunk]);
+        carry.push(chunk);
         continue;
       }
-      const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
-      carry = null;
+      carry.push(chunk.subarray(0, nl));
+      const line = Buffer.concat(carry);
+      carry = [];
       if (!onLine(line, 0, line.length)) return;
       pos = nl + 1;
     }
     for (;;) {
-      const nl = chunk.indexOf(0x0a, pos);
+      const nl = chunk.indexOf(NEWLINE, pos);
       if (nl < 0) break;
       if (!onLine(chunk, pos, nl)) return;
       pos = nl + 1;
     }
-    if (pos < chunk.length) carry = chunk.subarray(pos);
+    if (pos < chunk.length) carry.push(chunk.subarray(pos));
   }
-  if (carry !== null && carry.length > 0) onLine(carry, 0, carry.length);
+  if (carry.length > 0) {
+    const line = Buffer.concat(carry);
+    onLine(line, 0, line.length);
+  }
 }
 
+export const NEWLINE = 0x0a;
 export const SPACE = 0x20;
 export const TAB = 0x09;
 export const CR = 0x0d;
+
+/** Longer "words" mean we are reading vector bytes as text: a binary header's dimension is wrong. */
+export const MAX_WORD_BYTES = 4096;
 
 /** End of the line with trailing spaces, tabs and a Windows "\r" removed. */
 export function trimEnd(bytes: Uint8Array, start: number, end: number): number {
@@ -44,10 +53,4 @@ export function trimEnd(bytes: Uint8Array, start: number, end: number): number {
     end--;
   }
   return end;
-}
-
-/** Text of bytes for an error message, shortened. */
-export function excerpt(bytes: Buffer, start: number, end: number, max = 40): string {
-  const text = bytes.toString('utf8', start, Math.min(end, start + max * 4));
-  return text.length > max ? `${text.slice(0, max)}...` : text;
 }

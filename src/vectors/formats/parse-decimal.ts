@@ -89,3 +89,11 @@ function parseSpecial(bytes: Uint8Array, start: number, end: number): number {
   if (text === '-inf' || text === '-infinity') return Number.NEGATIVE_INFINITY;
   return Number.NaN;
 }
+
+/** Whether `bytes[start, end)` is a number as vector files write them (`nan` included, which readers then refuse by name). */
+export function isNumberText(bytes: Uint8Array, start: number, end: number): boolean {
+  if (!Number.isNaN(parseDecimal(bytes, start, end))) return true;
+  if (end - start > 4) return false;
+  const text = latin1(bytes, start, end).toLowerCase();
+  return text === 'nan' || text === '-nan' || text === '+nan';
+}

@@ -1,3 +1,5 @@
+import { WordloomError } from '../../errors.js';
+import { quote } from '../../util/printable.js';
 import { VectorSet } from '../vector-set.js';
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -15,7 +17,7 @@ export type RowPlace = (row: number) => string;
 export class RowCollector {
   readonly words: string[] = [];
   private readonly seen = new Map<string, number>();
-  private storage: Float32Array;
+  private storage: Float32Array | null = null;
   private capacity: number;
   private duplicates = 0;
   private firstDuplicate = '';
@@ -23,17 +25,18 @@ export class RowCollector {
   private firstBadUtf8 = '';
 
   /**
-   * `expectedRows` sizes the first allocation; callers bound it (a header's count by the file
-   * size), since a lying header must not make us allocate gigabytes. A good estimate means no
-   * regrowth and no final copy, so peak memory stays close to the vectors themselves.
+   * `expectedRows` sizes the first allocation, made when the first row arrives; callers bound it
+   * (a header's count by the file size), since a lying header must not make us allocate
+   * gigabytes. A good estimate means no regrowth and no final copy, so peak memory stays close to
+   * the vectors themselves. `name` (the file) is for messages.
    */
   constructor(
     readonly dim: number,
     expectedRows: number,
     private readonly limit: number,
+    private readonly name = 'vectors',
   ) {
-    this.capacity = Math.max(16, Math.min(Math.ceil(expectedRows), limit));
-    this.storage = new Float32Array(this.capacity * dim);
+    this.capacity = Math.max(1, Math.min(Math.ceil(expectedRows), limit));
   }
 
   get count(): number {
@@ -46,12 +49,14 @@ export class RowCollector {
 
   /** Offset in `buffer` where the next row's values go; the buffer may move, so re-read it. */
   nextRowOffset(): number {
-    if (this.words.length === this.capacity) this.grow();
+    if (this.storage === null) this.storage = this.allocate(this.capacity);
+    else if (this.words.length === this.capacity) this.grow();
     return this.words.length * this.dim;
   }
 
+  /** The rows so far; valid after nextRowOffset(). */
   get buffer(): Float32Array {
-    return this.storage;
+    return this.storage!;
   }
 
   /** Decodes the word from bytes: ASCII fast, UTF-8 otherwise, counting invalid sequences. */
@@ -79,7 +84,7 @@ export class RowCollector {
     const earlier = this.seen.get(word);
     if (earlier !== undefined) {
       this.duplicates++;
-      if (this.duplicates === 1) this.firstDuplicate = `"${word}" at ${place}`;
+      if (this.duplicates === 1) this.firstDuplicate = `${quote(word)} at ${place}`;
       return;
     }
     this.seen.set(word, this.words.length);
@@ -104,6 +109,7 @@ export class RowCollector {
 
   finish(): VectorSet {
     const n = this.words.length;
+    if (this.storage === null) return new VectorSet(this.words, new Float32Array(0), this.dim);
     // Copy to release the spare rows only when there are many of them.
     const spare = this.capacity - n;
     const vectors = spare <= this.capacity / 16 ? this.storage.subarray(0, n * this.dim) : this.storage.slice(0, n * this.dim);
@@ -112,9 +118,24 @@ export class RowCollector {
 
   private grow(): void {
     const next = Math.min(Math.ceil(this.capacity * 1.5), Math.max(this.limit, this.capacity + 1));
-    const storage = new Float32Array(next * this.dim);
-    storage.set(this.storage);
+    const storage = this.allocate(next);
+    storage.set(this.storage!);
     this.storage = storage;
     this.capacity = next;
   }
+
+  private allocate(rows: number): Float32Array {
+    try {
+      return new Float32Array(rows * this.dim);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      const gb = (rows * this.dim * 4) / 2 ** 30;
+      throw new WordloomError('EIO', `${this.name}: not enough memory for ${rows} vectors of dimension ${this.dim} (${gb.toFixed(1)} GiB); load fewer with --limit`);
+    }
+  }
+}
+
+/** "1 word", "2 words". */
+export function words(n: number): string {
+  return `${n} word${n === 1 ? '' : 's'}`;
 }

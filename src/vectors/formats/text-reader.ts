@@ -1,9 +1,10 @@
 import { WordloomError } from '../../errors.js';
-import { VectorSet } from '../vector-set.js';
-import { forEachLine, trimEnd, excerpt, SPACE, TAB } from './lines.js';
-import { parseDecimal } from './parse-decimal.js';
-import { RowCollector } from './row-collector.js';
+import { quoteBytes } from '../../util/printable.js';
+import type { VectorSet } from '../vector-set.js';
 import { parseHeader } from './header.js';
+import { forEachLine, SPACE, TAB, trimEnd } from './lines.js';
+import { parseDecimal } from './parse-decimal.js';
+import { RowCollector, words } from './row-collector.js';
 
 export interface TextReadOptions {
   /** Name used in messages. */
@@ -18,15 +19,17 @@ export interface TextReadOptions {
 
 /**
  * Reads "word v1 v2 ... vD" lines. The dimension is taken from the first row (a header that
- * disagrees is reported, not trusted); every later row must have exactly that many values.
+ * disagrees is reported, not trusted); every later row must have exactly that many values, each
+ * a finite number within float32's range. After a header, reading stops at the word count it
+ * announces, as gensim does (more rows are reported and ignored).
  */
 export async function readTextVectors(chunks: AsyncIterable<Buffer>, options: TextReadOptions): Promise<VectorSet> {
-  const { path, limit } = options;
+  const { path } = options;
   let lineNo = 0;
   let header: { count: number; dim: number } | null = null;
   let collector: RowCollector | null = null;
   let rows = 0;
-  let stoppedAtLimit = false;
+  let moreThanHeader = 0; // line of a row after the header's count
 
   const onLine = (bytes: Buffer, start: number, rawEnd: number): boolean => {
     lineNo++;
@@ -36,32 +39,37 @@ export async function readTextVectors(chunks: AsyncIterable<Buffer>, options: Te
       return true;
     }
     if (end === start) return true; // blank lines (often a final one) carry nothing
+    if (header !== null && rows === header.count) {
+      // one more row than the header announces: stop, as gensim does, and say so
+      moreThanHeader = lineNo;
+      return false;
+    }
     if (collector === null) {
       const dim = firstRowDim(bytes, start, end, lineNo, path);
-      collector = new RowCollector(dim, expectedRows(header, options.contentBytes, rawEnd - start + 1, dim), limit);
+      collector = new RowCollector(dim, expectedRows(header, options.contentBytes, rawEnd - start + 1, dim), options.limit, path);
       if (header !== null && header.dim !== collector.dim) {
-        options.onWarning(
-          `${path}: header says dimension ${header.dim} but line ${lineNo} has ${collector.dim} values; using ${collector.dim}`,
-        );
+        options.onWarning(`${path}: header says dimension ${header.dim} but line ${lineNo} has ${collector.dim} values; using ${collector.dim}`);
       }
     }
     parseRow(collector, bytes, start, end, lineNo, path);
     rows++;
-    if (collector.full) {
-      stoppedAtLimit = true;
-      return false;
-    }
-    return true;
+    return !collector.full;
   };
   await forEachLine(chunks, onLine);
 
-  if (lineNo === 0 || (collector === null && !(options.header && header !== null))) {
-    throw new WordloomError('EEMPTY', `${path} has no vectors`);
-  }
   const h = header as { count: number; dim: number } | null;
-  const done = (collector as RowCollector | null) ?? new RowCollector(h?.dim ?? 1, 0, limit);
-  if (h !== null && !stoppedAtLimit && rows !== h.count) {
-    options.onWarning(`${path}: header says ${h.count} words but the file has ${rows} rows; loaded ${done.count}`);
+  const done = collector as RowCollector | null;
+  if (done === null || done.count === 0) {
+    if (lineNo === 0) throw new WordloomError('EEMPTY', `${path}: empty file, expected vectors`);
+    if (h !== null && h.count === 0) throw new WordloomError('EEMPTY', `${path}: the header announces 0 words; no vectors to load`);
+    throw new WordloomError('EEMPTY', `${path}: no vectors (${h !== null ? 'only a header' : 'only blank lines'})`);
+  }
+  if (h !== null) {
+    if (moreThanHeader > 0) {
+      options.onWarning(`${path}: the header announces ${words(h.count)} but more rows follow (line ${moreThanHeader}); only the first ${h.count} were loaded, as gensim does (correct the header to load them all)`);
+    } else if (rows < h.count && !done.full) {
+      options.onWarning(`${path}: header says ${words(h.count)} but the file has ${rows} row${rows === 1 ? '' : 's'}; loaded ${done.count}`);
+    }
   }
   for (const w of done.warnings(path)) options.onWarning(w);
   return done.finish();
@@ -70,10 +78,10 @@ export async function readTextVectors(chunks: AsyncIterable<Buffer>, options: Te
 /**
  * Rows to allocate for: the header's count, but no more than the file could hold (each value
  * takes at least 2 bytes); without a header, the file size over the first row's length, plus a
- * margin. Compressed input without a header starts small and grows.
+ * margin. Compressed input without a size hint starts small and grows.
  */
 function expectedRows(header: { count: number } | null, contentBytes: number | undefined, firstRowBytes: number, dim: number): number {
-  if (contentBytes === undefined) return header === null ? 4096 : Math.min(header.count, 1 << 20);
+  if (contentBytes === undefined) return Math.min(header?.count ?? 4096, 4096);
   if (header !== null) return Math.min(header.count, contentBytes / (2 * dim + 1));
   return (contentBytes / firstRowBytes) * 1.03;
 }
@@ -89,7 +97,7 @@ function firstRowDim(bytes: Buffer, start: number, end: number, lineNo: number, 
     while (p < end && bytes[p] !== SPACE && bytes[p] !== TAB) p++;
   }
   if (count === 0) {
-    throw new WordloomError('EFORMAT', `${path} line ${lineNo}: expected a word followed by numbers, found "${excerpt(bytes, start, end)}"`);
+    throw new WordloomError('EFORMAT', `${path} line ${lineNo}: expected a word followed by numbers, found ${quoteBytes(bytes, start, end)}`);
   }
   return count;
 }
@@ -102,9 +110,9 @@ function parseRow(collector: RowCollector, bytes: Buffer, start: number, end: nu
     throw new WordloomError('EFORMAT', `${path} line ${lineNo}: line starts with whitespace, expected a word first`);
   }
   const dim = collector.dim;
-  const offset = collector.nextRowOffset();
-  const out = collector.buffer;
   let count = 0;
+  let out: Float32Array | null = null;
+  let base = 0;
   while (p < end) {
     while (p < end && (bytes[p] === SPACE || bytes[p] === TAB)) p++;
     if (p >= end) break;
@@ -112,21 +120,20 @@ function parseRow(collector: RowCollector, bytes: Buffer, start: number, end: nu
     while (p < end && bytes[p] !== SPACE && bytes[p] !== TAB) p++;
     if (count < dim) {
       const value = parseDecimal(bytes, tokenStart, p);
-      if (!Number.isFinite(value)) {
-        throw new WordloomError(
-          'EFORMAT',
-          `${path} line ${lineNo}: value ${count + 1} is "${excerpt(bytes, tokenStart, p)}", expected a finite number`,
-        );
+      if (!Number.isFinite(Math.fround(value))) {
+        const why = Number.isFinite(value) ? 'beyond the range of float32 (about ±3.4e38)' : 'expected a finite number';
+        throw new WordloomError('EFORMAT', `${path} line ${lineNo}: value ${count + 1} is ${quoteBytes(bytes, tokenStart, p)}, ${why}`);
       }
-      out[offset + count] = value;
+      if (out === null) {
+        base = collector.nextRowOffset();
+        out = collector.buffer;
+      }
+      out[base + count] = value;
     }
     count++;
   }
   if (count !== dim) {
-    throw new WordloomError(
-      'EFORMAT',
-      `${path} line ${lineNo}: expected ${dim} values after the word "${excerpt(bytes, start, wordEnd)}", found ${count}`,
-    );
+    throw new WordloomError('EFORMAT', `${path} line ${lineNo}: expected ${dim} values after the word ${quoteBytes(bytes, start, wordEnd)}, found ${count}`);
   }
   const place = `line ${lineNo}`;
   collector.commit(collector.decodeWord(bytes, start, wordEnd, place), place);

@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
 import { WordloomError } from '../../errors.js';
+import { quote } from '../../util/printable.js';
 import type { VectorSet } from '../vector-set.js';
 import { formatFloat32 } from './format-float.js';
 
@@ -12,7 +13,7 @@ function checkWordWritable(word: string, row: number): void {
   if (word.length === 0 || /[\s]/.test(word)) {
     throw new WordloomError(
       'EFORMAT',
-      `cannot save word ${JSON.stringify(word)} (row ${row + 1}): vector file formats cannot hold empty words or words with whitespace`,
+      `cannot save word ${quote(word)} (row ${row + 1}): vector file formats cannot hold empty words or words with whitespace`,
     );
   }
 }
