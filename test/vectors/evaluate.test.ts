@@ -147,4 +147,32 @@ describe('evaluateWordPairs', () => {
     const report = evaluateWordPairs(kv, parseWordPairs(text), { restrictVocab: 4 });
     expect(report.oov).toBe(2);
   });
+
+  it('5: reads what gensim reads: spaces, CR-only and CRLF line ends; wrong field counts are skipped', () => {
+    const expected = [
+      { a: 'a', b: 'b', score: 9 },
+      { a: 'a', b: 'c', score: 2 },
+      { a: 'b', b: 'c', score: 5.5 },
+    ];
+    for (const sep of ['\n', '\r\n', '\r']) {
+      for (const delim of ['\t', ' ', '  \t ']) {
+        const data = parseWordPairs(['a', 'b', '9'].join(delim) + sep + ['a', 'c', '2'].join(delim) + sep + ['b', 'c', '5.5'].join(delim) + sep + 'a b' + sep);
+        expect(data.pairs.map(({ a, b, score }) => ({ a, b, score })), JSON.stringify([sep, delim])).toEqual(expected);
+        expect(data.skippedLines).toEqual([4]);
+      }
+    }
+    // a tab file keeps spaces inside its fields; a score must be a plain number
+    const tabbed = parseWordPairs('new york\tcity\t7\nx\ty\t0x10\nx\ty\tInfinity\nx\ty\t1e999\nx\ty\t\n');
+    expect(tabbed.pairs.map((p) => p.a)).toEqual(['new york']);
+    expect(tabbed.skippedLines).toEqual([2, 3, 4, 5]);
+  });
+
+  it('5: a file without a single pair is an error that says what a line should be', () => {
+    expect(() => parseWordPairs('a b c d\n# comment\nx;y;1\n', { name: 'pairs.txt' })).toThrow(
+      'pairs.txt: no word pairs found; expected lines "word<TAB>word<TAB>score" (2 lines were not pairs, the first (line 1) is "a b c d")',
+    );
+    expect(() => parseWordPairs('', { name: 'empty.txt' })).toThrow('empty.txt: no word pairs found; expected lines "word<TAB>word<TAB>score" (the file has no lines)');
+    expect(() => parseWordPairs('x;y;1\n', ';')).not.toThrow();
+  });
 });
+

@@ -1,4 +1,5 @@
-import { checkOption } from '../../errors.js';
+import { WordloomError, checkOption } from '../../errors.js';
+import { quote } from '../../util/printable.js';
 import type { KeyedVectors } from '../keyed-vectors.js';
 import { pearson, spearman } from './correlation.js';
 import { foldedVocabulary } from './folded-vocab.js';
@@ -14,7 +15,7 @@ export interface WordPair {
 
 export interface WordPairs {
   pairs: WordPair[];
-  /** Lines that were not "word<delimiter>word<delimiter>number" (gensim skips them too). */
+  /** Lines that were not two words and a number (gensim skips them too); comments and blank lines are not counted. */
   skippedLines: number[];
 }
 
@@ -38,27 +39,50 @@ export interface WordPairReport {
   skippedLines: number[];
 }
 
-/** Parses "word1<TAB>word2<TAB>score" lines; `#` starts a comment line. */
-export function parseWordPairs(text: string, delimiter = '\t'): WordPairs {
+export interface ParseWordPairsOptions {
+  /** Field delimiter. Default: a tab when the line has one, else any run of whitespace. */
+  delimiter?: string;
+  /** The file's name, for messages. */
+  name?: string;
+}
+
+const SCORE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parses "word1<TAB>word2<TAB>score" lines, as gensim's `evaluate_word_pairs` reads them: any
+ * line end (LF, CRLF, CR), `#` starting a comment line, lines that are not two words and a
+ * number skipped (and listed). Fields may also be separated by spaces. A text with no valid pair
+ * at all is an error (EEMPTY) that says what a line should look like.
+ */
+export function parseWordPairs(text: string, options: string | ParseWordPairsOptions = {}): WordPairs {
+  const { delimiter, name = 'word pairs' } = typeof options === 'string' ? { delimiter: options } : options;
   const pairs: WordPair[] = [];
   const skippedLines: number[] = [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((raw, i) => {
-    if (raw.startsWith('#')) return;
-    const fields = raw.replace(/\r$/, '').split(delimiter);
-    const score = fields.length === 3 ? Number(fields[2]!.trim()) : Number.NaN;
-    if (fields.length !== 3 || fields[2]!.trim() === '' || Number.isNaN(score)) {
+  let firstSkipped = '';
+  const lines = text.split(/\r\n?|\n/);
+  lines.forEach((line, i) => {
+    if (line.startsWith('#') || line.trim() === '') return;
+    const fields =
+      delimiter !== undefined ? line.split(delimiter).map((f) => f.trim()) : line.includes('\t') ? line.split('\t').map((f) => f.trim()) : line.trim().split(/\s+/);
+    const [a = '', b = '', scoreText = ''] = fields;
+    const score = Number(scoreText);
+    if (fields.length !== 3 || a === '' || b === '' || !SCORE.test(scoreText) || !Number.isFinite(score)) {
+      if (skippedLines.length === 0) firstSkipped = line;
       skippedLines.push(i + 1);
       return;
     }
-    pairs.push({ a: fields[0]!, b: fields[1]!, score, line: i + 1 });
+    pairs.push({ a, b, score, line: i + 1 });
   });
+  if (pairs.length === 0) {
+    const why = skippedLines.length === 0 ? 'the file has no lines' : `${skippedLines.length} line${skippedLines.length === 1 ? ' was' : 's were'} not pairs, the first (line ${skippedLines[0]}) is ${quote(firstSkipped)}`;
+    throw new WordloomError('EEMPTY', `${name}: no word pairs found; expected lines "word<TAB>word<TAB>score" (${why})`);
+  }
   return { pairs, skippedLines };
 }
 
-export async function readWordPairs(path: string, delimiter = '\t'): Promise<WordPairs> {
-  return parseWordPairs(await readEvalFile(path, 'word pairs'), delimiter);
+/** Reads a word-pairs file (plain or gzip); see parseWordPairs. */
+export async function readWordPairs(path: string, delimiter?: string): Promise<WordPairs> {
+  return parseWordPairs(await readEvalFile(path, 'word pairs'), { delimiter, name: path });
 }
 
 /** Correlation of cosine similarity with human scores, with gensim's `evaluate_word_pairs` semantics. */
