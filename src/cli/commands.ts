@@ -4,6 +4,7 @@ import { registerTrainCommands } from './train.js';
 import { registerDemoCommand } from './demo.js';
 import { registerVectorCommands } from './vectors.js';
 import { registerVocabCommand } from './vocab.js';
+import { registerDebiasCommands } from './debias.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
@@ -11,4 +12,5 @@ export function registerCommands(program: Command, output: () => Output): void {
   registerDemoCommand(program, output);
   registerVectorCommands(program, output);
   registerVocabCommand(program, output);
+  registerDebiasCommands(program, output);
 }
