@@ -11,3 +11,4 @@ export {
 } from './backend/index.js';
 export { sparseSoftmaxCrossEntropy, type LossReduction } from './losses/sparse-softmax-cross-entropy.js';
 export * from './generate/index.js';
+export * from './lm/index.js';

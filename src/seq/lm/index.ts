@@ -10,5 +10,5 @@ export type { LanguageModelProgress, LanguageModelEvaluation, EpochReport } from
 export { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageModelConfig, type TrainingRecord } from './config.js';
 export type { Architecture } from './network.js';
 export { runLanguageModel, applyRecurrentWithState, disposeStates, type LayerStates } from './stateful.js';
-export { encodeText, joinTokens, type TextSettings } from './text-codec.js';
+export { encodeText, type TextSettings } from './text-codec.js';
 export type { TextSource } from './text-source.js';

@@ -56,6 +56,7 @@ async function artifactsOf(model: tf.LayersModel): Promise<{ json: Record<string
           format: artifacts.format,
           generatedBy: artifacts.generatedBy,
           convertedBy: artifacts.convertedBy ?? null,
+          ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
           weightsManifest: [{ paths: [FILES.weights], weights: artifacts.weightSpecs }],
         },
         weights: new Uint8Array(data),
@@ -74,6 +75,9 @@ export async function writeModelFolder(dir: string, model: tf.LayersModel, vocab
   const old = join(dirname(dir), `.${basename(dir)}.${stamp}.old`);
   try {
     await fsp.mkdir(tmp, { recursive: true });
+    // Read by the generator (src/seq/generate readGenerationHints), in Node or a browser, so a
+    // model.json alone says how to tokenize priming text; training streams start lines after <EOS>.
+    model.setUserDefinedMetadata({ wordloom: { level: config.level, tokenizer: config.tokenizer, lowercase: config.lowercase, startToken: '<EOS>' } });
     const { json, weights } = await artifactsOf(model);
     await fsp.writeFile(join(tmp, FILES.model), JSON.stringify(json));
     await fsp.writeFile(join(tmp, FILES.weights), weights);
