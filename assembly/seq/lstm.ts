@@ -5,76 +5,54 @@
 import { gemmPackedNN } from './gemm';
 import { activate, activateInPlace, derivative } from './activations';
 import { inputProjection, inputGradient } from './recurrent-common';
-import {
-  param, pointer, rowStart,
-  P_B, P_T, P_U, P_FLAGS, P_ACT, P_RECACT, P_RP, P_H0, P_C0, P_MASK, P_G, P_H, P_C, P_Y, P_HT, P_CT,
-  P_DY, P_DHT, P_DCT, P_DH0, P_DC0, P_RTP, P_SCRATCH, P_SCRATCH_STRIDE, P_HP,
-  FLAG_BACKWARDS, FLAG_MASK,
-} from './params';
+import { pointer, P_RP, P_H0, P_C0, P_G, P_H, P_C, P_Y, P_HT, P_CT, P_DY, P_DHT, P_DCT, P_DH0, P_DC0, P_RTP, P_HP } from './params';
+import { T, U, rowU, b0, bs, act, rec, scratch, beginSlice, timeOf, keeps, stateRow, previousState, loadRows, storeRows, addRow } from './slice';
 
 export function lstmForward(p: usize, thread: i32, threads: i32): void {
-  const B = param(p, P_B);
-  const b0 = rowStart(B, thread, threads);
-  const b1 = rowStart(B, thread + 1, threads);
-  if (b1 <= b0) return;
-  const bs = b1 - b0;
-  const T = param(p, P_T);
-  const U = param(p, P_U);
+  if (!beginSlice(p, thread, threads)) return;
   const GU = 4 * U;
-  const flags = param(p, P_FLAGS);
-  const backwards = (flags & FLAG_BACKWARDS) != 0;
-  const mask = (flags & FLAG_MASK) != 0 ? pointer(p, P_MASK) : 0;
-  const act = param(p, P_ACT);
-  const rec = param(p, P_RECACT);
   const RP = pointer(p, P_RP);
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);
   const C = pointer(p, P_C);
   const Y = pointer(p, P_Y);
-  const rowU = <usize>U << 2;
-  const uBytes = rowU;
-
-  inputProjection(p, 4, b0, b1);
-
-  const scratch = pointer(p, P_SCRATCH) + <usize>thread * <usize>param(p, P_SCRATCH_STRIDE);
+  inputProjection(p, 4, b0, b0 + bs);
   const hcur = scratch;
   const ccur = hcur + <usize>bs * rowU;
-  memory.copy(hcur, pointer(p, P_H0) + <usize>b0 * rowU, <usize>bs * rowU);
-  memory.copy(ccur, pointer(p, P_C0) + <usize>b0 * rowU, <usize>bs * rowU);
-
-  const gStrideBatch = (<usize>T * GU) << 2;
+  loadRows(hcur, pointer(p, P_H0));
+  loadRows(ccur, pointer(p, P_C0));
+  const gateRow = <usize>GU << 2;
+  const batchStride = <usize>T * gateRow;
   for (let s = 0; s < T; s++) {
-    const t = backwards ? T - 1 - s : s;
-    const g0 = G + ((<usize>(b0 * T + t) * GU) << 2);
+    const t = timeOf(s);
+    const g0 = G + <usize>(b0 * T + t) * gateRow;
     gemmPackedNN(hcur, U, RP, U, 0, g0, T * GU, bs, U, 0, GU, true);
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
-      const g = g0 + <usize>bi * gStrideBatch;
+      const g = g0 + <usize>bi * batchStride;
       activateInPlace(g, 2 * U, rec);
-      activateInPlace(g + 2 * uBytes, U, act);
-      activateInPlace(g + 3 * uBytes, U, rec);
+      activateInPlace(g + 2 * rowU, U, act);
+      activateInPlace(g + 3 * rowU, U, rec);
       const h = hcur + <usize>bi * rowU;
       const c = ccur + <usize>bi * rowU;
-      const kept = mask != 0 && load<f32>(mask + ((<usize>(b * T + t)) << 2)) == 0;
-      if (!kept) {
-        for (let u: usize = 0; u < uBytes; u += 16) {
+      if (!keeps(b, t)) {
+        for (let u: usize = 0; u < rowU; u += 16) {
           const gi = v128.load(g + u);
-          const gf = v128.load(g + uBytes + u);
-          const gg = v128.load(g + 2 * uBytes + u);
-          const go = v128.load(g + 3 * uBytes + u);
+          const gf = v128.load(g + rowU + u);
+          const gg = v128.load(g + 2 * rowU + u);
+          const go = v128.load(g + 3 * rowU + u);
           const cn = f32x4.add(f32x4.mul(gf, v128.load(c + u)), f32x4.mul(gi, gg));
           v128.store(c + u, cn);
           v128.store(h + u, f32x4.mul(go, activate(cn, act)));
         }
       }
-      const at = (<usize>(b * T + t)) * rowU;
-      memory.copy(H + at, h, rowU);
-      memory.copy(C + at, c, rowU);
-      if (Y != 0) memory.copy(Y + (<usize>(b * T + s)) * rowU, h, rowU);
+      memory.copy(stateRow(H, b, t), h, rowU);
+      memory.copy(stateRow(C, b, t), c, rowU);
+      if (Y != 0) memory.copy(stateRow(Y, b, s), h, rowU);
     }
   }
-  memory.copy(pointer(p, P_HT) + <usize>b0 * rowU, hcur, <usize>bs * rowU);
-  memory.copy(pointer(p, P_CT) + <usize>b0 * rowU, ccur, <usize>bs * rowU);
+  storeRows(pointer(p, P_HT), hcur);
+  storeRows(pointer(p, P_CT), ccur);
 }
 
 /**
@@ -83,19 +61,8 @@ export function lstmForward(p: usize, thread: i32, threads: i32): void {
  * state gradients dh0 and dc0, and this slice's dX. Weight gradients follow in weightGradients.
  */
 export function lstmBackward(p: usize, thread: i32, threads: i32): void {
-  const B = param(p, P_B);
-  const b0 = rowStart(B, thread, threads);
-  const b1 = rowStart(B, thread + 1, threads);
-  if (b1 <= b0) return;
-  const bs = b1 - b0;
-  const T = param(p, P_T);
-  const U = param(p, P_U);
+  if (!beginSlice(p, thread, threads)) return;
   const GU = 4 * U;
-  const flags = param(p, P_FLAGS);
-  const backwards = (flags & FLAG_BACKWARDS) != 0;
-  const mask = (flags & FLAG_MASK) != 0 ? pointer(p, P_MASK) : 0;
-  const act = param(p, P_ACT);
-  const rec = param(p, P_RECACT);
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);
   const C = pointer(p, P_C);
@@ -104,49 +71,35 @@ export function lstmBackward(p: usize, thread: i32, threads: i32): void {
   const C0 = pointer(p, P_C0);
   const dY = pointer(p, P_DY);
   const RTP = pointer(p, P_RTP);
-  const rowU = <usize>U << 2;
-  const uBytes = rowU;
-
-  const scratch = pointer(p, P_SCRATCH) + <usize>thread * <usize>param(p, P_SCRATCH_STRIDE);
   const dh = scratch;
   const dc = dh + <usize>bs * rowU;
   const dhr = dc + <usize>bs * rowU;
-  const dhT = pointer(p, P_DHT);
-  const dcT = pointer(p, P_DCT);
-  if (dhT != 0) memory.copy(dh, dhT + <usize>b0 * rowU, <usize>bs * rowU);
-  else memory.fill(dh, 0, <usize>bs * rowU);
-  if (dcT != 0) memory.copy(dc, dcT + <usize>b0 * rowU, <usize>bs * rowU);
-  else memory.fill(dc, 0, <usize>bs * rowU);
-
-  const gStrideBatch = (<usize>T * GU) << 2;
+  loadRows(dh, pointer(p, P_DHT));
+  loadRows(dc, pointer(p, P_DCT));
+  const gateRow = <usize>GU << 2;
+  const batchStride = <usize>T * gateRow;
   for (let s = T - 1; s >= 0; s--) {
-    const t = backwards ? T - 1 - s : s;
-    const tp = s == 0 ? -1 : (backwards ? T - s : s - 1);
-    const g0 = G + ((<usize>(b0 * T + t) * GU) << 2);
+    const t = timeOf(s);
+    const g0 = G + <usize>(b0 * T + t) * gateRow;
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
-      const g = g0 + <usize>bi * gStrideBatch;
+      const g = g0 + <usize>bi * batchStride;
       const dhb = dh + <usize>bi * rowU;
       const dcb = dc + <usize>bi * rowU;
-      if (dY != 0) {
-        const dy = dY + (<usize>(b * T + s)) * rowU;
-        for (let u: usize = 0; u < uBytes; u += 16) v128.store(dhb + u, f32x4.add(v128.load(dhb + u), v128.load(dy + u)));
-      }
-      const hprev = tp >= 0 ? H + (<usize>(b * T + tp)) * rowU : H0 + <usize>b * rowU;
-      const cprev = tp >= 0 ? C + (<usize>(b * T + tp)) * rowU : C0 + <usize>b * rowU;
-      const at = (<usize>(b * T + t)) * rowU;
-      memory.copy(HP + at, hprev, rowU);
-      if (mask != 0 && load<f32>(mask + ((<usize>(b * T + t)) << 2)) == 0) {
+      if (dY != 0) addRow(dhb, stateRow(dY, b, s));
+      memory.copy(stateRow(HP, b, t), previousState(H, H0, b, s), rowU);
+      if (keeps(b, t)) {
         // The step kept h and c: their gradients pass through, and no gate saw a gradient.
-        memory.fill(g, 0, <usize>GU << 2);
+        memory.fill(g, 0, gateRow);
         continue;
       }
-      const c = C + at;
-      for (let u: usize = 0; u < uBytes; u += 16) {
+      const cprev = previousState(C, C0, b, s);
+      const c = stateRow(C, b, t);
+      for (let u: usize = 0; u < rowU; u += 16) {
         const gi = v128.load(g + u);
-        const gf = v128.load(g + uBytes + u);
-        const gg = v128.load(g + 2 * uBytes + u);
-        const go = v128.load(g + 3 * uBytes + u);
+        const gf = v128.load(g + rowU + u);
+        const gg = v128.load(g + 2 * rowU + u);
+        const go = v128.load(g + 3 * rowU + u);
         const tcv = activate(v128.load(c + u), act);
         const dhv = v128.load(dhb + u);
         const dct = f32x4.add(v128.load(dcb + u), f32x4.mul(f32x4.mul(dhv, go), derivative(tcv, act)));
@@ -156,20 +109,18 @@ export function lstmBackward(p: usize, thread: i32, threads: i32): void {
         const dG = f32x4.mul(f32x4.mul(dct, gi), derivative(gg, act));
         v128.store(dcb + u, f32x4.mul(dct, gf));
         v128.store(g + u, dI);
-        v128.store(g + uBytes + u, dF);
-        v128.store(g + 2 * uBytes + u, dG);
-        v128.store(g + 3 * uBytes + u, dO);
+        v128.store(g + rowU + u, dF);
+        v128.store(g + 2 * rowU + u, dG);
+        v128.store(g + 3 * rowU + u, dO);
       }
     }
     // dh_prev = dZ R^T for the rows that stepped; kept rows pass dh through unchanged.
     gemmPackedNN(g0, T * GU, RTP, GU, 0, dhr, U, bs, GU, 0, U, false);
     for (let bi = 0; bi < bs; bi++) {
-      const b = b0 + bi;
-      if (mask != 0 && load<f32>(mask + ((<usize>(b * T + t)) << 2)) == 0) continue;
-      memory.copy(dh + <usize>bi * rowU, dhr + <usize>bi * rowU, rowU);
+      if (!keeps(b0 + bi, t)) memory.copy(dh + <usize>bi * rowU, dhr + <usize>bi * rowU, rowU);
     }
   }
-  memory.copy(pointer(p, P_DH0) + <usize>b0 * rowU, dh, <usize>bs * rowU);
-  memory.copy(pointer(p, P_DC0) + <usize>b0 * rowU, dc, <usize>bs * rowU);
-  inputGradient(p, 4, b0, b1);
+  storeRows(pointer(p, P_DH0), dh);
+  storeRows(pointer(p, P_DC0), dc);
+  inputGradient(p, 4, b0, b0 + bs);
 }

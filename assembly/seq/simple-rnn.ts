@@ -3,97 +3,58 @@
 import { gemmPackedNN } from './gemm';
 import { activateInPlace, derivative } from './activations';
 import { inputProjection, inputGradient } from './recurrent-common';
-import {
-  param, pointer, rowStart,
-  P_B, P_T, P_U, P_FLAGS, P_ACT, P_RP, P_H0, P_MASK, P_G, P_H, P_Y, P_HT,
-  P_DY, P_DHT, P_DH0, P_RTP, P_SCRATCH, P_SCRATCH_STRIDE, P_HP,
-  FLAG_BACKWARDS, FLAG_MASK,
-} from './params';
+import { pointer, P_RP, P_H0, P_G, P_H, P_Y, P_HT, P_DY, P_DHT, P_DH0, P_RTP, P_HP } from './params';
+import { T, U, rowU, b0, bs, act, scratch, beginSlice, timeOf, keeps, stateRow, previousState, loadRows, storeRows, addRow } from './slice';
 
 export function rnnForward(p: usize, thread: i32, threads: i32): void {
-  const B = param(p, P_B);
-  const b0 = rowStart(B, thread, threads);
-  const b1 = rowStart(B, thread + 1, threads);
-  if (b1 <= b0) return;
-  const bs = b1 - b0;
-  const T = param(p, P_T);
-  const U = param(p, P_U);
-  const flags = param(p, P_FLAGS);
-  const backwards = (flags & FLAG_BACKWARDS) != 0;
-  const mask = (flags & FLAG_MASK) != 0 ? pointer(p, P_MASK) : 0;
-  const act = param(p, P_ACT);
+  if (!beginSlice(p, thread, threads)) return;
   const RP = pointer(p, P_RP);
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);
   const Y = pointer(p, P_Y);
-  const rowU = <usize>U << 2;
-
-  inputProjection(p, 1, b0, b1);
-
-  const hcur = pointer(p, P_SCRATCH) + <usize>thread * <usize>param(p, P_SCRATCH_STRIDE);
-  memory.copy(hcur, pointer(p, P_H0) + <usize>b0 * rowU, <usize>bs * rowU);
-  const gStrideBatch = <usize>T * rowU;
+  inputProjection(p, 1, b0, b0 + bs);
+  const hcur = scratch;
+  loadRows(hcur, pointer(p, P_H0));
+  const batchStride = <usize>T * rowU;
   for (let s = 0; s < T; s++) {
-    const t = backwards ? T - 1 - s : s;
-    const g0 = G + (<usize>(b0 * T + t)) * rowU;
+    const t = timeOf(s);
+    const g0 = stateRow(G, b0, t);
     gemmPackedNN(hcur, U, RP, U, 0, g0, T * U, bs, U, 0, U, true);
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
-      const g = g0 + <usize>bi * gStrideBatch;
+      const g = g0 + <usize>bi * batchStride;
       activateInPlace(g, U, act);
       const h = hcur + <usize>bi * rowU;
-      const kept = mask != 0 && load<f32>(mask + ((<usize>(b * T + t)) << 2)) == 0;
-      if (!kept) memory.copy(h, g, rowU);
-      memory.copy(H + (<usize>(b * T + t)) * rowU, h, rowU);
-      if (Y != 0) memory.copy(Y + (<usize>(b * T + s)) * rowU, h, rowU);
+      if (!keeps(b, t)) memory.copy(h, g, rowU);
+      memory.copy(stateRow(H, b, t), h, rowU);
+      if (Y != 0) memory.copy(stateRow(Y, b, s), h, rowU);
     }
   }
-  memory.copy(pointer(p, P_HT) + <usize>b0 * rowU, hcur, <usize>bs * rowU);
+  storeRows(pointer(p, P_HT), hcur);
 }
 
 export function rnnBackward(p: usize, thread: i32, threads: i32): void {
-  const B = param(p, P_B);
-  const b0 = rowStart(B, thread, threads);
-  const b1 = rowStart(B, thread + 1, threads);
-  if (b1 <= b0) return;
-  const bs = b1 - b0;
-  const T = param(p, P_T);
-  const U = param(p, P_U);
-  const flags = param(p, P_FLAGS);
-  const backwards = (flags & FLAG_BACKWARDS) != 0;
-  const mask = (flags & FLAG_MASK) != 0 ? pointer(p, P_MASK) : 0;
-  const act = param(p, P_ACT);
+  if (!beginSlice(p, thread, threads)) return;
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);
   const HP = pointer(p, P_HP);
   const H0 = pointer(p, P_H0);
   const dY = pointer(p, P_DY);
   const RTP = pointer(p, P_RTP);
-  const rowU = <usize>U << 2;
-
-  const scratch = pointer(p, P_SCRATCH) + <usize>thread * <usize>param(p, P_SCRATCH_STRIDE);
   const dh = scratch;
   const dhr = dh + <usize>bs * rowU;
-  const dhT = pointer(p, P_DHT);
-  if (dhT != 0) memory.copy(dh, dhT + <usize>b0 * rowU, <usize>bs * rowU);
-  else memory.fill(dh, 0, <usize>bs * rowU);
-
-  const gStrideBatch = <usize>T * rowU;
+  loadRows(dh, pointer(p, P_DHT));
+  const batchStride = <usize>T * rowU;
   for (let s = T - 1; s >= 0; s--) {
-    const t = backwards ? T - 1 - s : s;
-    const tp = s == 0 ? -1 : (backwards ? T - s : s - 1);
-    const g0 = G + (<usize>(b0 * T + t)) * rowU;
+    const t = timeOf(s);
+    const g0 = stateRow(G, b0, t);
     for (let bi = 0; bi < bs; bi++) {
       const b = b0 + bi;
-      const g = g0 + <usize>bi * gStrideBatch;
+      const g = g0 + <usize>bi * batchStride;
       const dhb = dh + <usize>bi * rowU;
-      if (dY != 0) {
-        const dy = dY + (<usize>(b * T + s)) * rowU;
-        for (let u: usize = 0; u < rowU; u += 16) v128.store(dhb + u, f32x4.add(v128.load(dhb + u), v128.load(dy + u)));
-      }
-      const hprev = tp >= 0 ? H + (<usize>(b * T + tp)) * rowU : H0 + <usize>b * rowU;
-      memory.copy(HP + (<usize>(b * T + t)) * rowU, hprev, rowU);
-      if (mask != 0 && load<f32>(mask + ((<usize>(b * T + t)) << 2)) == 0) {
+      if (dY != 0) addRow(dhb, stateRow(dY, b, s));
+      memory.copy(stateRow(HP, b, t), previousState(H, H0, b, s), rowU);
+      if (keeps(b, t)) {
         memory.fill(g, 0, rowU);
         continue;
       }
@@ -101,11 +62,9 @@ export function rnnBackward(p: usize, thread: i32, threads: i32): void {
     }
     gemmPackedNN(g0, T * U, RTP, U, 0, dhr, U, bs, U, 0, U, false);
     for (let bi = 0; bi < bs; bi++) {
-      const b = b0 + bi;
-      if (mask != 0 && load<f32>(mask + ((<usize>(b * T + t)) << 2)) == 0) continue;
-      memory.copy(dh + <usize>bi * rowU, dhr + <usize>bi * rowU, rowU);
+      if (!keeps(b0 + bi, t)) memory.copy(dh + <usize>bi * rowU, dhr + <usize>bi * rowU, rowU);
     }
   }
-  memory.copy(pointer(p, P_DH0) + <usize>b0 * rowU, dh, <usize>bs * rowU);
-  inputGradient(p, 1, b0, b1);
+  storeRows(pointer(p, P_DH0), dh);
+  inputGradient(p, 1, b0, b0 + bs);
 }
