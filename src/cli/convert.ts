@@ -25,7 +25,7 @@ export function registerConvertCommand(program: Command, output: () => Output): 
       const set = await loadVectors(input, {
         format: flags.from ?? 'auto',
         limit: flags.limit,
-        onWarning: (m) => out.log(`warning: ${m}`),
+        onWarning: (m) => out.warn(m),
         onFormat: (f) => {
           from = f;
         },

@@ -39,8 +39,10 @@ export function registerDemoCommand(program: Command, output: () => Output): voi
           onLog: (m) => out.log(m),
           onProgress: (p) => line.update(describeProgress(p)),
         });
-      } finally {
         line.done();
+      } catch (err) {
+        line.clear();
+        throw err;
       }
       await saveVectors(flags.output, result.vectors);
       const kv = new KeyedVectors(result.vectors, { name: flags.output });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { evaluateAnalogies, readAnalogyQuestions } from '../vectors/evaluate/analogies.js';
 import { evaluateWordPairs, readWordPairs, type WordPairReport } from '../vectors/evaluate/word-pairs.js';
-import { table, type Output } from './output.js';
+import { fixed, table, type Output } from './output.js';
 import { loadForCli, percent, withLoadFlags, type LoadFlags } from './vectors.js';
 import { positiveInteger } from './option-parsers.js';
 
@@ -68,11 +68,18 @@ export function registerEvalCommands(program: Command, output: () => Output): vo
       file: pairPaths[i]!,
       ...evaluateWordPairs(vectors, data, { restrictVocab: flags.restrict, caseInsensitive: !flags.caseSensitive }),
     }));
-    out.result(results, () =>
-      table(
-        ['pairs file', 'spearman', 'pearson', 'pairs', 'oov', 'oov %'],
-        results.map((r) => [r.file, r.spearman.toFixed(4), r.pearson.toFixed(4), r.pairs, r.oov, percent(r.oovRatio)]),
-      ),
-    );
+    out.result(results, () => {
+      const notes: string[] = [];
+      for (const r of results) {
+        if (Number.isNaN(r.spearman)) {
+          notes.push(`${r.file}: no correlation to measure with ${r.pairs} pair${r.pairs === 1 ? '' : 's'} of known words${r.pairs >= 2 ? ' (the scores or similarities are all equal)' : ''}.`);
+        }
+        if (r.skippedLines.length > 0) {
+          notes.push(`${r.file}: ${r.skippedLines.length} line${r.skippedLines.length === 1 ? ' was' : 's were'} not "word word score" and skipped (first: line ${r.skippedLines[0]}).`);
+        }
+      }
+      const rows = results.map((r) => [r.file, fixed(r.spearman, 4), fixed(r.pearson, 4), r.pairs, r.oov, percent(r.oovRatio)]);
+      return [table(['pairs file', 'spearman', 'pearson', 'pairs', 'oov', 'oov %'], rows), ...notes].join('\n');
+    });
   });
 }

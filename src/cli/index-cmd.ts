@@ -38,15 +38,17 @@ export function registerIndexCommands(program: Command, output: () => Output): v
   ).action(async (path: string, flags: BuildFlags) => {
     const out = output();
     const vectors = await loadForCli(path, flags, out);
-    const progress = out.progress();
     const started = performance.now();
-    const built = HnswIndex.build(vectors.set, { m: flags.m, efConstruction: flags.efConstruction, ef: flags.ef, seed: flags.seed }, (done, total) =>
-      progress.update(`indexing ${done}/${total} words`),
+    const built = await out.withProgress((line) =>
+      HnswIndex.build(vectors.set, { m: flags.m, efConstruction: flags.efConstruction, ef: flags.ef, seed: flags.seed }, (done, total) =>
+        line.update(`indexing ${done}/${total} words`),
+      ),
     );
-    progress.done();
     const buildSeconds = (performance.now() - started) / 1000;
     await built.save(flags.output);
     const recall = measureRecall(vectors, built, { queries: flags.recallQueries, k: 10 });
+    // a set of one word has no neighbours to find: no recall to report (null in JSON)
+    const recallAt10 = Number.isNaN(recall.recall) ? null : recall.recall;
     const summary = {
       index: flags.output,
       words: vectors.size,
@@ -55,14 +57,16 @@ export function registerIndexCommands(program: Command, output: () => Output): v
       efConstruction: flags.efConstruction,
       ef: flags.ef,
       buildSeconds,
-      recallAt10: recall.recall,
+      recallAt10,
       msPerQuery: recall.approximateMs,
       exactMsPerQuery: recall.exactMs,
     };
     out.result(summary, () =>
       [
         `wrote ${flags.output}: ${vectors.size} words, dim ${vectors.dim}, M ${flags.m}, efConstruction ${flags.efConstruction}, built in ${buildSeconds.toFixed(1)} s`,
-        `recall@10 at ef ${flags.ef}: ${recall.recall.toFixed(4)} over ${recall.queries} words; ${recall.approximateMs.toFixed(3)} ms/query (exact: ${recall.exactMs.toFixed(3)} ms)`,
+        recallAt10 === null
+          ? `recall@10: none to measure (${vectors.size} word${vectors.size === 1 ? '' : 's'}: no neighbours to find)`
+          : `recall@10 at ef ${flags.ef}: ${recallAt10.toFixed(4)} over ${recall.queries} words; ${recall.approximateMs.toFixed(3)} ms/query (exact: ${recall.exactMs.toFixed(3)} ms)`,
       ].join('\n'),
     );
   });

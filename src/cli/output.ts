@@ -1,7 +1,9 @@
 /**
  * Everything the CLI prints goes through here: results on stdout (a human table or JSON),
- * progress and logs on stderr, silenced by --quiet.
+ * progress and logs on stderr, silenced by --quiet; warnings on stderr always.
  */
+import { printable } from '../util/printable.js';
+
 export interface GlobalOptions {
   quiet: boolean;
   json: boolean;
@@ -21,14 +23,43 @@ export class Output {
     if (!this.options.quiet) process.stderr.write(`${message}\n`);
   }
 
+  /**
+   * A problem that was tolerated (damaged input, a header that lies): `wordloom: warning: ...`
+   * on stderr, the same in every command, and shown even with --quiet since it is about the data.
+   */
+  warn(message: string): void {
+    process.stderr.write(`wordloom: warning: ${printable(message)}\n`);
+  }
+
   /** A progress line that redraws in place on a terminal and prints sparsely when piped. */
   progress(minIntervalMs = 500): ProgressLine {
     return new ProgressLine(this.options.quiet, minIntervalMs);
   }
+
+  /**
+   * Runs `work` with a progress line: kept when it succeeds, erased when it fails, so an error
+   * message is never preceded or run into by a half-drawn line.
+   */
+  async withProgress<T>(work: (line: ProgressLine) => Promise<T> | T, minIntervalMs = 500): Promise<T> {
+    const line = this.progress(minIntervalMs);
+    let result: T;
+    try {
+      result = await work(line);
+    } catch (err) {
+      line.clear();
+      throw err;
+    }
+    line.done();
+    return result;
+  }
 }
 
+/**
+ * The first frame is drawn only after `minIntervalMs` (5 s when piped): a command that ends or
+ * fails quickly shows no progress at all.
+ */
 export class ProgressLine {
-  private lastDraw = 0;
+  private lastDraw = Date.now();
   private drawn = false;
   private readonly tty = Boolean(process.stderr.isTTY);
 
@@ -57,6 +88,18 @@ export class ProgressLine {
     if (this.tty && this.drawn) process.stderr.write('\n');
     this.drawn = false;
   }
+
+  /** Erases the line (on a terminal), e.g. before an error message. */
+  clear(): void {
+    if (this.quiet) return;
+    if (this.tty && this.drawn) process.stderr.write('\r\x1b[K');
+    this.drawn = false;
+  }
+}
+
+/** A number for a table: fixed digits, or "-" when it is NaN (nothing to measure). */
+export function fixed(x: number, digits: number): string {
+  return Number.isNaN(x) ? '-' : x.toFixed(digits);
 }
 
 /** Renders rows as an aligned plain-text table. */

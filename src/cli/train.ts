@@ -112,8 +112,11 @@ function registerWord2Vec(train: Command, output: () => Output): void {
       let result;
       try {
         result = await trainWord2Vec(corpus, options);
-      } finally {
         line.done();
+      } catch (err) {
+        line.clear(); // the error message follows on a clean line
+        throw err;
+      } finally {
         process.off('SIGINT', onSigint);
       }
       await saveVectors(flags.output, result.vectors, { format });

@@ -30,7 +30,7 @@ export async function loadForCli(path: string, flags: LoadFlags, out: Output): P
   return KeyedVectors.fromFile(path, {
     limit: flags.limit,
     format: flags.format ?? 'auto',
-    onWarning: (message) => out.log(`warning: ${message}`),
+    onWarning: (message) => out.warn(message),
   });
 }
 

@@ -58,28 +58,25 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
       const corpus = corpusArg ?? defaultCorpusPath();
       if (corpusArg === undefined) out.log(`no corpus given: reading the bundled Brown corpus (${corpus})`);
       let totalBytes = 0; // the scan reports it; no second walk over the files
-      const line = out.progress();
       const started = performance.now();
       const warnings: string[] = [];
-      const full = await buildVocabulary(corpus, {
-        tokenizer: flags.tokenizer,
-        lowercase: flags.lowercase ?? false,
-        nfc: flags.nfc,
-        format: flags.format,
-        onWarning: (message) => {
-          warnings.push(message);
-          // warnings name damaged input, so they are shown even with --quiet
-          process.stderr.write(`wordloom: warning: ${message}\n`);
-        },
-        onProgress: (p) => {
-          totalBytes = p.totalBytes;
-          line.update(
-            `reading ${percent(p.bytesRead, p.totalBytes)} of ${megabytes(p.totalBytes)}, ${p.tokens.toLocaleString('en-US')} tokens`,
-          );
-        },
-      });
+      const full = await out.withProgress((line) =>
+        buildVocabulary(corpus, {
+          tokenizer: flags.tokenizer,
+          lowercase: flags.lowercase ?? false,
+          nfc: flags.nfc,
+          format: flags.format,
+          onWarning: (message) => {
+            warnings.push(message);
+            out.warn(message);
+          },
+          onProgress: (p) => {
+            totalBytes = p.totalBytes;
+            line.update(`reading ${percent(p.bytesRead, p.totalBytes)} of ${megabytes(p.totalBytes)}, ${p.tokens.toLocaleString('en-US')} tokens`);
+          },
+        }),
+      );
       const seconds = (performance.now() - started) / 1000;
-      line.done();
       const vocab = full.prune({ minCount: flags.minCount, maxSize: flags.maxSize });
       if (flags.output !== undefined) {
         await vocab.save(flags.output);

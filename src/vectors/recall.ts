@@ -1,7 +1,7 @@
 import type { KeyedVectors, NeighborIndex } from './keyed-vectors.js';
 
 export interface RecallReport {
-  /** Mean fraction of the exact top-k found by the index. */
+  /** Mean fraction of the exact top-k found by the index; NaN when there is nothing to find (a set of one word). */
   recall: number;
   queries: number;
   approximateMs: number;

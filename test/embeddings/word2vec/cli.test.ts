@@ -25,9 +25,9 @@ describe('wordloom train word2vec', () => {
     expect(existsSync(join(corpus.dir, 'models/p.bin.ckpt'))).toBe(false);
   });
 
-  it('rejects a bad hyperparameter with one line naming the flag and exit code 1', () => {
+  it('rejects a bad hyperparameter with one line naming the flag and exit code 2 (a usage error)', () => {
     const r = run('train', 'word2vec', corpus.path, '-o', 'models/q.vec', '--window', '0');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toBe('wordloom: option --window must be an integer between 1 and 1000, got 0\n');
     expect(existsSync(join(corpus.dir, 'models/q.vec'))).toBe(false);
   });
