@@ -2,6 +2,7 @@ import { WordloomError, checkOption } from '../errors.js';
 import { quote } from '../util/printable.js';
 import { UnitMatrix } from './kernels/unit-matrix.js';
 import { normalizeInPlace } from './kernels/unit-rows.js';
+import { cosAddQuery, cosMulScores } from './analogy-scores.js';
 import { TopK } from './top-k.js';
 import type { VectorSet } from './vector-set.js';
 import { loadVectors, type LoadVectorsOptions } from './formats/index.js';
@@ -49,6 +50,9 @@ export class KeyedVectors {
   private unitMatrix: UnitMatrix | null = null;
   private index: NeighborIndex | null = null;
   private readonly simd: boolean;
+  /** 3CosMul's scores (and denominators, for several negative terms): allocated on first use, reused by every query. */
+  private cosMulOut: Float64Array | null = null;
+  private cosMulScratch: Float64Array | null = null;
 
   constructor(set: VectorSet, options: { name?: string; simd?: boolean } = {}) {
     this.set = set;
@@ -126,20 +130,14 @@ export class KeyedVectors {
     const topn = options.topn ?? 10;
     checkOption('topn', topn, { min: 0, integer: true });
     if (positive.length + negative.length === 0) throw new WordloomError('EUSAGE', 'mostSimilar needs at least one positive or negative word');
-    const mean = new Float32Array(this.dim);
-    for (const [terms, weight] of [[positive, 1], [negative, -1]] as const) {
-      for (const term of terms) {
-        const v = this.unitTerm(term);
-        for (let k = 0; k < this.dim; k++) mean[k] = mean[k]! + weight * v[k]!;
-      }
-    }
-    normalizeInPlace(mean);
-    return this.nearest(mean, topn, this.queryRows(positive, negative), options);
+    const query = cosAddQuery(positive.map((t) => this.unitTerm(t)), negative.map((t) => this.unitTerm(t)), new Float32Array(this.dim));
+    return this.nearest(query, topn, this.queryRows(positive, negative), options);
   }
 
   /**
    * Levy and Goldberg's 3CosMul: rank by prod((1 + cos(w, p)) / 2) / (prod((1 + cos(w, n)) / 2) + 1e-6),
    * less dominated by one large similarity than 3CosAdd. Vectors given as terms are normalised.
+   * The scores go into buffers kept for the next query.
    */
   mostSimilarCosMul(options: Omit<MostSimilarOptions, 'exact'>): Neighbor[] {
     const positive = asList(options.positive);
@@ -148,18 +146,13 @@ export class KeyedVectors {
     checkOption('topn', topn, { min: 0, integer: true });
     if (positive.length === 0) throw new WordloomError('EUSAGE', 'mostSimilarCosMul needs at least one positive word');
     const rows = this.rowLimit(options.restrictVocab);
-    const numerator = new Float64Array(rows).fill(1);
-    const denominator = new Float64Array(rows).fill(1);
-    for (const [terms, product] of [[positive, numerator], [negative, denominator]] as const) {
-      for (const term of terms) {
-        const scores = this.unit.scores(this.unitTerm(term), rows);
-        for (let i = 0; i < rows; i++) product[i] = product[i]! * ((1 + scores[i]!) / 2);
-      }
-    }
-    for (let i = 0; i < rows; i++) numerator[i] = numerator[i]! / (denominator[i]! + 1e-6);
     const excluded = this.queryRows(positive, negative);
+    const units = (terms: readonly QueryTerm[]) => terms.map((t) => this.unitTerm(t));
+    const scores = (this.cosMulOut ??= new Float64Array(this.size));
+    const scratch = negative.length > 1 ? (this.cosMulScratch ??= new Float64Array(this.size)) : undefined;
+    cosMulScores(this.unit, units(positive), units(negative), rows, scores, scratch);
     const heap = new TopK(topn + excluded.size);
-    heap.offerAll(numerator, rows);
+    heap.offerAll(scores, rows);
     return this.toNeighbors(heap, excluded, topn);
   }
 

@@ -1,6 +1,6 @@
 import { WordloomError, checkOption } from '../../errors.js';
 import type { KeyedVectors } from '../keyed-vectors.js';
-import { normalizeInPlace } from '../kernels/unit-rows.js';
+import { cosAddQuery, cosMulScores } from '../analogy-scores.js';
 import { TopK } from '../top-k.js';
 import { foldedVocabulary } from './folded-vocab.js';
 import { readEvalFile } from './read-eval-file.js';
@@ -108,7 +108,7 @@ export function evaluateAnalogies(vectors: KeyedVectors, questions: AnalogyQuest
   const rows = Math.min(restrictVocab, vectors.size);
   const unit = vectors.unit;
   const dim = vectors.dim;
-  const mean = new Float32Array(dim);
+  const query = new Float32Array(dim);
   const heap = new TopK(ANSWERS_CHECKED + 3);
   const product = method === '3CosMul' ? new Float64Array(rows) : null;
 
@@ -136,17 +136,11 @@ export function evaluateAnalogies(vectors: KeyedVectors, questions: AnalogyQuest
         continue;
       }
       heap.clear();
-      if (product === null) {
-        const va = unit.row(ia);
-        const vb = unit.row(ib);
-        const vc = unit.row(ic);
-        for (let k = 0; k < dim; k++) mean[k] = vb[k]! + vc[k]! - va[k]!;
-        normalizeInPlace(mean);
-        heap.offerAll(unit.scores(mean, rows), rows);
-      } else {
-        cosMulScores(unit, ia, ib, ic, rows, product);
-        heap.offerAll(product, rows);
-      }
+      // b - a + c: the same scorers as KeyedVectors.mostSimilar and mostSimilarCosMul
+      const positive = [unit.row(ib), unit.row(ic)];
+      const negative = [unit.row(ia)];
+      if (product === null) heap.offerAll(unit.scores(cosAddQuery(positive, negative, query), rows), rows);
+      else heap.offerAll(cosMulScores(unit, positive, negative, rows, product), rows);
       const ignore = new Set([a, b, c]);
       const excluded = new Set([ia, ib, ic]);
       let predicted: string | undefined;
@@ -181,14 +175,4 @@ export function evaluateAnalogies(vectors: KeyedVectors, questions: AnalogyQuest
     restrictVocab,
     method,
   };
-}
-
-/** 3CosMul of "a is to b as c is to ?": cos' (w, b) * cos'(w, c) / (cos'(w, a) + 1e-6), cos' = (1 + cos) / 2. */
-function cosMulScores(unit: KeyedVectors['unit'], ia: number, ib: number, ic: number, rows: number, out: Float64Array): void {
-  let s = unit.scores(unit.row(ib), rows);
-  for (let i = 0; i < rows; i++) out[i] = (1 + s[i]!) / 2;
-  s = unit.scores(unit.row(ic), rows);
-  for (let i = 0; i < rows; i++) out[i] = out[i]! * ((1 + s[i]!) / 2);
-  s = unit.scores(unit.row(ia), rows);
-  for (let i = 0; i < rows; i++) out[i] = out[i]! / ((1 + s[i]!) / 2 + 1e-6);
 }
