@@ -1,7 +1,7 @@
-import { promises as fsp } from 'node:fs';
 import hnswlib from 'hnswlib-node';
 import { WordloomError, checkOption } from '../errors.js';
 import { writeViaTemporaryPath } from '../util/atomic-write.js';
+import { checkHnswFile } from './hnsw-file.js';
 import type { NeighborIndex } from './keyed-vectors.js';
 import type { VectorSet } from './vector-set.js';
 
@@ -57,25 +57,17 @@ export class HnswIndex implements NeighborIndex {
     return index;
   }
 
-  /** Reads an index written by `save`, checking it was built for a set of this size and dimension. */
+  /**
+   * Reads an index written by `save`, after checking the whole file (see hnsw-file.ts): built for
+   * a set of this size, dimension and these vectors, and with a graph hnswlib can walk safely.
+   */
   static async load(path: string, set: VectorSet, options: { ef?: number; vectorsName?: string } = {}): Promise<HnswIndex> {
-    try {
-      await fsp.access(path);
-    } catch {
-      throw new WordloomError('ENOENT', `index file not found: ${path}`);
-    }
+    await checkHnswFile({ path, set, vectorsName: options.vectorsName ?? 'the vector set' });
     const native = new HierarchicalNSW('cosine', set.dim);
     try {
       await native.readIndex(path);
     } catch (err) {
       throw new WordloomError('EFORMAT', `cannot read HNSW index ${path}: ${(err as Error).message}`, { cause: err });
-    }
-    const count = native.getCurrentCount();
-    if (count !== set.size) {
-      throw new WordloomError(
-        'EFORMAT',
-        `index ${path} holds ${count} vectors but ${options.vectorsName ?? 'the vector set'} has ${set.size}; rebuild the index for these vectors`,
-      );
     }
     const index = new HnswIndex(native, set.dim, set.size);
     index.ef = options.ef ?? HNSW_DEFAULTS.ef;
