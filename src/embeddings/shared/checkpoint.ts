@@ -1,7 +1,7 @@
-import { readFile, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { WordloomError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { readInput } from '../../util/input-file.js';
 
 /**
  * A training checkpoint: one file with a JSON header (options, vocabulary, progress: whatever
@@ -61,33 +61,55 @@ export interface LoadedCheckpoint<H> {
   arrays: Record<string, CheckpointArray>;
 }
 
+/**
+ * Reads a checkpoint, checking its structure: the magic, a JSON object header, and arrays whose
+ * declared names, types and lengths account for exactly the bytes that follow. The header's own
+ * fields are the trainer's to check.
+ */
 export async function loadCheckpoint<H>(path: string): Promise<LoadedCheckpoint<H>> {
-  if (!existsSync(path)) throw new WordloomError('ENOENT', `no checkpoint at ${path} (nothing to resume)`);
-  const data = await readFile(path);
+  let data: Buffer;
+  try {
+    data = await readInput(path, { what: 'a checkpoint file', gzip: false });
+  } catch (err) {
+    if (err instanceof WordloomError && err.code === 'ENOENT') throw new WordloomError('ENOENT', `no checkpoint at ${path} (nothing to resume)`);
+    throw err;
+  }
+  const damaged = (why: string) => new WordloomError('EFORMAT', `${path}: checkpoint is damaged or truncated (${why}); delete it and train again`);
   if (data.length < MAGIC.length + 4 || data.toString('latin1', 0, MAGIC.length) !== MAGIC) {
     throw new WordloomError('EFORMAT', `${path} is not a wordloom checkpoint`);
   }
   const headerLength = data.readUInt32LE(MAGIC.length);
   let offset = MAGIC.length + 4;
-  let parsed: H & { arrays: ArrayEntry[] };
+  if (headerLength > data.length - offset) throw damaged(`a header of ${headerLength} bytes in a file of ${data.length}`);
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(data.toString('utf8', offset, offset + headerLength)) as H & { arrays: ArrayEntry[] };
+    parsed = JSON.parse(data.toString('utf8', offset, offset + headerLength));
   } catch {
-    throw new WordloomError('EFORMAT', `${path}: checkpoint header is not valid JSON (truncated file?)`);
+    throw damaged('its header is not valid JSON');
   }
+  if (!isRecord(parsed) || !Array.isArray(parsed.arrays)) throw damaged('its header is not an object with a list of arrays');
   offset += headerLength;
-  const arrays: Record<string, CheckpointArray> = {};
-  for (const e of parsed.arrays) {
-    const bytes = e.length * 4;
-    if (offset + bytes > data.length) throw new WordloomError('EFORMAT', `${path}: checkpoint is truncated (array ${e.name})`);
+  const arrays: Record<string, CheckpointArray> = Object.create(null) as Record<string, CheckpointArray>;
+  for (const e of parsed.arrays as unknown[]) {
+    if (!isRecord(e) || typeof e.name !== 'string' || (e.type !== 'f32' && e.type !== 'i32') || !Number.isSafeInteger(e.length) || (e.length as number) < 0) {
+      throw damaged('an array entry is not a name, a type f32 or i32 and a length');
+    }
+    if (e.name in arrays) throw damaged(`array ${e.name} is listed twice`);
+    const bytes = (e.length as number) * 4;
+    if (bytes > data.length - offset) throw damaged(`array ${e.name} needs ${bytes} bytes, ${data.length - offset} are left`);
     const copy = new Uint8Array(bytes);
     copy.set(data.subarray(offset, offset + bytes));
     arrays[e.name] = e.type === 'f32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
     offset += bytes;
   }
+  if (offset !== data.length) throw damaged(`${data.length - offset} bytes after its arrays`);
   const { arrays: _entries, ...header } = parsed;
   void _entries;
   return { header: header as H, arrays };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export async function removeCheckpoint(path: string): Promise<void> {

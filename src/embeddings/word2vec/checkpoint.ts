@@ -1,8 +1,9 @@
 import { WordloomError } from '../../errors.js';
+import { printable } from '../../util/printable.js';
 import { Vocabulary } from '../../text/vocabulary.js';
 import { loadCheckpoint, saveCheckpoint } from '../shared/checkpoint.js';
 import type { ModelMemory } from './kernel/index.js';
-import { RECORDED_OPTIONS, type RecordedOptions, type Word2VecOptions } from './options.js';
+import { RECORDED_OPTIONS, resolveWord2VecOptions, type RecordedOptions, type Word2VecOptions } from './options.js';
 import type { ThreadRandomState } from './worker-protocol.js';
 
 const KIND = 'wordloom-word2vec';
@@ -67,6 +68,11 @@ export async function saveWord2VecCheckpoint(
   await saveCheckpoint(path, header as unknown as Record<string, unknown>, arrays);
 }
 
+/**
+ * Reads a checkpoint written by saveWord2VecCheckpoint, checking every field a resumed run relies
+ * on (options, vocabulary, progress, random states, weight sizes), so a damaged file is refused
+ * with a message instead of failing somewhere inside training.
+ */
 export async function loadWord2VecCheckpoint(path: string): Promise<Word2VecCheckpoint> {
   const { header, arrays } = await loadCheckpoint<Header>(path);
   if (header.kind === KIND && typeof header.version === 'number' && header.version < VERSION) {
@@ -76,20 +82,39 @@ export async function loadWord2VecCheckpoint(path: string): Promise<Word2VecChec
     );
   }
   if (header.kind !== KIND || header.version !== VERSION) {
-    throw new WordloomError('EFORMAT', `${path} is not a word2vec checkpoint of this wordloom version (${header.kind} v${header.version})`);
+    throw new WordloomError('EFORMAT', `${path} is not a word2vec checkpoint of this wordloom version (${printable(String(header.kind), 40)} v${printable(String(header.version), 20)})`);
   }
-  const { words, counts } = header.vocabulary;
+  const damaged = (what: string) => new WordloomError('EFORMAT', `${path}: checkpoint is damaged (${what}); delete it and train again`);
+  const options = checkOptions(header.options, damaged);
+  if (!Number.isSafeInteger(header.threads) || header.threads < 1 || header.threads > 1024) throw damaged('thread count');
+  if (typeof header.corpus !== 'string') throw damaged('corpus name');
+  if (!Number.isSafeInteger(header.corpusIds) || header.corpusIds < 0) throw damaged('corpus length');
+  const { words, counts } = (isRecord(header.vocabulary) ? header.vocabulary : {}) as Partial<Header['vocabulary']>;
+  if (!Array.isArray(words) || !Array.isArray(counts) || !words.every((w) => typeof w === 'string') || !counts.every((c) => typeof c === 'number' && c >= 0 && Number.isFinite(c))) {
+    throw damaged('vocabulary');
+  }
   // The exact saved id order: the weights' rows are indexed by it.
   const vocabulary = Vocabulary.fromList(words, counts, path);
   if (vocabulary.size !== words.length) throw new WordloomError('EFORMAT', `${path}: checkpoint vocabulary is inconsistent`);
+  const progress = checkProgress(header.progress, options.epochs, header.corpusIds, damaged);
+  if (!Array.isArray(header.randomStates) || header.randomStates.length !== header.threads) {
+    throw new WordloomError('EFORMAT', `${path}: checkpoint random states do not match its ${header.threads} thread(s)`);
+  }
+  for (const state of header.randomStates as unknown[]) {
+    if (!isRecord(state) || !isUint32(state.subsampling) || !Array.isArray(state.kernel) || !state.kernel.every(isUint32)) throw damaged('random states');
+  }
   const f32 = (name: string): Float32Array | null => {
     const a = arrays[name];
     return a instanceof Float32Array ? a : null;
   };
   const syn0 = f32('syn0');
   if (!syn0) throw new WordloomError('EFORMAT', `${path}: checkpoint has no input weights`);
-  if (!Array.isArray(header.randomStates) || header.randomStates.length !== header.threads) {
-    throw new WordloomError('EFORMAT', `${path}: checkpoint random states do not match its ${header.threads} thread(s)`);
+  const rows = vocabulary.size * options.dim;
+  const weights = { syn0, syn1neg: f32('syn1neg'), syn1: f32('syn1') };
+  for (const [name, wanted] of [['syn0', true], ['syn1neg', options.negative > 0], ['syn1', options.hs]] as const) {
+    const a = weights[name];
+    if (wanted && (a === null || a.length !== rows)) throw damaged(`weights ${name} are missing or not ${vocabulary.size} x ${options.dim}`);
+    if (a !== null && !a.every(Number.isFinite)) throw damaged(`weights ${name} hold values that are not finite numbers`);
   }
   return {
     options: header.options,
@@ -97,10 +122,43 @@ export async function loadWord2VecCheckpoint(path: string): Promise<Word2VecChec
     corpus: header.corpus,
     corpusIds: header.corpusIds,
     vocabulary,
-    progress: header.progress,
+    progress,
     randomStates: header.randomStates,
-    syn0,
-    syn1neg: f32('syn1neg'),
-    syn1: f32('syn1'),
+    ...weights,
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isUint32(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xffffffff;
+}
+
+/** The recorded options, checked as a run would check them. */
+function checkOptions(recorded: unknown, damaged: (what: string) => WordloomError): Word2VecOptions {
+  if (!isRecord(recorded)) throw damaged('options');
+  for (const key of RECORDED_OPTIONS) if (!(key in recorded)) throw damaged(`option ${key} missing`);
+  for (const key of ['cbow', 'hs', 'lowercase'] as const) if (typeof recorded[key] !== 'boolean') throw damaged(`option ${key}`);
+  try {
+    return resolveWord2VecOptions({ ...(recorded as Partial<Word2VecOptions>), threads: 1, resume: false, checkpoint: undefined });
+  } catch (err) {
+    throw damaged(err instanceof WordloomError ? err.message : 'options');
+  }
+}
+
+/** Where the run stands: an epoch of the run, ranges inside the corpus, a count of words done. */
+function checkProgress(progress: unknown, epochs: number, corpusIds: number, damaged: (what: string) => WordloomError): Word2VecProgressState {
+  if (!isRecord(progress)) throw damaged('progress');
+  const { epoch, remaining, wordsDone } = progress;
+  if (!Number.isSafeInteger(epoch) || (epoch as number) < 0 || (epoch as number) > epochs) throw damaged('progress epoch');
+  if (typeof wordsDone !== 'number' || !Number.isSafeInteger(wordsDone) || wordsDone < 0) throw damaged('progress word count');
+  if (remaining !== null) {
+    const inside = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= corpusIds;
+    if (!Array.isArray(remaining) || !remaining.every((r) => Array.isArray(r) && r.length === 2 && inside(r[0]) && inside(r[1]) && r[0] <= r[1])) {
+      throw damaged('progress ranges');
+    }
+  }
+  return progress as unknown as Word2VecProgressState;
 }
