@@ -52,7 +52,7 @@ function commandPath(command: Command | null): string {
 }
 
 /** Commander's usage error as one line saying what is wrong and where to look. */
-export function usageMessage(err: CommanderError, command: Command | null): string {
+function usageMessage(err: CommanderError, command: Command | null): string {
   const path = commandPath(command);
   const help = `(see wordloom ${path ? `${path} ` : ''}--help)`;
   if (err.code === 'commander.help') {

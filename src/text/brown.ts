@@ -26,7 +26,7 @@ export function stripBrownTag(token: string): string {
 }
 
 /** True when nearly every token of a text sample looks like `word/tag`. */
-export function looksLikeBrown(sample: string): boolean {
+function looksLikeBrown(sample: string): boolean {
   const tokens = sample.split(/[ \t\n\r]+/).filter((t) => t.length > 0);
   // the last token may be cut in half by the sample boundary
   if (sample.length > 0 && !/\s$/.test(sample)) tokens.pop();

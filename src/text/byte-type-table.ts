@@ -14,7 +14,7 @@ export const FNV_PRIME = 0x01000193;
  * the hash: equal length and tail settle keys of up to 4 bytes (most tokens) without a byte loop,
  * and leave only the first length - 4 bytes to compare for longer ones.
  */
-export function packTail(bytes: Uint8Array, start: number, end: number): number {
+function packTail(bytes: Uint8Array, start: number, end: number): number {
   let p = 0;
   for (let i = Math.max(start, end - 4); i < end; i++) p = (p << 8) | bytes[i]!;
   return p;

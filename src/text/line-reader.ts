@@ -11,7 +11,7 @@ export interface LineSegment {
   lineEnd: boolean;
 }
 
-export const DEFAULT_MAX_LINE_CHARS = 1 << 20;
+const DEFAULT_MAX_LINE_CHARS = 1 << 20;
 
 export async function* readLineSegments(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,

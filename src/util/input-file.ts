@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { WordloomError } from '../errors.js';
 
-export const DEFAULT_CHUNK_BYTES = 1 << 20;
+const DEFAULT_CHUNK_BYTES = 1 << 20;
 
 /** Deflate expands at most 1032:1, so a gzip file's content is at most this many times its size. */
 const MAX_GZIP_RATIO = 1032;

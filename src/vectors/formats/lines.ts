@@ -40,7 +40,7 @@ export async function forEachLine(
 export const NEWLINE = 0x0a;
 export const SPACE = 0x20;
 export const TAB = 0x09;
-export const CR = 0x0d;
+const CR = 0x0d;
 
 /** Longer "words" mean we are reading vector bytes as text: a binary header's dimension is wrong. */
 export const MAX_WORD_BYTES = 4096;

@@ -5,9 +5,6 @@ import { VectorSet } from '../vector-set.js';
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8', { fatal: false });
 
-/** Where a row came from, for messages: a text line number or a binary row number. */
-export type RowPlace = (row: number) => string;
-
 /**
  * Accumulates rows into one growing Float32Array and the word list, keeping the first of
  * duplicate words. Readers parse each row's values straight into `nextRow()` and then call
