@@ -5,6 +5,7 @@ import { registerDemoCommand } from './demo.js';
 import { registerVectorCommands } from './vectors.js';
 import { registerVocabCommand } from './vocab.js';
 import { registerDebiasCommands } from './debias.js';
+import { registerLanguageModelCommands } from './lm.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
@@ -13,4 +14,5 @@ export function registerCommands(program: Command, output: () => Output): void {
   registerVectorCommands(program, output);
   registerVocabCommand(program, output);
   registerDebiasCommands(program, output);
+  registerLanguageModelCommands(program, output);
 }
