@@ -207,7 +207,7 @@ function rate(perSecond: number): string {
 }
 
 /** The progress line: as word2vec's (epoch, share done, throughput, learning rate, loss, ETA). */
-export function describeLanguageModelProgress(p: LanguageModelProgress): string {
+function describeLanguageModelProgress(p: LanguageModelProgress): string {
   return [
     `epoch ${p.epoch}/${p.epochs}`,
     `${(p.fraction * 100).toFixed(1)}%`,
@@ -224,7 +224,7 @@ function describeEvaluation(v: LanguageModelEvaluation): string {
 }
 
 /** One line per epoch. */
-export function describeEpoch(r: EpochReport): string {
+function describeEpoch(r: EpochReport): string {
   const v = r.validation;
   const parts = [
     `epoch ${r.epoch}/${r.epochs}`,
