@@ -146,7 +146,7 @@ async function loadWasm(): Promise<Loaded> {
   // never picks the threaded one (its workers come from Blob URLs), so this is 1 thread.
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = wasm.getThreadsCount();
-  return { ok: true, name: 'wasm', detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}` };
+  return { ok: true, name: 'wasm', detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'} for tfjs's own ops; fused layers on all cores` };
 }
 
 async function loadCpu(note?: string): Promise<Loaded> {

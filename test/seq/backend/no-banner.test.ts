@@ -59,7 +59,7 @@ describe('the built backend module in a plain Node process', () => {
     const r = run(USE_WORDLOOM);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^wordloom: tfjs backend wasm \((no )?SIMD, 1 thread\)\n$/);
+    expect(r.stderr).toMatch(/^wordloom: tfjs backend wasm \((no )?SIMD, 1 thread for tfjs's own ops; fused layers on all cores\)\n$/);
   });
 
   it('on cpu (WORDLOOM_BACKEND=cpu): one line on stderr, nothing on stdout, no banner', () => {

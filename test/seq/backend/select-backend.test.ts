@@ -20,7 +20,7 @@ function collector(): { lines: string[]; log: (line: string) => void } {
   return { lines, log: (line) => lines.push(line) };
 }
 
-const WASM_LINE = /^wordloom: tfjs backend wasm \((no )?SIMD, 1 thread\)$/;
+const WASM_LINE = /^wordloom: tfjs backend wasm \((no )?SIMD, 1 thread for tfjs's own ops; fused layers on all cores\)$/;
 const savedEnv = process.env['WORDLOOM_BACKEND'];
 
 beforeEach(() => {
