@@ -127,18 +127,20 @@ class OpenInput implements InputFile {
   }
 
   private async *plainChunks({ chunkBytes = DEFAULT_CHUNK_BYTES, reuseBuffer = false, onDiskBytes }: ChunkOptions): AsyncGenerator<Buffer> {
-    let buffer = Buffer.allocUnsafe(chunkBytes);
+    // a small file gets a buffer of its size (plus one byte, to see the end in the same read)
+    const size = this.regular ? Math.min(chunkBytes, this.size + 1) : chunkBytes;
+    let buffer = Buffer.allocUnsafe(size);
     for (;;) {
       let bytesRead: number;
       try {
-        ({ bytesRead } = await this.handle.read(buffer, 0, chunkBytes, null));
+        ({ bytesRead } = await this.handle.read(buffer, 0, size, null));
       } catch (err) {
         throw inputError(this.path, err, 'a file');
       }
       if (bytesRead === 0) return;
       onDiskBytes?.(bytesRead);
       yield buffer.subarray(0, bytesRead);
-      if (!reuseBuffer) buffer = Buffer.allocUnsafe(chunkBytes);
+      if (!reuseBuffer) buffer = Buffer.allocUnsafe(size);
     }
   }
 
@@ -193,7 +195,7 @@ async function* withoutBom(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer
     }
     const joined: Buffer = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
     if (joined.length < 3 && isBomPrefix(joined)) {
-      head = joined;
+      head = Buffer.from(joined); // the chunk's buffer may be reused by the next read
       continue;
     }
     head = null;
