@@ -34,6 +34,9 @@ export interface RunPosition {
   bestEpoch: number | null;
   badEpochs: number;
   history: EpochReport[];
+  /** Bidirectional runs: the backward model's epoch loss sum and best validation figures (absent in forward-only runs). */
+  backwardLossSum?: number;
+  bestBackward?: LanguageModelEvaluation | null;
   /** The dropout generator's state. */
   randomState: number;
 }
@@ -45,9 +48,10 @@ export interface LanguageModelCheckpoint {
   valTokens: number;
   vocabulary: Vocabulary;
   position: RunPosition;
+  /** The forward model's weights followed, in a bidirectional run, by the backward model's (and so for bestWeights). */
   weights: SavedArray[];
   bestWeights: SavedArray[] | null;
-  /** Carried recurrent states, per layer ([h] or [h, c]); null at the start of an epoch. */
+  /** Carried recurrent states, per layer ([h] or [h, c]), the backward model's layers after the forward's; null at the start of an epoch. */
   states: SavedArray[][] | null;
   optimizer: OptimizerState;
 }

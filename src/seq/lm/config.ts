@@ -28,6 +28,14 @@ export interface TrainingRecord {
   bestEpoch: number | null;
 }
 
+/** A bidirectional model's backward direction (lm.json `backward`; absent for a forward-only model). */
+export interface BackwardRecord {
+  /** The subfolder holding its model.json + weights.bin (the forward model is at the top of the folder). */
+  folder: string;
+  /** Its final validation figures on the validation text read right to left, or null without validation. */
+  validation: LanguageModelEvaluation | null;
+}
+
 export interface LanguageModelConfig {
   format: typeof LANGUAGE_MODEL_FORMAT;
   version: typeof LANGUAGE_MODEL_FORMAT_VERSION;
@@ -39,6 +47,12 @@ export interface LanguageModelConfig {
   architecture: Architecture;
   /** Null for a model not trained by wordloom's trainer. */
   training: TrainingRecord | null;
-  /** Final validation figures (those of the weights kept), or null without validation. */
+  /** Final validation figures (those of the weights kept), or null without validation; of the forward model for a bidirectional one. */
   validation: LanguageModelEvaluation | null;
+  /**
+   * Bidirectional models only: where the backward model is and how it did. The forward model stays
+   * where a forward-only one is, so readers that know nothing of this key (older wordloom, plain
+   * tfjs, `generate`) use the forward model; hence no format version change.
+   */
+  backward?: BackwardRecord;
 }

@@ -2,6 +2,8 @@
  * A language model: the tfjs network (ids [batch, time] -> logits [batch, time, vocabulary]),
  * the vocabulary whose ids it reads and predicts, and its description (lm.json). What training
  * returns and loading gives back; save() writes the folder that loadLanguageModel() reads.
+ * A bidirectional model also has `backward`: a network of the same shape that reads text right to
+ * left (ids reversed) and predicts the previous token; `model` is then its forward direction.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Vocabulary } from '../../text/vocabulary.js';
@@ -15,7 +17,14 @@ export class LanguageModel {
     readonly model: tf.LayersModel,
     readonly vocabulary: Vocabulary,
     readonly config: LanguageModelConfig,
+    /** Bidirectional models: the backward network (reads ids right to left); null for a forward-only model. */
+    readonly backward: tf.LayersModel | null = null,
   ) {}
+
+  /** Whether the model has a backward direction (trained with `bidirectional`). */
+  get bidirectional(): boolean {
+    return this.backward !== null;
+  }
 
   /** How this model turns text into tokens. */
   get textSettings(): TextSettings {
@@ -37,18 +46,19 @@ export class LanguageModel {
     return joinTokens(this.vocabulary.decode(ids), this.config.level);
   }
 
-  /** Writes the model folder (model.json, weights.bin, vocab.tsv, lm.json) atomically. */
+  /** Writes the model folder (model.json, weights.bin, vocab.tsv, lm.json; backward/model.json and weights for a bidirectional model) atomically. */
   save(dir: string): Promise<void> {
-    return writeModelFolder(dir, this.model, this.vocabulary, this.config);
+    return writeModelFolder(dir, this.model, this.vocabulary, this.config, this.backward);
   }
 
   dispose(): void {
     this.model.dispose();
+    this.backward?.dispose();
   }
 }
 
 /** Loads a folder written by LanguageModel.save(); a folder that is not one gives one clear EFORMAT/ENOENT error. */
 export async function loadLanguageModel(dir: string): Promise<LanguageModel> {
-  const { model, vocabulary, config } = await readModelFolder(dir);
-  return new LanguageModel(model, vocabulary, config);
+  const { model, vocabulary, config, backward } = await readModelFolder(dir);
+  return new LanguageModel(model, vocabulary, config, backward);
 }

@@ -8,7 +8,11 @@
  *   vocab.tsv                  the text layer's vocabulary file (id order = rows of the model);
  *   lm.json                    what the folder is (format name and version), how text becomes
  *                              tokens (level, tokenizer, lowercase), the architecture, the
- *                              training settings and the final validation figures.
+ *                              training settings and the final validation figures;
+ *   backward/model.json          bidirectional models only: the backward model (reads right to
+ *     + backward/weights.bin     left), in the same format; lm.json's `backward` names the folder.
+ *                              The forward model stays at the top, so everything that reads a
+ *                              forward-only folder reads the forward direction of this one.
  */
 import * as tf from '@tensorflow/tfjs';
 import { promises as fsp, type Stats } from 'node:fs';
@@ -18,7 +22,7 @@ import { Vocabulary } from '../../text/vocabulary.js';
 import { fusedLayersRegistered, registerFusedLayers, unregisterFusedLayers } from '../layers/index.js';
 import { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageModelConfig } from './config.js';
 
-export const FILES = { model: 'model.json', weights: 'weights.bin', vocabulary: 'vocab.tsv', config: 'lm.json' } as const;
+export const FILES = { model: 'model.json', weights: 'weights.bin', vocabulary: 'vocab.tsv', config: 'lm.json', backward: 'backward' } as const;
 
 async function statOrNull(path: string): Promise<Stats | null> {
   try {
@@ -68,19 +72,36 @@ async function artifactsOf(model: tf.LayersModel): Promise<{ json: Record<string
   return out;
 }
 
-export async function writeModelFolder(dir: string, model: tf.LayersModel, vocabulary: Vocabulary, config: LanguageModelConfig): Promise<void> {
+/** Writes model.json + weights.bin of `model` into `dir`, with the generator's hints. */
+async function writeNetwork(dir: string, model: tf.LayersModel, config: LanguageModelConfig): Promise<void> {
+  // Read by the generator (src/seq/generate readGenerationHints), in Node or a browser, so a
+  // model.json alone says how to tokenize priming text; training streams start lines after <EOS>.
+  model.setUserDefinedMetadata({ wordloom: { level: config.level, tokenizer: config.tokenizer, lowercase: config.lowercase, startToken: '<EOS>' } });
+  const { json, weights } = await artifactsOf(model);
+  await fsp.writeFile(join(dir, FILES.model), JSON.stringify(json));
+  await fsp.writeFile(join(dir, FILES.weights), weights);
+}
+
+/** Writes the folder; `backward` (a bidirectional model's) goes to the subfolder lm.json's `backward.folder` names. */
+export async function writeModelFolder(
+  dir: string,
+  model: tf.LayersModel,
+  vocabulary: Vocabulary,
+  config: LanguageModelConfig,
+  backward: tf.LayersModel | null = null,
+): Promise<void> {
+  if ((backward === null) !== (config.backward === undefined)) throw new Error('writeModelFolder: a backward model goes with lm.json backward, and only with it');
   await checkModelOutput(dir);
   const stamp = `${process.pid}.${Date.now()}`;
   const tmp = join(dirname(dir), `.${basename(dir)}.${stamp}.tmp`);
   const old = join(dirname(dir), `.${basename(dir)}.${stamp}.old`);
   try {
     await fsp.mkdir(tmp, { recursive: true });
-    // Read by the generator (src/seq/generate readGenerationHints), in Node or a browser, so a
-    // model.json alone says how to tokenize priming text; training streams start lines after <EOS>.
-    model.setUserDefinedMetadata({ wordloom: { level: config.level, tokenizer: config.tokenizer, lowercase: config.lowercase, startToken: '<EOS>' } });
-    const { json, weights } = await artifactsOf(model);
-    await fsp.writeFile(join(tmp, FILES.model), JSON.stringify(json));
-    await fsp.writeFile(join(tmp, FILES.weights), weights);
+    await writeNetwork(tmp, model, config);
+    if (backward !== null) {
+      await fsp.mkdir(join(tmp, config.backward!.folder));
+      await writeNetwork(join(tmp, config.backward!.folder), backward, config);
+    }
     await vocabulary.save(join(tmp, FILES.vocabulary));
     await fsp.writeFile(join(tmp, FILES.config), `${JSON.stringify(config, null, 2)}\n`);
     const existing = await statOrNull(dir);
@@ -117,7 +138,34 @@ export interface ModelFolder {
   model: tf.LayersModel;
   vocabulary: Vocabulary;
   config: LanguageModelConfig;
+  /** The backward model of a bidirectional folder, else null. */
+  backward: tf.LayersModel | null;
 }
+
+/** Loads `dir`/model.json and its weights with tfjs (wordloom's fused layers registered). */
+async function loadNetwork(dir: string): Promise<tf.LayersModel> {
+  const modelJSON = (await readJson(join(dir, FILES.model), 'the tfjs model')) as tf.io.ModelJSON;
+  const handler: tf.io.IOHandler = {
+    load: () =>
+      tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+        const specs = manifest.flatMap((group) => group.weights);
+        const buffers = await Promise.all(manifest.flatMap((group) => group.paths.map((p) => fsp.readFile(join(dir, p)))));
+        const bytes = Buffer.concat(buffers);
+        return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
+      }),
+  };
+  const wasRegistered = fusedLayersRegistered();
+  registerFusedLayers();
+  try {
+    return await tf.loadLayersModel(handler);
+  } catch (err) {
+    throw new WordloomError('EFORMAT', `${join(dir, FILES.model)}: tfjs cannot load the model (${(err as Error).message})`, { cause: err });
+  } finally {
+    if (!wasRegistered) unregisterFusedLayers();
+  }
+}
+
+const outputsOf = (model: tf.LayersModel): number | null | undefined => model.outputs[0]?.shape[model.outputs[0].shape.length - 1];
 
 /** Reads a folder written by writeModelFolder; the network is built from wordloom's fused layers. */
 export async function readModelFolder(dir: string): Promise<ModelFolder> {
@@ -138,32 +186,44 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   for (const name of [FILES.model, FILES.weights, FILES.vocabulary]) {
     if ((await statOrNull(join(dir, name))) === null) throw new WordloomError('EFORMAT', `${dir}: the model folder is incomplete (${name} is missing)`);
   }
-  const modelJSON = (await readJson(join(dir, FILES.model), 'the tfjs model')) as tf.io.ModelJSON;
-  const handler: tf.io.IOHandler = {
-    load: () =>
-      tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers = await Promise.all(manifest.flatMap((group) => group.paths.map((p) => fsp.readFile(join(dir, p)))));
-        const bytes = Buffer.concat(buffers);
-        return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
-      }),
-  };
-  const wasRegistered = fusedLayersRegistered();
-  registerFusedLayers();
-  let model: tf.LayersModel;
+  const backwardDir = backwardFolder(dir, config);
+  if (backwardDir !== null) {
+    for (const name of [FILES.model, FILES.weights]) {
+      if ((await statOrNull(join(backwardDir, name))) === null) {
+        throw new WordloomError('EFORMAT', `${dir}: the bidirectional model folder is incomplete (${join(config.backward!.folder, name)} is missing)`);
+      }
+    }
+  }
+  const model = await loadNetwork(dir);
+  let backward: tf.LayersModel | null = null;
   try {
-    model = await tf.loadLayersModel(handler);
+    const vocabulary = await Vocabulary.load(join(dir, FILES.vocabulary));
+    const expected = config.architecture?.vocabularySize;
+    const outputs = outputsOf(model);
+    if (vocabulary.size !== expected || outputs !== expected) {
+      throw new WordloomError('EFORMAT', `${dir}: the vocabulary (${vocabulary.size} entries), the model's outputs (${String(outputs)}) and ${FILES.config} (${String(expected)}) disagree`);
+    }
+    if (backwardDir !== null) {
+      backward = await loadNetwork(backwardDir);
+      const shape = (m: tf.LayersModel): string => JSON.stringify(m.weights.map((w) => w.shape));
+      if (shape(backward) !== shape(model)) {
+        throw new WordloomError('EFORMAT', `${dir}: the backward model (${join(config.backward!.folder, FILES.model)}) does not have the forward model's architecture`);
+      }
+    }
+    return { model, vocabulary, config, backward };
   } catch (err) {
-    throw new WordloomError('EFORMAT', `${join(dir, FILES.model)}: tfjs cannot load the model (${(err as Error).message})`, { cause: err });
-  } finally {
-    if (!wasRegistered) unregisterFusedLayers();
-  }
-  const vocabulary = await Vocabulary.load(join(dir, FILES.vocabulary));
-  const expected = config.architecture?.vocabularySize;
-  const outputs = model.outputs[0]?.shape[model.outputs[0].shape.length - 1];
-  if (vocabulary.size !== expected || outputs !== expected) {
     model.dispose();
-    throw new WordloomError('EFORMAT', `${dir}: the vocabulary (${vocabulary.size} entries), the model's outputs (${String(outputs)}) and ${FILES.config} (${String(expected)}) disagree`);
+    backward?.dispose();
+    throw err;
   }
-  return { model, vocabulary, config };
+}
+
+/** The backward model's folder of a bidirectional model (null for a forward-only one); a bad `backward` entry is refused. */
+function backwardFolder(dir: string, config: LanguageModelConfig): string | null {
+  const b = config.backward;
+  if (b === undefined) return null;
+  if (b === null || typeof b !== 'object' || typeof b.folder !== 'string' || !/^[A-Za-z0-9_-]+$/.test(b.folder)) {
+    throw new WordloomError('EFORMAT', `${join(dir, FILES.config)}: "backward" must name a subfolder of the model folder, got ${JSON.stringify(b)}`);
+  }
+  return join(dir, b.folder);
 }

@@ -62,6 +62,12 @@ export interface LanguageModelOptions {
   patience: number;
   /** Word level: the output layer reuses the embedding table (Press & Wolf 2017); needs embedding == units. Default false. */
   tieWeights: boolean;
+  /**
+   * Also train a backward model (same architecture, its own weights) that reads the text right to
+   * left and predicts the previous token, together with the forward one, as ELMo does; their
+   * states give contextual vectors (contextualEmbeddings). Generation uses the forward model. Default false.
+   */
+  bidirectional: boolean;
   /** Seeds the initial weights and the dropout masks. Default 1. */
   seed: number;
   /** Threads of the fused kernels (results do not depend on it). Default: all cores. */
@@ -121,6 +127,7 @@ export const LANGUAGE_MODEL_DEFAULTS = {
   lrDecay: 0.5,
   patience: 3,
   tieWeights: false,
+  bidirectional: false,
   seed: 1,
   checkpointEvery: 600,
   resume: false,
@@ -154,6 +161,7 @@ export const LANGUAGE_MODEL_OPTION_SPECS: Readonly<Record<LanguageModelSetting, 
   lrDecay: { flag: '--lr-decay', kind: 'number', above: 0, max: 1, help: 'multiply the learning rate by this after an epoch without validation improvement; 1 = never', defaultText: '0.5' },
   patience: { flag: '--patience', kind: 'integer', min: 0, help: 'stop after this many epochs without validation improvement; 0 = never', defaultText: '3' },
   tieWeights: { flag: '--tie-weights', kind: 'boolean', help: 'word level: share the embedding table with the output layer (needs --embedding equal to --units)', defaultText: 'off' },
+  bidirectional: { flag: '--bidirectional', kind: 'boolean', help: 'also train a backward model (right to left) for contextual word vectors (wordloom lm embed), as ELMo does', defaultText: 'off' },
   seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the initial weights and dropout masks', defaultText: '1' },
   threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'kernel threads (results do not depend on it)', defaultText: 'all cores' },
   checkpoint: { flag: '--checkpoint', kind: 'path', help: 'checkpoint file written each epoch and on interrupt', defaultText: 'none' },
@@ -165,7 +173,7 @@ export const LANGUAGE_MODEL_OPTION_SPECS: Readonly<Record<LanguageModelSetting, 
 export const RECORDED_SETTINGS = [
   'level', 'tokenizer', 'lowercase', 'minCount', 'maxVocab', 'cell', 'layers', 'units', 'embedding', 'dropout',
   'seqLen', 'batch', 'epochs', 'maxSteps', 'lr', 'optimizer', 'clip', 'valFraction', 'valFile', 'lrDecay', 'patience',
-  'tieWeights', 'seed',
+  'tieWeights', 'bidirectional', 'seed',
 ] as const satisfies readonly LanguageModelSetting[];
 export type RecordedSettings = Pick<LanguageModelOptions, (typeof RECORDED_SETTINGS)[number]>;
 

@@ -17,9 +17,11 @@ export interface LanguageModelProgress {
   /** Throughput of this run (since start or resume). */
   tokensPerSecond: number;
   learningRate: number;
-  /** Mean cross-entropy (nats per token) of the last step, and of the epoch so far. */
+  /** Mean cross-entropy (nats per token) of the last step, and of the epoch so far (the forward model's, for a bidirectional run). */
   loss: number;
   epochLoss: number;
+  /** Bidirectional runs only: the backward model's figures of the last step and of the epoch so far. */
+  backward?: { loss: number; epochLoss: number };
   elapsedSeconds: number;
   etaSeconds: number;
 }
@@ -34,15 +36,26 @@ export interface LanguageModelEvaluation {
   tokens: number;
 }
 
+/** One direction's figures of an epoch. */
+export interface DirectionReport {
+  trainLoss: number;
+  validation: LanguageModelEvaluation | null;
+}
+
 export interface EpochReport {
   /** 1-based. */
   epoch: number;
   epochs: number;
-  /** Mean training loss over the epoch's steps (nats per token). */
+  /** Mean training loss over the epoch's steps (nats per token); the forward model's for a bidirectional run. */
   trainLoss: number;
-  /** Validation figures, or null when the run has no validation text. */
+  /** Validation figures, or null when the run has no validation text; the forward model's for a bidirectional run. */
   validation: LanguageModelEvaluation | null;
-  /** Whether the validation loss is the best so far (always true without validation). */
+  /** Bidirectional runs only: the backward model's training loss and validation figures (on the validation text read right to left). */
+  backward?: DirectionReport;
+  /**
+   * Whether the validation loss is the best so far (always true without validation); for a
+   * bidirectional run, the mean of the two directions' losses (their joint objective) is compared.
+   */
   improved: boolean;
   /** The learning rate the epoch trained with, and the one the next epoch will use. */
   learningRate: number;

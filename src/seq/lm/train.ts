@@ -11,6 +11,18 @@
  * A checkpoint is written after every epoch, every `checkpointEvery` seconds and on abort; resume
  * continues the run exactly (the same final weights as an uninterrupted run). A NaN or infinite
  * loss or gradient stops the run with EDIVERGED naming --lr.
+ *
+ * Bidirectional (ELMo): a second network of the same shape, with its own weights, reads the same
+ * text reversed (so it predicts each token's predecessor from everything to its right), laid out
+ * and windowed exactly like the forward text. Both train in the same steps on ONE combined loss,
+ * the sum of the two directions' mean cross-entropies (ELMo's joint log-likelihood), with one
+ * optimizer over both sets of variables and clipping by the global norm of all the gradients.
+ * Why one combined loss rather than alternating steps: the weights are disjoint, so the sum's
+ * gradient is exactly each direction's own gradient (the learning rate means what it means for a
+ * forward-only model), one step keeps the windows, carried states, step counts, schedule and
+ * checkpoint position of both directions in lockstep (resume needs nothing new), and it costs one
+ * gradient pass per window rather than two. Validation reports both directions; the learning-rate
+ * decay, early stopping and best-weights choice follow the mean of their losses.
  */
 import * as tf from '@tensorflow/tfjs';
 import { WordloomError } from '../../errors.js';
@@ -23,6 +35,7 @@ import { batchify, windowAt, windowCount, type StreamLayout } from './batches.js
 import { loadLanguageModelCheckpoint, saveLanguageModelCheckpoint, type LanguageModelCheckpoint, type RunPosition } from './checkpoint.js';
 import { clipByGlobalNorm } from './clip.js';
 import { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageModelConfig } from './config.js';
+import { FILES } from './model-files.js';
 import { evaluateIds } from './evaluate.js';
 import { LanguageModel } from './language-model.js';
 import { buildNetwork, forward, syncTiedKernel, trainableVariables, type Architecture } from './network.js';
@@ -123,7 +136,8 @@ async function run(
   const plannedSteps = options.maxSteps > 0 ? Math.min(options.maxSteps, windows * options.epochs) : windows * options.epochs;
   log(
     `training: ${trainIds.length} tokens as ${options.batch} streams of ${data.length}, ${windows} windows of ${options.seqLen} per epoch; ` +
-      (valIds ? `validation: ${valIds.length} tokens` : 'no validation'),
+      (valIds ? `validation: ${valIds.length} tokens` : 'no validation') +
+      (options.bidirectional ? '; bidirectional: a forward and a backward model (the text read right to left)' : ''),
   );
 
   const architecture: Architecture = {
@@ -136,10 +150,17 @@ async function run(
   };
   const random = new SeededRandom(options.seed);
   const nextSeed = (): number => random.nextUint32();
-  const model = buildNetwork(architecture, nextSeed);
-  const variables = trainableVariables(model, options.tieWeights);
+  // One network per direction: [forward] or [forward, backward]; the backward reads the ids reversed.
+  const bidirectional = options.bidirectional;
+  const models: tf.Sequential[] = [buildNetwork(architecture, nextSeed)];
+  if (bidirectional) models.push(buildNetwork(architecture, nextSeed));
+  const NAMES = ['forward', 'backward'] as const;
+  const layouts: StreamLayout[] = bidirectional ? [data, batchify(reversed(trainIds), options.batch)] : [data];
+  const valSets: Int32Array[] | null = valIds === null ? null : bidirectional ? [valIds, reversed(valIds)] : [valIds];
+  const variables = models.flatMap((m) => trainableVariables(m, options.tieWeights));
   const optimizer = createOptimizer(options.optimizer, options.lr);
-  let states: LayerStates | null = null;
+  /** Carried states per direction; null at the start of an epoch. */
+  let states: LayerStates[] | null = null;
   let position: RunPosition = {
     epoch: 0,
     window: 0,
@@ -152,15 +173,31 @@ async function run(
     bestEpoch: null,
     badEpochs: 0,
     history: [],
+    ...(bidirectional ? { backwardLossSum: 0, bestBackward: null } : {}),
     randomState: 0,
   };
   let bestWeights: SavedArray[] | null = null;
   let succeeded = false;
+  const allWeights = (): SavedArray[] => models.flatMap(getWeights);
+  /** Sets every direction's weights from the concatenation allWeights() gives. */
+  const setAllWeights = (saved: SavedArray[], source: string): void => {
+    const counts = models.map((m) => m.weights.length);
+    if (saved.length !== counts.reduce((a, b) => a + b, 0)) throw new WordloomError('EFORMAT', `${source}: the saved weights do not fit the model`);
+    let from = 0;
+    models.forEach((m, k) => {
+      setWeights(m, saved.slice(from, from + counts[k]!), source);
+      from += counts[k]!;
+    });
+  };
   try {
     if (resumed) {
-      setWeights(model, resumed.weights, options.checkpoint!);
+      setAllWeights(resumed.weights, options.checkpoint!);
       await restoreOptimizerState(optimizer, resumed.optimizer);
-      states = resumed.states?.map((layer) => layer.map((s) => tf.tensor(s.values, s.shape, s.dtype))) ?? null;
+      if (resumed.states !== null) {
+        if (resumed.states.length !== options.layers * models.length) throw new WordloomError('EFORMAT', `${options.checkpoint}: the saved states do not fit the model`);
+        const flat = resumed.states.map((layer) => layer.map((s) => tf.tensor(s.values, s.shape, s.dtype)));
+        states = models.map((_, k) => flat.slice(k * options.layers, (k + 1) * options.layers));
+      }
       bestWeights = resumed.bestWeights;
       position = resumed.position;
       random.setState(position.randomState);
@@ -177,9 +214,9 @@ async function run(
         valTokens: valIds?.length ?? 0,
         vocabulary,
         position,
-        weights: getWeights(model),
+        weights: allWeights(),
         bestWeights,
-        states: states?.map((layer) => layer.map((t, i) => savedArray(`state${i}`, t))) ?? null,
+        states: states?.flatMap((direction) => direction.map((layer) => layer.map((t, i) => savedArray(`state${i}`, t)))) ?? null,
         optimizer: await saveOptimizerState(optimizer),
       });
     };
@@ -187,34 +224,53 @@ async function run(
     const meter = new StepMeter(position.step, position.tokensDone);
     const forwardOptions = { training: true, dropout: options.dropout, nextSeed, tieWeights: options.tieWeights };
     let stopped: 'epochs' | 'early-stop' | 'max-steps' = 'epochs';
-    const guard = new ExplosionGuard(vocabulary.size);
+    const guards = models.map(() => new ExplosionGuard(vocabulary.size));
     let lastSave = performance.now();
 
-    /** One window: forward, loss, gradients, clipping, update; the new states replace the old. */
-    const step = (layout: StreamLayout, index: number): number => {
-      const win = windowAt(layout, index, options.seqLen);
-      const x = tf.tensor2d(win.inputs, [win.streams, win.time], 'int32');
-      const y = tf.tensor2d(win.targets, [win.streams, win.time], 'int32');
-      let next: LayerStates = [];
-      const previous: LayerStates | null = states;
+    /**
+     * One window (the same window of every direction): forward, loss (summed over the directions),
+     * gradients, clipping, update; the new states replace the old. Returns each direction's loss.
+     */
+    const step = (index: number): number[] => {
+      const wins = layouts.map((layout) => windowAt(layout, index, options.seqLen));
+      const xs = wins.map((win) => tf.tensor2d(win.inputs, [win.streams, win.time], 'int32'));
+      const ys = wins.map((win) => tf.tensor2d(win.targets, [win.streams, win.time], 'int32'));
+      const next: LayerStates[] = [];
+      const directionLosses: tf.Scalar[] = [];
+      const previous: LayerStates[] | null = states;
       let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
       try {
         result = tf.variableGrads(() => {
-          const r = forward(model, x, previous, forwardOptions);
-          next = r.states.map((layer) => layer.map((t) => tf.keep(t)));
-          return sparseSoftmaxCrossEntropy(y, r.logits) as tf.Scalar;
+          let total: tf.Scalar | null = null;
+          for (let k = 0; k < models.length; k++) {
+            const r = forward(models[k]!, xs[k]!, previous?.[k] ?? null, forwardOptions);
+            next.push(r.states.map((layer) => layer.map((t) => tf.keep(t))));
+            const loss = sparseSoftmaxCrossEntropy(ys[k]!, r.logits) as tf.Scalar;
+            if (models.length > 1) directionLosses.push(tf.keep(loss));
+            total = total === null ? loss : tf.add<tf.Scalar>(total, loss);
+          }
+          return total!;
         }, variables);
       } finally {
-        tf.dispose([x, y]);
+        tf.dispose([...xs, ...ys]);
       }
-      const loss = result.value.dataSync()[0]!;
-      result.value.dispose();
-      const clipped = Number.isFinite(loss) ? clipByGlobalNorm(result.grads, options.clip) : { norm: Number.NaN, grads: result.grads };
-      const exploded = guard.add(loss);
-      if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm) || exploded !== null) {
+      const totalLoss = result.value.dataSync()[0]!;
+      const losses = models.length === 1 ? [totalLoss] : directionLosses.map((t) => t.dataSync()[0]!);
+      tf.dispose([result.value, ...directionLosses]);
+      const clipped = Number.isFinite(totalLoss) ? clipByGlobalNorm(result.grads, options.clip) : { norm: Number.NaN, grads: result.grads };
+      const explosions = guards.map((guard, k) => guard.add(losses[k]!));
+      const exploded = explosions.findIndex((e) => e !== null);
+      const broken = losses.findIndex((l) => !Number.isFinite(l));
+      if (broken >= 0 || !Number.isFinite(clipped.norm) || exploded >= 0) {
         tf.dispose(Object.values(clipped.grads));
-        disposeStates(next);
-        const what = !Number.isFinite(loss) ? `the loss became ${loss}` : !Number.isFinite(clipped.norm) ? `the gradient norm became ${clipped.norm}` : exploded!;
+        for (const s of next) disposeStates(s);
+        const which = (k: number): string => (bidirectional ? ` (${NAMES[k]} model)` : '');
+        const what =
+          broken >= 0
+            ? `the loss became ${losses[broken]}${which(broken)}`
+            : !Number.isFinite(clipped.norm)
+              ? `the gradient norm became ${clipped.norm}`
+              : `${explosions[exploded]!}${which(exploded)}`;
         throw new WordloomError(
           'EDIVERGED',
           `training diverged at epoch ${position.epoch + 1}, step ${position.step + 1}: ${what}; lower --lr (currently ${position.learningRate})` +
@@ -226,9 +282,9 @@ async function run(
       for (const v of variables) ordered[v.name] = clipped.grads[v.name]!;
       optimizer.applyGradients(ordered);
       tf.dispose(Object.values(clipped.grads));
-      disposeStates(previous);
+      if (previous !== null) for (const s of previous) disposeStates(s);
       states = next;
-      return loss;
+      return losses;
     };
 
     training: while (position.epoch < options.epochs) {
@@ -239,11 +295,13 @@ async function run(
           throwIfAborted(signal, { started: true, checkpoint: options.checkpoint });
         }
         const tokens = options.batch * Math.min(options.seqLen, data.length - position.window * options.seqLen);
-        const loss = step(data, position.window);
+        const losses = step(position.window);
+        const loss = losses[0]!;
         position.window++;
         position.step++;
         position.tokensDone += tokens;
         position.epochLossSum += loss;
+        if (bidirectional) position.backwardLossSum = (position.backwardLossSum ?? 0) + losses[1]!;
         position.epochSteps++;
         options.onProgress?.(
           meter.snapshot({
@@ -256,6 +314,7 @@ async function run(
             learningRate: position.learningRate,
             loss,
             epochLoss: position.epochLossSum / position.epochSteps,
+            ...(bidirectional ? { backward: { loss: losses[1]!, epochLoss: position.backwardLossSum! / position.epochSteps } } : {}),
           }),
         );
         if (options.maxSteps > 0 && position.step >= options.maxSteps) {
@@ -271,21 +330,29 @@ async function run(
       }
 
       // End of the epoch (or of the run, for max-steps): validate, decay, keep the best weights.
-      const validation = valIds ? evaluateIds(model, valIds, options, options.level, options.tieWeights) : null;
-      const improved = validation === null || position.best === null || validation.loss < position.best.loss;
+      // Bidirectional: both directions are validated; the mean of their losses decides.
+      const evaluations = valSets?.map((ids, k) => evaluateIds(models[k]!, ids, options, options.level, options.tieWeights)) ?? null;
+      const validation = evaluations?.[0] ?? null;
+      const backwardValidation = evaluations?.[1] ?? null;
+      const objective = (f: LanguageModelEvaluation, b: LanguageModelEvaluation | null | undefined): number => (bidirectional ? (f.loss + b!.loss) / 2 : f.loss);
+      const current = validation === null ? null : objective(validation, backwardValidation);
+      const best = position.best === null ? null : objective(position.best, position.bestBackward);
+      const improved = current === null || best === null || current < best;
       const learningRate = position.learningRate;
       if (validation !== null) {
         if (improved) {
           position.best = validation;
+          if (bidirectional) position.bestBackward = backwardValidation;
           position.bestEpoch = position.epoch + 1;
           position.badEpochs = 0;
-          bestWeights = getWeights(model);
+          bestWeights = allWeights();
         } else {
           position.badEpochs++;
           if (options.lrDecay < 1) {
             position.learningRate *= options.lrDecay;
             setLearningRate(optimizer, position.learningRate);
-            log(`validation loss did not improve (${validation.loss.toFixed(4)} >= ${position.best!.loss.toFixed(4)}): learning rate ${position.learningRate.toPrecision(3)}`);
+            const what = bidirectional ? 'validation loss (mean of both directions)' : 'validation loss';
+            log(`${what} did not improve (${current!.toFixed(4)} >= ${best!.toFixed(4)}): learning rate ${position.learningRate.toPrecision(3)}`);
           }
         }
       }
@@ -294,6 +361,7 @@ async function run(
         epochs: options.epochs,
         trainLoss: position.epochSteps > 0 ? position.epochLossSum / position.epochSteps : Number.NaN,
         validation,
+        ...(bidirectional ? { backward: { trainLoss: position.epochSteps > 0 ? position.backwardLossSum! / position.epochSteps : Number.NaN, validation: backwardValidation } } : {}),
         improved,
         learningRate,
         nextLearningRate: position.learningRate,
@@ -305,8 +373,9 @@ async function run(
       position.epoch++;
       position.window = 0;
       position.epochLossSum = 0;
+      if (bidirectional) position.backwardLossSum = 0;
       position.epochSteps = 0;
-      disposeStates(states);
+      if (states !== null) for (const s of states) disposeStates(s);
       states = null;
       if (stopped === 'max-steps') break training;
       if (validation !== null && options.patience > 0 && position.badEpochs >= options.patience) {
@@ -321,8 +390,8 @@ async function run(
       }
     }
 
-    if (bestWeights && position.history[position.history.length - 1]?.improved === false) setWeights(model, bestWeights, 'best weights');
-    if (options.tieWeights) syncTiedKernel(model);
+    if (bestWeights && position.history[position.history.length - 1]?.improved === false) setAllWeights(bestWeights, 'best weights');
+    if (options.tieWeights) models.forEach(syncTiedKernel);
     const config: LanguageModelConfig = {
       format: LANGUAGE_MODEL_FORMAT,
       version: LANGUAGE_MODEL_FORMAT_VERSION,
@@ -342,16 +411,17 @@ async function run(
         bestEpoch: position.bestEpoch,
       },
       validation: position.best,
+      ...(bidirectional ? { backward: { folder: FILES.backward, validation: position.bestBackward ?? null } } : {}),
     };
-    const trained = new LanguageModel(model, vocabulary, config) as LanguageModel & { history: EpochReport[] };
+    const trained = new LanguageModel(models[0]!, vocabulary, config, models[1] ?? null) as LanguageModel & { history: EpochReport[] };
     trained.history = position.history;
     succeeded = true;
     if (options.checkpoint) await removeCheckpoint(options.checkpoint);
     return trained;
   } finally {
-    disposeStates(states);
+    if (states !== null) for (const s of states) disposeStates(s);
     optimizer.dispose();
-    if (!succeeded) model.dispose();
+    if (!succeeded) for (const m of models) m.dispose();
   }
 }
 
@@ -376,6 +446,11 @@ class ExplosionGuard {
     if (!(mean > 3 * this.untrained)) return null;
     return `the loss averaged ${mean.toPrecision(3)} nats per token over the last 10 steps (an untrained model has ${this.untrained.toFixed(2)})`;
   }
+}
+
+/** The ids right to left: what the backward model reads. */
+function reversed(ids: Int32Array): Int32Array {
+  return ids.slice().reverse();
 }
 
 function recordedSettings(options: LanguageModelOptions): RecordedSettings {
