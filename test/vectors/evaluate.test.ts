@@ -96,6 +96,12 @@ describe('evaluateAnalogies', () => {
     expect(report.oov).toBe(5);
   });
 
+  it('reads CR and CRLF line ends as gensim does', () => {
+    const lf = parseAnalogyQuestions(QUESTIONS, 'q.txt');
+    expect(parseAnalogyQuestions(QUESTIONS.replace(/\n/g, '\r'), 'cr.txt')).toEqual(lf);
+    expect(parseAnalogyQuestions(QUESTIONS.replace(/\n/g, '\r\n'), 'crlf.txt')).toEqual(lf);
+  });
+
   it('rejects a question before any section and reads files', async () => {
     expect(() => parseAnalogyQuestions('a b c d\n', 'bad.txt')).toThrow('bad.txt line 1: a question before any ": section" header');
     writeFileSync(tmp.path('q.txt'), QUESTIONS);
