@@ -63,7 +63,8 @@ function contextualEmbeddingsOf(lm: LanguageModel, sentence: string, options: Co
   const recurrentCount = lm.model.layers.filter(isRecurrentLayer).length;
   const layers = chooseLayers(options.layer ?? 'top', recurrentCount);
   if (/[\n\r]/.test(sentence)) throw new WordloomError('EOPTION', 'a sentence is one line: it cannot contain a line break');
-  const tokens = lm.tokenize(sentence);
+  // A blank line is no sentence (training skips blank lines too).
+  const tokens = sentence.trim() === '' ? [] : lm.tokenize(sentence);
   if (tokens.length === 0) throw new WordloomError('EEMPTY', `the sentence ${JSON.stringify(sentence)} has no ${lm.config.level === 'char' ? 'characters' : 'words'}`);
   const ids = tokenIds(lm, tokens, options.onUnknown ?? 'error');
   const n = ids.length;
