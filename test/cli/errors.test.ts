@@ -1,12 +1,14 @@
 /**
- * The README's promise, through the built CLI: bad input or usage gives exactly one line,
- * `wordloom: <what is wrong, where>`, free of control characters, exit code 1 (2 for usage,
- * bad option values included), and no output file.
+ * The README's promise: bad input or usage gives exactly one line, `wordloom: <what is wrong,
+ * where>`, free of control characters, exit code 1 (2 for usage, bad option values included),
+ * and no output file. Most cases run the program in-process (the code the binary runs, without a
+ * Node start each); what depends on real pipes runs the built CLI.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/program.js';
 import { saveVectors } from '../../src/vectors/formats/index.js';
 import { VectorSet } from '../../src/vectors/vector-set.js';
 import { tempDir } from '../vectors/fixtures.js';
@@ -24,6 +26,21 @@ interface Run {
 function run(...args: string[]): Run {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: tmp.dir });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The program run in this process, its output captured. */
+async function runHere(...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(['node', 'wordloom', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 
 /** Exactly one printable stderr line starting `wordloom: `, nothing on stdout; returns the line. */
@@ -46,7 +63,7 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 describe('bad input: one line, exit 1', () => {
-  it('2: a directory where a file is expected, in every command that reads one', () => {
+  it('2: a directory where a file is expected, in every command that reads one', async () => {
     const dir = tmp.path('dir');
     const cases: [string[], string][] = [
       [['similar', dir, 'king'], 'a vectors file'],
@@ -57,31 +74,31 @@ describe('bad input: one line, exit 1', () => {
       [['eval', 'similarity', dir, tmp.path('pairs.txt')], 'a vectors file'],
       [['eval', 'similarity', tmp.path('v.txt'), dir], 'a word pairs file'],
     ];
-    for (const [args, what] of cases) expect(oneLine(run(...args), 1, args.join(' '))).toBe(`wordloom: ${dir}: is a directory, expected ${what}`);
+    for (const [args, what] of cases) expect(oneLine(await runHere(...args), 1, args.join(' '))).toBe(`wordloom: ${dir}: is a directory, expected ${what}`);
     expect(readdirSync(tmp.dir).filter((f) => f.startsWith('out') || f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('1: a header that announces an enormous dimension', () => {
+  it('1: a header that announces an enormous dimension', async () => {
     writeFileSync(tmp.path('huge.txt'), '0 1000000000\n');
-    expect(oneLine(run('similar', tmp.path('huge.txt'), 'king'), 1, 'huge')).toBe(`wordloom: ${tmp.path('huge.txt')}: the header announces 0 words; no vectors to load`);
+    expect(oneLine(await runHere('similar', tmp.path('huge.txt'), 'king'), 1, 'huge')).toBe(`wordloom: ${tmp.path('huge.txt')}: the header announces 0 words; no vectors to load`);
   });
 
-  it('3: numbers beyond float32: convert writes nothing, eval and similar stop at the line', () => {
+  it('3: numbers beyond float32: convert writes nothing, eval and similar stop at the line', async () => {
     writeFileSync(tmp.path('inf.txt'), '3 2\nking 1e40 2\nqueen 1 2\nman 3 4\n');
     const message = `wordloom: ${tmp.path('inf.txt')} line 2: value 1 is "1e40", beyond the range of float32 (about ±3.4e38)`;
     expect(oneLine(run('convert', tmp.path('inf.txt'), tmp.path('inf.bin')), 1, 'convert')).toBe(message);
     expect(existsSync(tmp.path('inf.bin'))).toBe(false);
-    expect(oneLine(run('similar', tmp.path('inf.txt'), 'queen'), 1, 'similar')).toBe(message);
-    expect(oneLine(run('eval', 'similarity', tmp.path('inf.txt'), tmp.path('pairs.txt')), 1, 'eval')).toBe(message);
+    expect(oneLine(await runHere('similar', tmp.path('inf.txt'), 'queen'), 1, 'similar')).toBe(message);
+    expect(oneLine(await runHere('eval', 'similarity', tmp.path('inf.txt'), tmp.path('pairs.txt')), 1, 'eval')).toBe(message);
   });
 
-  it('5: a word-pairs file that cannot be read as pairs fails; CR line ends and spaces are read', () => {
+  it('5: a word-pairs file that cannot be read as pairs fails; CR line ends and spaces are read', async () => {
     writeFileSync(tmp.path('semicolons.txt'), 'king;queen;8\nman;woman;7\n');
-    expect(oneLine(run('eval', 'similarity', tmp.path('v.txt'), tmp.path('semicolons.txt')), 1, 'semicolons')).toBe(
+    expect(oneLine(await runHere('eval', 'similarity', tmp.path('v.txt'), tmp.path('semicolons.txt')), 1, 'semicolons')).toBe(
       `wordloom: ${tmp.path('semicolons.txt')}: no word pairs found; expected lines "word<TAB>word<TAB>score" (2 lines were not pairs, the first (line 1) is "king;queen;8")`,
     );
     writeFileSync(tmp.path('cr.txt'), 'king queen 8\rman woman 7\rking man 2\r');
-    const r = run('--json', 'eval', 'similarity', tmp.path('v.txt'), tmp.path('cr.txt'));
+    const r = await runHere('--json', 'eval', 'similarity', tmp.path('v.txt'), tmp.path('cr.txt'));
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ pairs: 3, oov: 0, skippedLines: [] });
   });
@@ -94,16 +111,16 @@ describe('bad input: one line, exit 1', () => {
     expect(word).toBe(`wordloom: word "ki\\x1b[31mng\\r" is not in the vocabulary of ${tmp.path('v.txt')}`);
   });
 
-  it('8: a byte order mark before the header is not part of it', () => {
+  it('8: a byte order mark before the header is not part of it', async () => {
     writeFileSync(tmp.path('bom.txt'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('2 2\nking 1 0\nqueen 1 0.1\n')]));
-    const r = run('--json', 'similar', tmp.path('bom.txt'), 'king');
+    const r = await runHere('--json', 'similar', tmp.path('bom.txt'), 'king');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).neighbors[0].word).toBe('queen');
   });
 });
 
 describe('7: usage errors: one line, exit 2', () => {
-  it('unknown commands and options, missing arguments, bad values, missing subcommands', () => {
+  it('unknown commands and options, missing arguments, bad values, missing subcommands', async () => {
     const v = tmp.path('v.txt');
     const cases: [string[], string][] = [
       [[], 'wordloom: missing command: one of train, '],
@@ -117,22 +134,24 @@ describe('7: usage errors: one line, exit 2', () => {
       [['vocab', v, '--tokenizer', 'spaces'], "wordloom: option '--tokenizer <name>' argument 'spaces' is invalid. Allowed choices are whitespace, english, characters. (see wordloom vocab --help)"],
       [['convert', v, 'x.txt', '--to', 'nope'], 'wordloom: --to expects text, binary or one of word2vec-text, word2vec-binary, glove, fasttext-vec, got "nope" (see wordloom convert --help)'],
       // the same kind of mistake caught by the library instead of the flag parser: also exit 2
-      [['train', 'word2vec', v, '-o', 'w.vec', '--window', '0'], 'wordloom: option --window must be an integer between 1 and 1000, got 0'],
+      [['train', 'word2vec', v, '-o', tmp.path('w.vec'), '--window', '0'], 'wordloom: option --window must be an integer between 1 and 1000, got 0'],
       [['eval', 'analogy', v, tmp.path('questions.txt'), '--restrict', '\u001b[0'], 'wordloom: --restrict expects a positive integer, got "\\x1b[0" (see wordloom eval analogy --help)'],
     ];
     for (const [args, expected] of cases) {
-      const line = oneLine(run(...args), 2, args.join(' ') || '(no arguments)');
+      const line = oneLine(await runHere(...args), 2, args.join(' ') || '(no arguments)');
       if (expected.endsWith(', ')) expect(line.startsWith(expected), line).toBe(true);
       else expect(line).toBe(expected);
     }
     expect(existsSync(tmp.path('w.vec'))).toBe(false);
+    // and through the built CLI
+    expect(oneLine(run('similar', v, 'king', '--bogus'), 2, 'built')).toBe("wordloom: unknown option '--bogus' (see wordloom similar --help)");
   });
 
-  it('help and version still print normally, exit 0', () => {
-    const help = run('eval', '--help');
+  it('help and version still print normally, exit 0', async () => {
+    const help = await runHere('eval', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: wordloom eval');
-    expect(run('--version').stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect((await runHere('--version')).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
 
