@@ -146,7 +146,7 @@ describe('fuzzed inputs end in a result or one clean WordloomError', () => {
       await saveVectors(path, set, { format, trailingNewline });
       seeds.push({ file, bytes: readFileSync(path) });
     }
-    const refused = await fuzz('vectors', seeds, 420, async (path) => {
+    const refused = await fuzz('vectors', seeds, 350, async (path) => {
       const format: VectorFormat | 'auto' = random() < 0.75 ? 'auto' : pick(VECTOR_FORMATS);
       const loaded = await loadVectors(path, { format, limit: random() < 0.2 ? 1 + int(5) : undefined, onWarning: (m) => expectOneLine(m) });
       checkVectors(loaded);
@@ -191,7 +191,7 @@ describe('fuzzed inputs end in a result or one clean WordloomError', () => {
     const text = Buffer.from('The cat sat on the mat .\nCafé au lait , s\'il vous plaît !\n\n日本語 の 文 😀\nA longer line with numbers 1,000 and 3.14 and e-mail@example.com\n');
     const brown = Buffer.from(`${'The/at cat/nn sat/vbd on/in the/at mat/nn ./.\n'.repeat(6)}`);
     const seeds = [{ file: 'c.txt', bytes: text }, { file: 'c.txt.gz', bytes: text }, { file: 'ca01', bytes: brown }];
-    await fuzz('corpus', seeds, 180, async (path) => {
+    await fuzz('corpus', seeds, 150, async (path) => {
       const options = { tokenizer: pick(['whitespace', 'english', 'characters'] as const), lowercase: random() < 0.5, onWarning: (m: string) => expectOneLine(m) };
       const vocab = await buildVocabulary(path, options);
       badResult(vocab.totalTokens < 1, 'a vocabulary without tokens');
@@ -257,7 +257,7 @@ describe('the built CLI on fuzzed vectors', () => {
     await saveVectors(tmp.path('cli-seed.bin'), set);
     await saveVectors(tmp.path('cli-seed.txt'), set);
     writeFileSync(tmp.path('cli-pairs.txt'), 'king\tqueen\t8\nman\twoman\t7\nthe\tof\t1\n');
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 4 * SCALE; i++) {
       const seed = readFileSync(tmp.path(i % 2 === 0 ? 'cli-seed.bin' : 'cli-seed.txt'));
       const path = tmp.path(`cli-${i}.vectors`);
       writeFileSync(path, mutate(seed));
