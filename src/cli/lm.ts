@@ -1,5 +1,6 @@
 /**
- * The language-model commands: `wordloom lm train`, `wordloom lm eval` and `wordloom generate`.
+ * The language-model commands: `wordloom lm train`, `wordloom lm eval`, `wordloom lm embed` and
+ * `wordloom generate`.
  *
  * `lm train`'s flags, their value parsing, ranges, help and defaults come from the library's one
  * declaration (LANGUAGE_MODEL_OPTION_SPECS); generate's map one to one onto GenerationOptions and
@@ -16,11 +17,13 @@ import {
 import type { EpochReport, LanguageModelEvaluation, LanguageModelProgress } from '../seq/lm/progress.js';
 import { fixed, formatDuration, type Output } from './output.js';
 import { integerOption, numberOption } from './option-parsers.js';
+import type { ContextualEmbeddings } from '../seq/lm/contextual.js';
 
 export function registerLanguageModelCommands(program: Command, output: () => Output): void {
   const lm = program.command('lm').description('character and word language models: train and evaluate (see also `wordloom generate`)');
   registerTrain(lm, output);
   registerEval(lm, output);
+  registerEmbed(lm, output);
   registerGenerate(program, output);
 }
 
@@ -184,15 +187,21 @@ function registerTrain(lm: Command, output: () => Output): void {
       trainLoss: finite(last?.trainLoss),
       bestEpoch: training.bestEpoch,
       validation: model.config.validation,
+      ...(model.config.backward ? { backward: { trainLoss: finite(last?.backward?.trainLoss), validation: model.config.backward.validation } } : {}),
       history: model.history,
     };
     out.result(summary, () => {
       const v = model.config.validation;
+      const backward = model.config.backward;
+      const bv = backward?.validation ?? null;
       return [
-        `wrote ${target}: ${a.layers} x ${a.units} ${a.cell.toUpperCase()} ${model.config.level}-level model, ${a.vocabularySize} tokens in the vocabulary`,
+        `wrote ${target}: ${a.layers} x ${a.units} ${a.cell.toUpperCase()} ${model.config.level}-level model${backward ? ', bidirectional (forward and backward)' : ''}, ${a.vocabularySize} tokens in the vocabulary`,
         `${training.epochs} epoch${training.epochs === 1 ? '' : 's'}, ${training.steps} steps in ${formatDuration(training.seconds)} (${STOPPED[training.stopped]}); ` +
           `final training loss ${last ? fixed(last.trainLoss, 4) : '-'}` +
           (v ? `; validation (epoch ${training.bestEpoch}): ${describeEvaluation(v)}` : '; no validation text'),
+        ...(backward
+          ? [`backward model: final training loss ${last?.backward ? fixed(last.backward.trainLoss, 4) : '-'}${bv ? `; validation: ${describeEvaluation(bv)}` : ''}`]
+          : []),
       ].join('\n');
     });
   });
@@ -214,6 +223,7 @@ function describeLanguageModelProgress(p: LanguageModelProgress): string {
     `${rate(p.tokensPerSecond)} tokens/s`,
     `lr ${p.learningRate.toPrecision(3)}`,
     `loss ${Number.isFinite(p.epochLoss) ? p.epochLoss.toFixed(4) : '-'}`,
+    ...(p.backward ? [`backward ${Number.isFinite(p.backward.epochLoss) ? p.backward.epochLoss.toFixed(4) : '-'}`] : []),
     `ETA ${formatDuration(p.etaSeconds)}`,
   ].join('  ');
 }
@@ -232,6 +242,9 @@ function describeEpoch(r: EpochReport): string {
     v ? `val loss ${fixed(v.loss, 4)}` : 'no validation',
     ...(v ? [`perplexity ${fixed(v.perplexity, 2)}`] : []),
     ...(v && v.bitsPerChar !== null ? [`bits/char ${fixed(v.bitsPerChar, 3)}`] : []),
+    ...(r.backward
+      ? [`backward: train loss ${fixed(r.backward.trainLoss, 4)}`, ...(r.backward.validation ? [`val loss ${fixed(r.backward.validation.loss, 4)}`] : [])]
+      : []),
     `lr ${r.learningRate.toPrecision(3)}`,
     formatDuration(r.seconds),
   ];
@@ -283,6 +296,78 @@ function registerEval(lm: Command, output: () => Output): void {
           `perplexity  ${fixed(result.perplexity, 4)}`,
           ...(result.bitsPerChar === null ? [] : [`bits/char   ${fixed(result.bitsPerChar, 4)}`]),
         ].join('\n'),
+      );
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// lm embed
+
+interface EmbedFlags {
+  layer?: number | 'all';
+  onUnknown?: 'error' | 'unk';
+  backend?: BackendName;
+}
+
+/** `--layer`: a positive integer or `all`. */
+function layerOption(value: string): number | 'all' {
+  if (value === 'all') return 'all';
+  if (!/^\s*\d+\s*$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`option --layer must be a recurrent layer number (1 = the lowest) or all, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** A token on a line of its own column: tabs and other control characters escaped. */
+const tokenColumn = (token: string): string => (/[\u0000-\u001f\u007f]/.test(token) ? JSON.stringify(token).slice(1, -1) : token);
+
+function registerEmbed(lm: Command, output: () => Output): void {
+  lm.command('embed')
+    .description(
+      'contextual vectors of the tokens of a sentence from a bidirectional model (trained with --bidirectional), as ELMo: per token, the forward ' +
+        "model's state after reading it (left context) followed by the backward model's after reading it from the right (right context), 2 x units " +
+        'numbers. One line per token: the token, a tab, the numbers (with --layer all, one tab-separated group per layer, lowest first)',
+    )
+    .argument('<model>', 'bidirectional model folder written by `wordloom lm train --bidirectional`')
+    .argument('<sentence>', 'one line of text, tokenized as the model was trained (characters or words)')
+    .option('--layer <n|all>', withDefault('recurrent layer (1 = the lowest), or all of them', 'the top layer'), layerOption)
+    .addOption(
+      new Option('--on-unknown <what>', withDefault('a character or word the model does not know: error, or read it as <UNK>', 'error')).choices(['error', 'unk']),
+    )
+    .addOption(backendOption())
+    .action(async (modelDir: string, sentence: string, flags: EmbedFlags) => {
+      const out = output();
+      const { loadLanguageModel, contextualEmbeddings } = await import('../seq/lm/index.js');
+      await useBackend(flags.backend, out);
+      const model = await loadLanguageModel(modelDir);
+      let result: ContextualEmbeddings;
+      try {
+        if (!model.bidirectional) {
+          throw new WordloomError('EFORMAT', `${modelDir} is not a bidirectional language model (it has no backward model); train one with wordloom lm train --bidirectional`);
+        }
+        result = await contextualEmbeddings(model, sentence, { layer: flags.layer ?? 'top', onUnknown: flags.onUnknown ?? 'error' });
+      } catch (err) {
+        if (err instanceof WordloomError && err.code === 'EVOCAB') throw new WordloomError('EVOCAB', err.message.replace("pass onUnknown 'unk'", 'pass --on-unknown unk'));
+        if (err instanceof WordloomError && err.code === 'EOPTION') throw new WordloomError('EOPTION', err.message.replace('option layer ', 'option --layer ').replace(", 'top' or 'all'", ' or all'));
+        throw err;
+      } finally {
+        model.dispose();
+      }
+      const { tokens, layers, dimension, vectors } = result;
+      const vectorAt = (k: number, t: number): Float32Array => vectors.subarray((k * tokens.length + t) * dimension, (k * tokens.length + t + 1) * dimension);
+      const all = flags.layer === 'all';
+      const summary = {
+        model: modelDir,
+        sentence,
+        level: model.config.level,
+        layers,
+        dimension,
+        tokens: tokens.map((token, t) =>
+          all ? { token, vectors: layers.map((_, k) => Array.from(vectorAt(k, t))) } : { token, vector: Array.from(vectorAt(0, t)) },
+        ),
+      };
+      out.result(summary, () =>
+        tokens
+          .map((token, t) => [tokenColumn(token), ...layers.map((_, k) => Array.from(vectorAt(k, t), (v) => v.toFixed(6)).join(' '))].join('\t'))
+          .join('\n'),
       );
     });
 }

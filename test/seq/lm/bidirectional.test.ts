@@ -155,7 +155,7 @@ process.stdout.write('RESULT ' + JSON.stringify(out) + '\\n');
     // model's top state after the whole line, the first token's backward half the backward one's.
     const ids = [...sentence].map((c) => lm.vocabulary.id(c));
     for (const [model, row, t, half] of [[lm.model, [3, ...ids], 4, 'forward'], [lm.backward!, [3, ...ids.slice().reverse()], 0, 'backward']] as const) {
-      const r = runLanguageModel(model, tf.tensor2d(row, [1, row.length], 'int32'), null);
+      const r = runLanguageModel(model, tf.tensor2d([...row], [1, row.length], 'int32'), null);
       assertClose(vectorOf(e, t)[half], r.states[1]![0]!.dataSync() as Float32Array, `${half} half vs the ${half} model's state`, 1e-6);
       r.logits.dispose();
       disposeStates(r.states);
