@@ -13,7 +13,7 @@
 //                step time when the run is capped below an epoch)
 //
 //   node bench/lm.mjs [--task dinos,shakespeare,words] [--steps N | --steps task=N,...] [--quick]
-//                     [--threads N] [--torch-threads auto|N] [--torch-init match|default] [--seed N]
+//                     [--threads N] [--torch-threads auto|N] [--torch-init same|match|default] [--seed N]
 //                     [--skip-torch] [--skip-wordloom] [--keep DIR] [--json]
 //
 // Both tools read the same ids: bench/lm_wordloom.mjs first prepares them (vocabulary and encoding
@@ -29,7 +29,11 @@
 // and trains with the faster (on a quiet machine 2; with other work on one of the two cores its
 // 2-thread steps can be 10x slower than 1-thread ones, as bench/rnn.mjs notes). The choice and the
 // probe times are printed.
-// --torch-init default: PyTorch's own initialisation instead of wordloom's (see bench/lm_torch.py).
+// --torch-init: same (default): PyTorch starts from wordloom's very initial weights (written by
+// bench/lm_wordloom.mjs from wordloom's seeded initializer), so the two runs differ only by float
+// rounding and any difference in the math shows; match: its own draw from the same distributions
+// (uniform +-sqrt(3) embedding, one LSTM bias per gate, zero dense bias), so the gap includes the
+// luck of the draw; default: PyTorch's own initialisation (N(0, 1) embedding, two LSTM biases).
 // --quick: a smoke run of about 2 minutes (few steps; the words task validates on 20,000 words).
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -68,7 +72,7 @@ const SPECS = {
     options: { level: 'word', tokenizer: 'whitespace', maxVocab: 10000, layers: 2, units: 256, embedding: 256, batch: 32, seqLen: 35, valFraction: 0 },
     trainWords: 2_000_000,
     valWords: [200_000, 20_000],
-    steps: [400, 10],
+    steps: [600, 10],
     samples: (seed) => [{ name: 'sample', options: { count: 3, maxLength: 40, temperature: 1, seed } }],
   },
 };
@@ -79,7 +83,7 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const args = { tasks: [...TASKS], steps: {}, quick: false, threads: availableParallelism(), torchThreads: 'auto', torchInit: 'match', seed: 1, tools: new Set(['wordloom', 'torch']), keep: null, json: false };
+  const args = { tasks: [...TASKS], steps: {}, quick: false, threads: availableParallelism(), torchThreads: 'auto', torchInit: 'same', seed: 1, tools: new Set(['wordloom', 'torch']), keep: null, json: false };
   const count = (flag, v, min) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) fail(`${flag} expects an integer >= ${min}, got ${v}`);
@@ -113,7 +117,7 @@ function parseArgs(argv) {
     }
     else if (a === '--torch-init') {
       args.torchInit = next();
-      if (!['match', 'default'].includes(args.torchInit)) fail(`--torch-init expects match or default, got ${args.torchInit}`);
+      if (!['same', 'match', 'default'].includes(args.torchInit)) fail(`--torch-init expects same, match or default, got ${args.torchInit}`);
     } else if (a === '--seed') args.seed = count(a, next(), 0);
     else if (a === '--skip-torch') args.tools.delete('torch');
     else if (a === '--skip-wordloom') args.tools.delete('wordloom');
@@ -269,6 +273,10 @@ async function runTask(name, args, dir) {
   log(`${name}: preparing the id streams`);
   const prep = runChild(process.execPath, [join(root, 'bench/lm_wordloom.mjs'), JSON.stringify({ mode: 'prep', paths, valFile, level: options.level, tokenizer: options.tokenizer, valFraction: options.valFraction, maxVocab: options.maxVocab, minCount: options.minCount, outDir: dataDir })]);
   if (prep.error) return { task: name, error: `data preparation failed: ${prep.error}` };
+  if (args.tools.has('torch') && args.torchInit === 'same') {
+    const init = runChild(process.execPath, [join(root, 'bench/lm_wordloom.mjs'), JSON.stringify({ mode: 'init', options: { ...options, seed: args.seed }, vocabSize: prep.vocabSize, outDir: dataDir })]);
+    if (init.error) return { task: name, error: `writing wordloom's initial weights failed: ${init.error}` };
+  }
 
   const streamLength = Math.floor((prep.trainTokens - 1) / options.batch);
   const windows = Math.ceil(streamLength / options.seqLen);
@@ -347,7 +355,12 @@ function lossCurve(rows, buckets) {
 function print(results, args, info, loadBefore, loadAfter, totalSeconds) {
   console.log(`machine: ${info.nproc} cores, ${info.cpu}; load average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
   const torchRow = results.flatMap((t) => t.rows ?? []).find((r) => r.tool === 'torch' && r.blas);
-  console.log(`node ${info.node}; wordloom ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version} @ ${info.commit}; torch ${torchRow?.version ?? '-'} (${torchRow?.blas ?? '-'}), init ${args.torchInit === 'match' ? "wordloom's (uniform +-sqrt 3 embedding, one LSTM bias per gate, zero dense bias)" : "PyTorch's own"}`);
+  const init = {
+    same: "wordloom's very initial weights (--torch-init same)",
+    match: "its own draw from wordloom's distributions: uniform +-sqrt 3 embedding, one LSTM bias per gate, zero dense bias (--torch-init match)",
+    default: "PyTorch's own initialisation (--torch-init default)",
+  }[args.torchInit];
+  console.log(`node ${info.node}; wordloom ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version} @ ${info.commit}; torch ${torchRow?.version ?? '-'} (${torchRow?.blas ?? '-'}); PyTorch starts from ${init}`);
   console.log(`whole run ${fmtS(totalSeconds)} s${args.quick ? ' (--quick: a smoke run, not a measurement)' : ''}. train s: the training call (vocabulary, steps, per-epoch validation); tokens/s: training windows only; others CPU: CPU used by other processes during the row, as a share of all cores.`);
   for (const t of results) {
     console.log(`\n## ${t.task}${t.title ? `: ${t.title}` : ''}`);
@@ -363,6 +376,12 @@ function print(results, args, info, loadBefore, loadAfter, totalSeconds) {
       if (r.tool === 'wordloom' && r.recurrentActivation !== 'sigmoid') console.log(`NOTE: wordloom's ${r.cellClass} uses recurrentActivation ${r.recurrentActivation}, PyTorch sigmoid`);
     }
     const ok = t.rows.filter((r) => !r.error);
+    const wl1 = ok.find((r) => r.tool === 'wordloom')?.losses[0];
+    const pt1 = ok.find((r) => r.tool === 'torch')?.losses[0];
+    if (wl1 !== undefined && pt1 !== undefined) {
+      const same = args.torchInit === 'same';
+      console.log(`step-1 loss: wordloom ${wl1.toFixed(6)}, PyTorch ${pt1.toFixed(6)}${same ? (Math.abs(wl1 - pt1) < 1e-4 ? ' (same initial weights: equal to float32 rounding)' : ' WARNING: the same initial weights should give the same first loss: the initial weights PyTorch read are not those wordloom trained from') : ''}`);
+    }
     const errRows = t.rows.filter((r) => r.error).map((r) => `${r.tool}: ${r.error}`);
     if (t.task === 'dinos') {
       console.log(table(

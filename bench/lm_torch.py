@@ -15,7 +15,9 @@
 #              (and validates) after that many windows in all
 #   validation the validation ids laid out the same way in min(batch, n - 1) streams, read window
 #              by window with the state carried: summed NLL / predicted positions (nats per token)
-# init "match" (default) gives PyTorch wordloom's initial distributions and parameters: embedding
+# init "same" starts from wordloom's very initial weights (init.f32 / init.json, written by
+# bench/lm_wordloom.mjs), one bias per LSTM gate (bias_hh zero and frozen).
+# init "match" gives PyTorch wordloom's initial distributions and parameters: embedding
 # uniform in +-sqrt(3) (unit variance, as N(0, 1)), one bias per LSTM gate (bias_hh zero and
 # frozen; bias_ih uniform in +-1/sqrt(units) as wordloom's single bias), Linear bias zero. init
 # "default" keeps PyTorch's own (N(0, 1) embedding, two trainable LSTM biases, uniform Linear bias).
@@ -62,6 +64,31 @@ class LanguageModel(nn.Module):
                     nn.init.zeros_(p)
                     p.requires_grad_(False)
             nn.init.zeros_(self.dense.bias)
+        elif cfg['init'] == 'same':
+            self.load_wordloom_weights()
+
+    def load_wordloom_weights(self):
+        # tfjs stores kernels as [inputs, outputs]; PyTorch as [outputs, inputs]. The LSTM gate
+        # order is the same (i, f, c/g, o); tfjs has one bias per gate: bias_ih, bias_hh zero.
+        manifest = json.load(open(f"{cfg['dataDir']}/init.json"))
+        flat = np.fromfile(f"{cfg['dataDir']}/init.f32", dtype='<f4')
+        weights = {}
+        for m in manifest:
+            n = int(np.prod(m['shape']))
+            weights[m['name']] = torch.from_numpy(flat[m['offset']:m['offset'] + n].reshape(m['shape']).copy())
+        names = list(weights)
+        assert len(names) == 3 + 3 * o['layers'], names
+        with torch.no_grad():
+            self.embedding.weight.copy_(weights[names[0]])
+            for layer in range(o['layers']):
+                kernel, recurrent, bias = (weights[n] for n in names[1 + 3 * layer:4 + 3 * layer])
+                getattr(self.rnn, f'weight_ih_l{layer}').copy_(kernel.T)
+                getattr(self.rnn, f'weight_hh_l{layer}').copy_(recurrent.T)
+                getattr(self.rnn, f'bias_ih_l{layer}').copy_(bias)
+                getattr(self.rnn, f'bias_hh_l{layer}').zero_()
+                getattr(self.rnn, f'bias_hh_l{layer}').requires_grad_(False)
+            self.dense.weight.copy_(weights[names[-2]].T)
+            self.dense.bias.copy_(weights[names[-1]])
 
     def forward(self, x, state):
         h, state = self.rnn(self.embedding(x), state)

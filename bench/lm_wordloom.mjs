@@ -3,6 +3,7 @@
 // language model on them. One JSON line on stdout.
 //
 //   node bench/lm_wordloom.mjs '{"mode":"prep", ...}'    vocabulary + id streams for bench/lm_torch.py
+//   node bench/lm_wordloom.mjs '{"mode":"init", ...}'    wordloom's initial weights, for --torch-init same
 //   node bench/lm_wordloom.mjs '{"mode":"train", ...}'   trainLanguageModel, then generateTexts
 //
 // prep builds the vocabulary and the ids exactly as trainLanguageModel does for a list of paths
@@ -158,5 +159,37 @@ async function train() {
   return out;
 }
 
-const result = cfg.mode === 'prep' ? await prep() : await train();
+/**
+ * wordloom's initial weights for these options, written for bench/lm_torch.py (--torch-init same):
+ * trainLanguageModel builds its network first thing from SeededRandom(seed), so building it the
+ * same way here gives the very weights its run starts from (the step-1 losses of both tools then
+ * agree to float32 rounding; bench/lm.mjs prints them). Uses two modules of dist/ that the package
+ * does not export (seq/lm/network.js, embeddings/shared/rng.js).
+ */
+async function init() {
+  await w.selectBackend({ backend: 'wasm', log: () => undefined });
+  const { buildNetwork } = await import(join(root, 'dist', 'seq', 'lm', 'network.js'));
+  const { SeededRandom } = await import(join(root, 'dist', 'embeddings', 'shared', 'rng.js'));
+  const o = cfg.options;
+  const random = new SeededRandom(o.seed);
+  const model = buildNetwork(
+    { vocabularySize: cfg.vocabSize, cell: o.cell, layers: o.layers, units: o.units, embedding: o.embedding, tieWeights: o.tieWeights },
+    () => random.nextUint32(),
+  );
+  const manifest = [];
+  const parts = [];
+  let offset = 0;
+  for (const v of model.weights) {
+    const values = Float32Array.from(v.read().dataSync());
+    manifest.push({ name: v.originalName, shape: v.shape, offset });
+    parts.push(Buffer.from(values.buffer));
+    offset += values.length;
+  }
+  writeFileSync(join(cfg.outDir, 'init.f32'), Buffer.concat(parts));
+  writeFileSync(join(cfg.outDir, 'init.json'), JSON.stringify(manifest));
+  model.dispose();
+  return { weights: manifest.map((m) => `${m.name} [${m.shape.join(', ')}]`) };
+}
+
+const result = cfg.mode === 'prep' ? await prep() : cfg.mode === 'init' ? await init() : await train();
 process.stdout.write(`${JSON.stringify(result)}\n`);
