@@ -22,8 +22,11 @@
 // files. Same model (embedding -> LSTM layers -> dense over every step), same parallel-stream
 // batching with the state carried between windows and reset each epoch, same Adam, clipping,
 // learning-rate decay on a validation plateau, validation computation and step count. Each tool
-// runs in its own child process, one after another. `--steps task=0` trains whole epochs (words:
-// one epoch of ~1,820 steps, ~15-30 min per tool on 2 cores). --steps N: every chosen task.
+// runs in its own child process, one after another.
+// Steps (windows) by default: dinos 1,000 (16 x 32 tokens, ~26 epochs), shakespeare 1,000 (32 x 64,
+// 2.05 epochs), words 600 (32 x 35, a third of an epoch: a whole one is 1,823 steps, ~14-17 min per
+// tool on 2 cores); the whole default run takes ~18 min on a quiet machine. --steps N sets every
+// chosen task; --steps words=0 trains whole epochs (one) instead of a step count.
 // --threads: wordloom's kernel threads (default: all cores). --torch-threads: torch.set_num_threads;
 // default auto: PyTorch times a few steps of a throwaway copy of the model at 2 threads and at 1
 // and trains with the faster (on a quiet machine 2; with other work on one of the two cores its
