@@ -12,7 +12,7 @@ import { rnnForward, rnnBackward } from './seq/simple-rnn';
 import { weightGradients } from './seq/recurrent-common';
 import { denseForward, denseBackward } from './seq/dense';
 import { softmaxCrossEntropy } from './seq/softmax-xent';
-export { transpose, packPanels, setThread, gemmNN, gemmTN } from './seq/gemm';
+export { transpose, packPanels, setThread } from './seq/gemm';
 
 // Task codes: TASK in src/seq/engine/params.ts.
 const RECURRENT_FORWARD = 1;

@@ -4,7 +4,7 @@ export {
   registerFusedLayers, unregisterFusedLayers, fusedLayersRegistered, withFusedLayers,
   type LSTMArgs, type GRUArgs, type SimpleRNNArgs, type DenseArgs, type EmbeddingArgs, type BidirectionalArgs,
 } from './layers/index.js';
-export { setEngineThreads, engineThreads, engineReady } from './engine/index.js';
+export { setEngineThreads, engineThreads, engineReady, engineBuild } from './engine/index.js';
 export {
   selectBackend, registerWasmFallbackKernels, BACKEND_NAMES, BACKEND_ENV_VAR, parseBackendName,
   type BackendName, type SelectBackendOptions,

@@ -10,6 +10,7 @@
  * the corpus size. The main thread only watches: progress, loss, divergence, interrupts and
  * checkpoints between epochs.
  */
+import { throwIfAborted } from '../shared/interrupt.js';
 import { WordloomError } from '../../errors.js';
 import { Vocabulary } from '../../text/vocabulary.js';
 import { buildVocabulary, encodeCorpus } from '../../text/corpus.js';
@@ -276,13 +277,3 @@ async function* abortable(chunks: AsyncIterable<Int32Array>, signal: AbortSignal
   }
 }
 
-/** `checkpoint`: the file just written, if any; `started`: whether any word was trained. */
-function throwIfAborted(signal: AbortSignal | undefined, state: { started: boolean; checkpoint?: string | undefined }): void {
-  if (!signal?.aborted) return;
-  const message = !state.started
-    ? 'training interrupted before it started (nothing to save)'
-    : state.checkpoint
-      ? `training interrupted; checkpoint saved to ${state.checkpoint} (continue with --resume)`
-      : 'training interrupted (no checkpoint path was given, so nothing was saved)';
-  throw new WordloomError('EINTERRUPTED', message);
-}

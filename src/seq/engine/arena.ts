@@ -102,19 +102,7 @@ export class Arena {
     return at;
   }
 
-  /** Allocates n floats of scratch set to zero. */
-  zeros(n: number): number {
-    const at = this.alloc(n * 4);
-    new Float32Array(this.memory.buffer, at, n).fill(0);
-    return at;
-  }
-
   view(at: number, n: number): Float32Array {
     return new Float32Array(this.memory.buffer, at, n);
-  }
-
-  /** A copy of n floats at `at`, owned by the caller. */
-  take(at: number, n: number): Float32Array {
-    return new Float32Array(this.memory.buffer, at, n).slice();
   }
 }

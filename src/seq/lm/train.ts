@@ -24,6 +24,7 @@
  * gradient pass per window rather than two. Validation reports both directions; the learning-rate
  * decay, early stopping and best-weights choice follow the mean of their losses.
  */
+import { throwIfAborted } from '../../embeddings/shared/interrupt.js';
 import * as tf from '@tensorflow/tfjs';
 import { WordloomError } from '../../errors.js';
 import { SeededRandom } from '../../embeddings/shared/rng.js';
@@ -477,15 +478,5 @@ function setWeights(model: tf.LayersModel, saved: SavedArray[], source: string):
   tf.dispose(tensors);
 }
 
-/** `checkpoint`: the file just written, if any; `started`: whether any step was trained. */
-function throwIfAborted(signal: AbortSignal | undefined, state: { started: boolean; checkpoint?: string | undefined }): void {
-  if (!signal?.aborted) return;
-  const message = !state.started
-    ? 'training interrupted before it started (nothing to save)'
-    : state.checkpoint
-      ? `training interrupted; checkpoint saved to ${state.checkpoint} (continue with --resume)`
-      : 'training interrupted (no checkpoint path was given, so nothing was saved)';
-  throw new WordloomError('EINTERRUPTED', message);
-}
 
 export type { LanguageModelEvaluation };
