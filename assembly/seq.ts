@@ -29,14 +29,14 @@ function gates(kind: i32): i32 {
 export function runTask(task: i32, p: usize, thread: i32, threads: i32): void {
   if (task == RECURRENT_FORWARD) {
     const kind = param(p, P_KIND);
-    if (kind == KIND_LSTM) lstmForward(p, thread, threads);
-    else if (kind == KIND_GRU) gruForward(p, thread, threads);
-    else rnnForward(p, thread, threads);
+    if (kind == KIND_LSTM) lstmForward(p, thread);
+    else if (kind == KIND_GRU) gruForward(p, thread);
+    else rnnForward(p, thread);
   } else if (task == RECURRENT_BACKWARD) {
     const kind = param(p, P_KIND);
-    if (kind == KIND_LSTM) lstmBackward(p, thread, threads);
-    else if (kind == KIND_GRU) gruBackward(p, thread, threads);
-    else rnnBackward(p, thread, threads);
+    if (kind == KIND_LSTM) lstmBackward(p, thread);
+    else if (kind == KIND_GRU) gruBackward(p, thread);
+    else rnnBackward(p, thread);
   } else if (task == RECURRENT_WEIGHT_GRADIENTS) {
     weightGradients(p, gates(param(p, P_KIND)), thread, threads);
   } else if (task == DENSE_FORWARD) {

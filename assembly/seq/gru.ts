@@ -7,10 +7,14 @@ import { gemmPackedNN } from './gemm';
 import { activateInPlace, derivative } from './activations';
 import { inputProjection, inputGradient } from './recurrent-common';
 import { pointer, P_RP, P_H0, P_G, P_H, P_Y, P_HT, P_DY, P_DHT, P_DH0, P_RTP, P_HP, P_RH } from './params';
-import { T, U, rowU, b0, bs, act, rec, scratch, beginSlice, timeOf, keeps, stateRow, previousState, loadRows, storeRows, addRow } from './slice';
+import { T, U, rowU, b0, bs, act, rec, scratch, beginTask, nextSlice, timeOf, keeps, stateRow, previousState, loadRows, storeRows, addRow } from './slice';
 
-export function gruForward(p: usize, thread: i32, threads: i32): void {
-  if (!beginSlice(p, thread, threads)) return;
+export function gruForward(p: usize, thread: i32): void {
+  beginTask(p, thread);
+  while (nextSlice(p)) gruForwardSlice(p);
+}
+
+function gruForwardSlice(p: usize): void {
   const GU = 3 * U;
   const RP = pointer(p, P_RP);
   const G = pointer(p, P_G);
@@ -54,8 +58,12 @@ export function gruForward(p: usize, thread: i32, threads: i32): void {
   storeRows(pointer(p, P_HT), hcur);
 }
 
-export function gruBackward(p: usize, thread: i32, threads: i32): void {
-  if (!beginSlice(p, thread, threads)) return;
+export function gruBackward(p: usize, thread: i32): void {
+  beginTask(p, thread);
+  while (nextSlice(p)) gruBackwardSlice(p);
+}
+
+function gruBackwardSlice(p: usize): void {
   const GU = 3 * U;
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);

@@ -6,10 +6,14 @@ import { gemmPackedNN } from './gemm';
 import { activate, activateInPlace, derivative } from './activations';
 import { inputProjection, inputGradient } from './recurrent-common';
 import { pointer, P_RP, P_H0, P_C0, P_G, P_H, P_C, P_Y, P_HT, P_CT, P_DY, P_DHT, P_DCT, P_DH0, P_DC0, P_RTP, P_HP } from './params';
-import { T, U, rowU, b0, bs, act, rec, scratch, beginSlice, timeOf, keeps, stateRow, previousState, loadRows, storeRows, addRow } from './slice';
+import { T, U, rowU, b0, bs, act, rec, scratch, beginTask, nextSlice, timeOf, keeps, stateRow, previousState, loadRows, storeRows, addRow } from './slice';
 
-export function lstmForward(p: usize, thread: i32, threads: i32): void {
-  if (!beginSlice(p, thread, threads)) return;
+export function lstmForward(p: usize, thread: i32): void {
+  beginTask(p, thread);
+  while (nextSlice(p)) lstmForwardSlice(p);
+}
+
+function lstmForwardSlice(p: usize): void {
   const GU = 4 * U;
   const RP = pointer(p, P_RP);
   const G = pointer(p, P_G);
@@ -60,8 +64,12 @@ export function lstmForward(p: usize, thread: i32, threads: i32): void {
  * gradients of the pre-activations (dZ), writes each step's previous state to HP for dR, the
  * state gradients dh0 and dc0, and this slice's dX. Weight gradients follow in weightGradients.
  */
-export function lstmBackward(p: usize, thread: i32, threads: i32): void {
-  if (!beginSlice(p, thread, threads)) return;
+export function lstmBackward(p: usize, thread: i32): void {
+  beginTask(p, thread);
+  while (nextSlice(p)) lstmBackwardSlice(p);
+}
+
+function lstmBackwardSlice(p: usize): void {
   const GU = 4 * U;
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);

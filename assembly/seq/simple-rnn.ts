@@ -4,10 +4,14 @@ import { gemmPackedNN } from './gemm';
 import { activateInPlace, derivative } from './activations';
 import { inputProjection, inputGradient } from './recurrent-common';
 import { pointer, P_RP, P_H0, P_G, P_H, P_Y, P_HT, P_DY, P_DHT, P_DH0, P_RTP, P_HP } from './params';
-import { T, U, rowU, b0, bs, act, scratch, beginSlice, timeOf, keeps, stateRow, previousState, loadRows, storeRows, addRow } from './slice';
+import { T, U, rowU, b0, bs, act, scratch, beginTask, nextSlice, timeOf, keeps, stateRow, previousState, loadRows, storeRows, addRow } from './slice';
 
-export function rnnForward(p: usize, thread: i32, threads: i32): void {
-  if (!beginSlice(p, thread, threads)) return;
+export function rnnForward(p: usize, thread: i32): void {
+  beginTask(p, thread);
+  while (nextSlice(p)) rnnForwardSlice(p);
+}
+
+function rnnForwardSlice(p: usize): void {
   const RP = pointer(p, P_RP);
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);
@@ -33,8 +37,12 @@ export function rnnForward(p: usize, thread: i32, threads: i32): void {
   storeRows(pointer(p, P_HT), hcur);
 }
 
-export function rnnBackward(p: usize, thread: i32, threads: i32): void {
-  if (!beginSlice(p, thread, threads)) return;
+export function rnnBackward(p: usize, thread: i32): void {
+  beginTask(p, thread);
+  while (nextSlice(p)) rnnBackwardSlice(p);
+}
+
+function rnnBackwardSlice(p: usize): void {
   const G = pointer(p, P_G);
   const H = pointer(p, P_H);
   const HP = pointer(p, P_HP);

@@ -1,7 +1,7 @@
 // What every recurrent kernel (lstm.ts, gru.ts, simple-rnn.ts) reads first: the task's shape and
-// this thread's batch rows, kept in module globals, which are per instance, i.e. per thread; and
+// the batch rows of the slice this thread works on, kept in module globals, which are per instance, i.e. per thread; and
 // the small row operations the three cells share.
-import { param, pointer, rowStart, P_B, P_T, P_U, P_FLAGS, P_ACT, P_RECACT, P_MASK, P_SCRATCH, P_SCRATCH_STRIDE, FLAG_BACKWARDS, FLAG_MASK } from './params';
+import { param, pointer, P_B, P_T, P_U, P_FLAGS, P_ACT, P_RECACT, P_MASK, P_SCRATCH, P_SCRATCH_STRIDE, P_SLICE_ROWS, P_NEXT_SLICE, FLAG_BACKWARDS, FLAG_MASK } from './params';
 
 export let T: i32 = 0;
 /** Units, padded to a multiple of 4. */
@@ -19,11 +19,13 @@ export let rec: i32 = 0;
 /** This thread's scratch block. */
 export let scratch: usize = 0;
 
-/** Reads the task's shape; false when this thread has no batch rows. */
-export function beginSlice(p: usize, thread: i32, threads: i32): bool {
-  const B = param(p, P_B);
-  b0 = rowStart(B, thread, threads);
-  bs = rowStart(B, thread + 1, threads) - b0;
+/**
+ * Reads the task's shape and this thread's scratch block. The batch is cut into slices of
+ * P_SLICE_ROWS rows that threads take one at a time (nextSlice), so a thread that loses its core
+ * to another process holds up one slice, not half the batch; every row's arithmetic is the same
+ * whichever thread takes its slice, so results do not depend on the thread count.
+ */
+export function beginTask(p: usize, thread: i32): void {
   T = param(p, P_T);
   U = param(p, P_U);
   rowU = <usize>U << 2;
@@ -33,7 +35,17 @@ export function beginSlice(p: usize, thread: i32, threads: i32): bool {
   act = param(p, P_ACT);
   rec = param(p, P_RECACT);
   scratch = pointer(p, P_SCRATCH) + <usize>thread * <usize>param(p, P_SCRATCH_STRIDE);
-  return bs > 0;
+}
+
+/** Takes the next untaken slice of batch rows into [b0, b0 + bs); false when none is left. */
+export function nextSlice(p: usize): bool {
+  const B = param(p, P_B);
+  const rows = param(p, P_SLICE_ROWS);
+  const start = atomic.add<i32>(p + (<usize>P_NEXT_SLICE << 2), 1) * rows;
+  if (start >= B) return false;
+  b0 = start;
+  bs = min(rows, B - start);
+  return true;
 }
 
 /** The input time index of processing step s. */

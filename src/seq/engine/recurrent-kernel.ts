@@ -173,8 +173,18 @@ function writeInputs(cfg: RecurrentConfig, pu: number, lay: Layout, input: Recur
   if (input.mask !== null) arena.view(lay.mask, B * T).set(input.mask);
 }
 
-function scratchStride(cfg: RecurrentConfig, pu: number): number {
-  return aligned(4 * cfg.batch * pu * 4);
+/**
+ * Batch rows per slice of work (assembly/seq/slice.ts): about four slices per thread, so that the
+ * threads even out when one of them is slowed (another process on its core), in whole 4-row blocks
+ * of the product kernel; one slice when one thread runs.
+ */
+export function sliceRows(batch: number, threads: number): number {
+  if (threads <= 1) return batch;
+  return Math.min(batch, Math.max(4, Math.ceil(batch / (4 * threads) / 4) * 4));
+}
+
+function scratchStride(pu: number, rows: number): number {
+  return aligned(4 * rows * pu * 4);
 }
 
 export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardInput): RecurrentForwardOutput {
@@ -205,12 +215,13 @@ export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardIn
   const hT = arena.alloc(B * pu * 4);
   const cT = arena.alloc(B * pu * 4);
   const threads = Math.min(threadsFor(cfg, pu), pool.activeThreads);
-  const stride = scratchStride(cfg, pu);
+  const rows = sliceRows(B, threads);
+  const stride = scratchStride(pu, rows);
   const scratch = arena.alloc(stride * threads);
   const params = writeParams(cfg, pu, {
     flags: (cfg.goBackwards ? FLAG_BACKWARDS : 0) | (hasMask ? FLAG_MASK : 0),
-    x: lay.x, kernel: lay.kernel, recurrentKernel: lay.recurrentKernel, bias: lay.bias, h0: lay.h0, c0: lay.c0,
-    mask: lay.mask, gates: lay.gates, h: lay.h, c: lay.c, y, hT, cT, scratch, scratchStride: stride,
+    x: lay.x, kernel: lay.kernel, bias: lay.bias, h0: lay.h0, c0: lay.c0,
+    mask: lay.mask, gates: lay.gates, h: lay.h, c: lay.c, y, hT, cT, scratch, scratchStride: stride, sliceRows: rows,
     recurrentKernelPacked,
   });
   pool.run(TASK.recurrentForward, params, threads);
@@ -256,13 +267,14 @@ export function recurrentBackward(cfg: RecurrentConfig, tape: RecurrentTape, gra
   const hPrev = arena.alloc(B * T * pu * 4);
   const rTimesHPrev = arena.alloc(cfg.kind === 'gru' ? B * T * pu * 4 : 0);
   const threads = Math.min(threadsFor(cfg, pu), pool.activeThreads);
-  const stride = scratchStride(cfg, pu);
+  const rows = sliceRows(B, threads);
+  const stride = scratchStride(pu, rows);
   const scratch = arena.alloc(stride * threads);
   const params = writeParams(cfg, pu, {
     flags: (cfg.goBackwards ? FLAG_BACKWARDS : 0) | (tape.hasMask ? FLAG_MASK : 0),
-    x: lay.x, kernel: lay.kernel, recurrentKernel: lay.recurrentKernel, bias: lay.bias, h0: lay.h0, c0: lay.c0,
+    x: lay.x, kernel: lay.kernel, bias: lay.bias, h0: lay.h0, c0: lay.c0,
     mask: lay.mask, gates: lay.gates, h: lay.h, c: lay.c, dY, dhT, dcT, dX, dKernel, dRecurrentKernel, dBias, dh0, dc0,
-    kernelT, recurrentKernelT, recurrentKernelTPacked, scratch, scratchStride: stride, hPrev, rTimesHPrev,
+    kernelT, recurrentKernelTPacked, scratch, scratchStride: stride, sliceRows: rows, hPrev, rTimesHPrev,
   });
   pool.run(TASK.recurrentBackward, params, threads);
   pool.run(TASK.recurrentWeightGradients, params);
