@@ -18,6 +18,7 @@ import type { EpochReport, LanguageModelEvaluation, LanguageModelProgress } from
 import { fixed, formatDuration, type Output } from './output.js';
 import { integerOption, numberOption } from './option-parsers.js';
 import type { ContextualEmbeddings } from '../seq/lm/contextual.js';
+import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 
 export function registerLanguageModelCommands(program: Command, output: () => Output): void {
   const lm = program.command('lm').description('character and word language models: train and evaluate (see also `wordloom generate`)');
@@ -141,6 +142,7 @@ function registerTrain(lm: Command, output: () => Output): void {
     let lastEpoch: EpochReport | null = null;
     const savedNote = (r: EpochReport | null): string | null => (r ? `epoch ${r.epoch}/${r.epochs} done; checkpoint ${checkpoint}` : null);
     log(`checkpoint: ${checkpoint}, saved after every epoch and on Ctrl-C (continue with --resume)`);
+    const metrics = MetricsLog.open(metricsPathFor(target), { trainer: 'lm', settings: { text, ...partial }, resume: partial.resume });
     let model: Awaited<ReturnType<typeof trainLanguageModel>>;
     try {
       model = await trainLanguageModel(text, {
@@ -149,16 +151,21 @@ function registerTrain(lm: Command, output: () => Output): void {
         onLog: (message) => {
           if (message !== savedNote(lastEpoch)) log(message);
         },
-        // On a terminal only: piped, the epoch lines are the record (and --quiet silences both).
-        ...(process.stderr.isTTY ? { onProgress: (p: LanguageModelProgress) => line.update(describeLanguageModelProgress(p)) } : {}),
+        onProgress: (p: LanguageModelProgress) => {
+          // The line on a terminal only: piped, the epoch lines are the record (and --quiet silences both).
+          if (process.stderr.isTTY) line.update(describeLanguageModelProgress(p));
+          metrics.progress(progressMetrics(p));
+        },
         onEpoch: (report) => {
           lastEpoch = report;
           log(describeEpoch(report));
+          metrics.epoch(epochMetrics(report));
         },
       });
       line.done();
     } catch (err) {
       line.clear(); // the error message follows on a clean line
+      metrics.close();
       throw err;
     } finally {
       process.off('SIGINT', onSigint);
@@ -190,6 +197,9 @@ function registerTrain(lm: Command, output: () => Output): void {
       ...(model.config.backward ? { backward: { trainLoss: finite(last?.backward?.trainLoss), validation: model.config.backward.validation } } : {}),
       history: model.history,
     };
+    const { history: _history, ...figures } = summary;
+    metrics.end({ ...figures, settings: plainSettings(training.settings) });
+    metrics.close();
     out.result(summary, () => {
       const v = model.config.validation;
       const backward = model.config.backward;
@@ -205,6 +215,38 @@ function registerTrain(lm: Command, output: () => Output): void {
       ].join('\n');
     });
   });
+}
+
+/** A progress snapshot as a metrics-log record. */
+function progressMetrics(p: LanguageModelProgress): { fraction: number; epoch: number } & Record<string, unknown> {
+  return {
+    epoch: p.epoch,
+    epochs: p.epochs,
+    fraction: p.fraction,
+    step: p.step,
+    loss: p.loss,
+    epochLoss: p.epochLoss,
+    ...(p.backward ? { backwardLoss: p.backward.loss } : {}),
+    learningRate: p.learningRate,
+    tokensPerSecond: p.tokensPerSecond,
+  };
+}
+
+/** An epoch report as a metrics-log record: validation figures flat, with the `val` prefix. */
+function epochMetrics(r: EpochReport): { epoch: number } & Record<string, unknown> {
+  const v = r.validation;
+  const bv = r.backward?.validation;
+  return {
+    epoch: r.epoch,
+    epochs: r.epochs,
+    step: r.step,
+    trainLoss: r.trainLoss,
+    ...(v ? { valLoss: v.loss, valPerplexity: v.perplexity, ...(v.bitsPerChar !== null ? { valBitsPerChar: v.bitsPerChar } : {}) } : {}),
+    ...(r.backward ? { backwardTrainLoss: r.backward.trainLoss, ...(bv ? { backwardValLoss: bv.loss } : {}) } : {}),
+    improved: r.improved,
+    learningRate: r.learningRate,
+    seconds: r.seconds,
+  };
 }
 
 const STOPPED = { epochs: 'all epochs', 'early-stop': 'early stop', 'max-steps': 'step limit' } as const;

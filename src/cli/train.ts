@@ -4,12 +4,13 @@
  */
 import { Command, Option } from 'commander';
 import { WordloomError } from '../errors.js';
-import { trainWord2Vec, WORD2VEC_DEFAULTS, type Word2VecOptions } from '../embeddings/word2vec/index.js';
+import { resolveWord2VecOptions, trainWord2Vec, WORD2VEC_DEFAULTS, type Word2VecOptions } from '../embeddings/word2vec/index.js';
 import type { TrainingProgress } from '../embeddings/shared/progress.js';
 import { saveVectors, formatFromExtension, type VectorFormat } from '../vectors/formats/index.js';
 import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenizer.js';
 import { formatDuration, type Output } from './output.js';
 import { integerOption, numberOption, vectorFormatOption } from './option-parsers.js';
+import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 
 export function registerTrainCommands(program: Command, output: () => Output): void {
   const train = program.command('train').description('train word embeddings (see `wordloom train <trainer> --help`)');
@@ -85,7 +86,7 @@ function registerWord2Vec(train: Command, output: () => Output): void {
       };
       process.on('SIGINT', onSigint);
       const line = out.progress();
-      const options: Partial<Word2VecOptions> = {
+      const settings: Partial<Word2VecOptions> = {
         cbow: flags.cbow,
         hs: flags.hs,
         dim: flags.dim,
@@ -104,10 +105,26 @@ function registerWord2Vec(train: Command, output: () => Output): void {
         kernel: flags.kernel,
         resume: flags.resume,
         checkpointEvery: flags.checkpointEvery,
+      };
+      resolveWord2VecOptions({ ...settings, checkpoint }); // a bad value is reported before anything is written
+      const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'word2vec', settings: { corpus, ...settings }, resume: flags.resume });
+      const options: Partial<Word2VecOptions> = {
+        ...settings,
         checkpoint,
         signal: controller.signal,
         onLog: (m) => out.log(m),
-        onProgress: (p) => line.update(describeProgress(p)),
+        onProgress: (p) => {
+          line.update(describeProgress(p));
+          metrics.progress({
+            epoch: p.epoch,
+            epochs: p.epochs,
+            fraction: p.fraction,
+            loss: p.loss,
+            learningRate: p.learningRate,
+            wordsPerSecondPerThread: p.wordsPerSecondPerThread,
+            wordsDone: p.wordsDone,
+          });
+        },
       };
       let result;
       try {
@@ -115,6 +132,7 @@ function registerWord2Vec(train: Command, output: () => Output): void {
         line.done();
       } catch (err) {
         line.clear(); // the error message follows on a clean line
+        metrics.close();
         throw err;
       } finally {
         process.off('SIGINT', onSigint);
@@ -138,6 +156,8 @@ function registerWord2Vec(train: Command, output: () => Output): void {
         seconds: Number(result.seconds.toFixed(2)),
         finalLoss: Number.isFinite(result.loss) ? Number(result.loss.toFixed(4)) : null,
       };
+      metrics.end({ ...summary, settings: plainSettings(result.options) });
+      metrics.close();
       out.result(summary, () =>
         [
           `wrote ${summary.words} vectors of dimension ${summary.dim} to ${flags.output} (${format})`,
