@@ -38,12 +38,12 @@ export function runTask(task: i32, p: usize, thread: i32, threads: i32): void {
     else if (kind == KIND_GRU) gruBackward(p, thread);
     else rnnBackward(p, thread);
   } else if (task == RECURRENT_WEIGHT_GRADIENTS) {
-    weightGradients(p, gates(param(p, P_KIND)), thread, threads);
+    weightGradients(p, gates(param(p, P_KIND)), threads);
   } else if (task == DENSE_FORWARD) {
-    denseForward(p, thread, threads);
+    denseForward(p, threads);
   } else if (task == DENSE_BACKWARD) {
-    denseBackward(p, thread, threads);
+    denseBackward(p, threads);
   } else if (task == SOFTMAX_CROSS_ENTROPY) {
-    softmaxCrossEntropy(p, thread, threads);
+    softmaxCrossEntropy(p, threads);
   }
 }

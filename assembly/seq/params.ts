@@ -40,6 +40,7 @@ export const P_HP: i32 = 34; // [B, T, U] previous state of each step (written b
 export const P_RH: i32 = 35; // [B, T, U] r * previous state (GRU, written by backward)
 export const P_RP: i32 = 36; // R packed in panels (gemm.ts packPanels)
 export const P_RTP: i32 = 37; // R^T packed in panels
+export const P_NEXT_COLUMNS: i32 = 38; // i32 work counter of weightGradients (work.ts), 0 before it
 
 export const FLAG_BACKWARDS: i32 = 1;
 export const FLAG_MASK: i32 = 2;
@@ -61,6 +62,7 @@ export const D_WT: i32 = 8; // [N, K]
 export const D_DX: i32 = 9;
 export const D_DW: i32 = 10;
 export const D_DB: i32 = 11; // or 0
+export const D_NEXT: i32 = 12; // i32 work counter (work.ts), 0 before the task
 
 @inline export function param(p: usize, field: i32): i32 {
   return load<i32>(p + (<usize>field << 2));
@@ -68,16 +70,4 @@ export const D_DB: i32 = 11; // or 0
 
 @inline export function pointer(p: usize, field: i32): usize {
   return <usize>load<u32>(p + (<usize>field << 2));
-}
-
-/** This thread's share [start, end) of n rows: contiguous, in thread order. */
-@inline export function rowStart(n: i32, thread: i32, threads: i32): i32 {
-  return <i32>((<i64>n * thread) / threads);
-}
-
-/** This thread's share of n columns, in panels of 8 so the 4x8 blocks stay whole. */
-@inline export function columnStart(n: i32, thread: i32, threads: i32): i32 {
-  const panels = (n + 7) >> 3;
-  const per = (panels + threads - 1) / threads;
-  return min(n, thread * per * 8);
 }

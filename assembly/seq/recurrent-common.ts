@@ -2,9 +2,10 @@
 // the input projection of all steps as one product, the weight gradients as three products over
 // all (batch, step) rows, and the input gradient.
 import { gemmNN, gemmTN, columnSums } from './gemm';
+import { unitsPerItem, takeItem } from './work';
 import {
-  param, pointer, columnStart,
-  P_B, P_T, P_F, P_U, P_KIND, P_X, P_W, P_BIAS, P_G, P_DX, P_DW, P_DR, P_DB, P_WT, P_HP, P_RH,
+  param, pointer,
+  P_B, P_T, P_F, P_U, P_KIND, P_X, P_W, P_BIAS, P_G, P_DX, P_DW, P_DR, P_DB, P_WT, P_HP, P_RH, P_NEXT_COLUMNS,
   KIND_GRU,
 } from './params';
 
@@ -38,18 +39,25 @@ export function inputGradient(p: usize, gates: i32, b0: i32, b1: i32): void {
 
 /**
  * dW = X^T dG, dR = Hprev^T dG (GRU: the candidate's columns from (r * Hprev)^T), db = column sums
- * of dG, each over all B*T rows; this thread takes a range of the G*U columns.
+ * of dG, each over all B*T rows; threads take panels of the G*U columns (work.ts).
  */
-export function weightGradients(p: usize, gates: i32, thread: i32, threads: i32): void {
-  const B = param(p, P_B);
-  const T = param(p, P_T);
+export function weightGradients(p: usize, gates: i32, threads: i32): void {
+  const GU = gates * param(p, P_U);
+  const rows = param(p, P_B) * param(p, P_T);
+  const per = unitsPerItem((GU + 7) >> 3, threads) << 3;
+  const items = (GU + per - 1) / per;
+  const counter = p + (<usize>P_NEXT_COLUMNS << 2);
+  for (let item = takeItem(counter, items); item >= 0; item = takeItem(counter, items)) {
+    const j0 = item * per;
+    columnGradients(p, gates, rows, j0, min(GU, j0 + per));
+  }
+}
+
+/** Columns [j0, j1) of dW, dR and db. */
+function columnGradients(p: usize, gates: i32, rows: i32, j0: i32, j1: i32): void {
   const F = param(p, P_F);
   const U = param(p, P_U);
   const GU = gates * U;
-  const rows = B * T;
-  const j0 = columnStart(GU, thread, threads);
-  const j1 = columnStart(GU, thread + 1, threads);
-  if (j1 <= j0) return;
   const g = pointer(p, P_G);
   gemmTN(pointer(p, P_X), F, g, GU, pointer(p, P_DW), GU, F, rows, j0, j1, false);
   const dr = pointer(p, P_DR);

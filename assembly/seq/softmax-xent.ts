@@ -1,7 +1,8 @@
 // Softmax cross-entropy with integer labels over rows of logits: the loss of each row and the
-// gradient (softmax - onehot) * scale, in one pass per row. Rows split over threads.
+// gradient (softmax - onehot) * scale, in one pass per row. Threads take blocks of rows (work.ts).
 import { expv } from './activations';
-import { param, pointer, rowStart } from './params';
+import { param, pointer } from './params';
+import { unitsPerItem, takeItem } from './work';
 
 export const S_ROWS: i32 = 0;
 export const S_CLASSES: i32 = 1;
@@ -10,12 +11,21 @@ export const S_LABELS: i32 = 3; // i32 [rows], each in [0, classes)
 export const S_LOSSES: i32 = 4; // [rows]
 export const S_GRAD: i32 = 5; // [rows, classes] or 0
 export const S_SCALE: i32 = 6; // f32: the gradient's factor (1 / rows for a mean)
+export const S_NEXT: i32 = 7; // i32 work counter (work.ts), 0 before the task
 
-export function softmaxCrossEntropy(p: usize, thread: i32, threads: i32): void {
+export function softmaxCrossEntropy(p: usize, threads: i32): void {
   const rows = param(p, S_ROWS);
+  const per = unitsPerItem(rows, threads);
+  const items = (rows + per - 1) / per;
+  const counter = p + (<usize>S_NEXT << 2);
+  for (let item = takeItem(counter, items); item >= 0; item = takeItem(counter, items)) {
+    rowLosses(p, item * per, min(rows, (item + 1) * per));
+  }
+}
+
+/** Rows [r0, r1): losses and gradient rows. */
+function rowLosses(p: usize, r0: i32, r1: i32): void {
   const V = param(p, S_CLASSES);
-  const r0 = rowStart(rows, thread, threads);
-  const r1 = rowStart(rows, thread + 1, threads);
   const logits = pointer(p, S_LOGITS);
   const labels = pointer(p, S_LABELS);
   const losses = pointer(p, S_LOSSES);

@@ -41,8 +41,9 @@ export const RECURRENT_FIELDS = {
   rTimesHPrev: 35,
   recurrentKernelPacked: 36,
   recurrentKernelTPacked: 37,
+  nextColumns: 38,
 } as const;
-export const RECURRENT_FIELD_COUNT = 38;
+export const RECURRENT_FIELD_COUNT = 39;
 
 export const DENSE_FIELDS = {
   rows: 0,
@@ -57,8 +58,9 @@ export const DENSE_FIELDS = {
   dX: 9,
   dKernel: 10,
   dBias: 11,
+  next: 12,
 } as const;
-export const DENSE_FIELD_COUNT = 12;
+export const DENSE_FIELD_COUNT = 13;
 
 export const FLAG_BACKWARDS = 1;
 export const FLAG_MASK = 2;

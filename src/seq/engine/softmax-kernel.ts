@@ -8,7 +8,7 @@ import { TASK } from './params.js';
 import { threadPool } from './thread-pool.js';
 import type { TapeBlock } from './arena.js';
 
-const FIELDS = 7; // assembly/seq/softmax-xent.ts: rows, classes, logits, labels, losses, grad, scale
+const FIELDS = 8; // assembly/seq/softmax-xent.ts: rows, classes, logits, labels, losses, grad, scale, work counter
 
 export interface SoftmaxGradientTape {
   readonly block: TapeBlock;
@@ -35,7 +35,7 @@ export function softmaxCrossEntropy(
   new Int32Array(pool.memory.buffer, labelsAt, rows).set(labels);
   const lossesAt = arena.alloc(rows * 4);
   const params = arena.alloc(FIELDS * 4);
-  new Int32Array(pool.memory.buffer, params, FIELDS).set([rows, classes, logitsAt, labelsAt, lossesAt, tape?.block.start ?? 0]);
+  new Int32Array(pool.memory.buffer, params, FIELDS).set([rows, classes, logitsAt, labelsAt, lossesAt, tape?.block.start ?? 0, 0, 0]);
   new Float32Array(pool.memory.buffer, params, FIELDS)[6] = gradientScale ?? 0;
   pool.run(TASK.softmaxCrossEntropy, params, rows * classes < 65536 ? 1 : Infinity);
   return { losses: arena.view(lossesAt, rows), tape };
