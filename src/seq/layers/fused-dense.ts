@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { denseBackward, denseForward, type DenseTape } from '../engine/index.js';
 import { runFusedOp } from './fused-op.js';
-import { readFloats, tensorOf } from './tensor-io.js';
+import { floatTensor, readFloats, tensorOf } from './tensor-io.js';
 import { TFJS_BASE, TfjsDense } from './tfjs-classes.js';
 import type { CallKwargs } from './fused-recurrent.js';
 
@@ -25,12 +25,14 @@ export class FusedDense extends TfjsDense {
     const layer = this as unknown as DenseInternals;
     return tf.tidy(() => {
       layer.invokeCallHook(inputs, kwargs);
-      const x = (Array.isArray(inputs) ? inputs[0]! : inputs).toFloat();
+      const x = floatTensor(Array.isArray(inputs) ? inputs[0]! : inputs);
       const inputDim = x.shape[x.rank - 1]!;
       const rows = x.size / inputDim;
       const units = layer.units;
-      const x2 = x.reshape([rows, inputDim]);
-      const opInputs: Record<string, tf.Tensor> = { x: x2, kernel: layer.kernel.read() };
+      const outShape = [...x.shape.slice(0, -1), units];
+      // The op takes and gives tensors in their own shapes: a reshape under the gradient tape
+      // would copy its input (tfjs saves it for the reshape's gradient).
+      const opInputs: Record<string, tf.Tensor> = { x, kernel: layer.kernel.read() };
       if (layer.bias !== null) opInputs['bias'] = layer.bias.read();
       const shape = { rows, inputs: inputDim, outputs: units };
       let tape: DenseTape | null = null;
@@ -38,22 +40,21 @@ export class FusedDense extends TfjsDense {
         inputs: opInputs,
         forward: (keepForBackward) => {
           const bias = opInputs['bias'] ? readFloats(opInputs['bias']) : null;
-          const result = denseForward(shape, readFloats(x2), readFloats(opInputs['kernel']!), bias, keepForBackward);
+          const result = denseForward(shape, readFloats(x), readFloats(opInputs['kernel']!), bias, keepForBackward);
           tape = result.tape;
-          return [tensorOf(result.y, [rows, units])];
+          return [tensorOf(result.y, outShape)];
         },
         backward: ([dy]) => {
           const g = denseBackward(shape, tape!, readFloats(dy!));
           const grads: Record<string, tf.Tensor> = {
-            x: tensorOf(g.dX, [rows, inputDim]),
+            x: tensorOf(g.dX, x.shape),
             kernel: tensorOf(g.dKernel, [inputDim, units]),
           };
           if (g.dBias !== null) grads['bias'] = tensorOf(g.dBias, [units]);
           return grads;
         },
       });
-      const out = y!.reshape([...x.shape.slice(0, -1), units]);
-      return layer.activation !== null ? layer.activation.apply(out) : out;
+      return layer.activation !== null ? layer.activation.apply(y!) : y!;
     });
   }
 }

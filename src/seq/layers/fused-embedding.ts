@@ -34,13 +34,15 @@ export class FusedEmbedding extends TfjsEmbedding {
         if (!(id >= 0 && id < V)) throw new Error(`GatherV2: the index value ${id} is not in [0, ${V - 1}]`);
       }
       const table = layer.embeddings.read();
+      // Given in its final shape: a reshape under the gradient tape would copy it.
+      const outShape = layer.computeOutputShape(input.shape) as number[];
       const [rows] = runFusedOp('FusedEmbedding', {
         inputs: { table },
         forward: () => {
           const values = readFloats(table);
           const out = new Float32Array(ids.length * E);
           for (let i = 0; i < ids.length; i++) out.set(values.subarray(ids[i]! * E, ids[i]! * E + E), i * E);
-          return [tf.tensor2d(out, [ids.length, E])];
+          return [tf.tensor(out, outShape)];
         },
         backward: ([dy]) => {
           const grad = new Float32Array(V * E);
@@ -48,7 +50,7 @@ export class FusedEmbedding extends TfjsEmbedding {
           return { table: tf.tensor2d(grad, [V, E]) };
         },
       });
-      return rows!.reshape(layer.computeOutputShape(input.shape) as number[]);
+      return rows!;
     });
   }
 }

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { recurrentBackward, recurrentForward, isFusedActivation, type CellKind, type RecurrentConfig, type RecurrentTape } from '../engine/index.js';
 import { runFusedOp } from './fused-op.js';
-import { readFloats, tensorOf } from './tensor-io.js';
+import { floatTensor, readFloats, tensorOf } from './tensor-io.js';
 
 interface Activation {
   getClassName(): string;
@@ -58,7 +58,7 @@ export function fusedRecurrentCall(
   const training = kwargs?.['training'] === true;
   if (unsupportedReason(layer, kind, training) !== null) return null;
   return tf.tidy(() => {
-    let x = (Array.isArray(inputs) ? inputs[0]! : inputs).toFloat();
+    let x = floatTensor(Array.isArray(inputs) ? inputs[0]! : inputs);
     if (x.rank !== 3) throw new Error(`a recurrent layer expects input of shape [batch, time, features], got [${x.shape.join(', ')}]`);
     const [batch, time, features] = x.shape as [number, number, number];
     const cell = layer.cell;

@@ -35,3 +35,8 @@ export function tensorOf(data: Float32Array, shape: number[]): tf.Tensor {
   const owned = tf.getBackend() === 'wasm' ? data : data.slice();
   return tf.tensor(owned, shape, 'float32');
 }
+
+/** `t` itself when it is float32, else a float32 copy: tfjs's `toFloat` copies even a float32 tensor. */
+export function floatTensor(t: tf.Tensor): tf.Tensor {
+  return t.dtype === 'float32' ? t : t.toFloat();
+}

@@ -31,29 +31,30 @@ export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor, 
     }
     if (!Number.isInteger(id)) throw new Error(`sparseSoftmaxCrossEntropy: label ${id} at position ${r} is not an integer`);
   }
-  return tf.tidy(() => lossOp(ids, logits.reshape([rows, classes]), labels.shape, reduction));
+  return tf.tidy(() => lossOp(ids, logits, rows, labels.shape, reduction));
 }
 
-function lossOp(ids: Int32Array, logits2: tf.Tensor, labelShape: number[], reduction: LossReduction): tf.Tensor {
-  const [rows, classes] = logits2.shape as [number, number];
+/** `logits` keeps its shape (a reshape under the gradient tape would copy it); rows x classes values. */
+function lossOp(ids: Int32Array, logits: tf.Tensor, rows: number, labelShape: number[], reduction: LossReduction): tf.Tensor {
+  const classes = logits.shape[logits.rank - 1]!;
   const scale = reduction === 'mean' ? 1 / rows : 1;
   let tape: SoftmaxGradientTape | null = null;
   const [out] = runFusedOp('SparseSoftmaxCrossEntropy', {
-    inputs: { logits: logits2 },
+    inputs: { logits },
     forward(keepForBackward) {
-      const result = softmaxCrossEntropy(readFloats(logits2), ids, rows, classes, keepForBackward ? scale : null);
+      const result = softmaxCrossEntropy(readFloats(logits), ids, rows, classes, keepForBackward ? scale : null);
       tape = result.tape;
-      if (reduction === 'none') return [tensorOf(result.losses, [rows])];
+      if (reduction === 'none') return [tensorOf(result.losses, labelShape)];
       let total = 0;
       for (const l of result.losses) total += l;
       return [tf.scalar(total * scale)];
     },
     backward([dy]) {
-      const g = tensorOf(takeSoftmaxGradient(tape!), [rows, classes]);
+      const g = tensorOf(takeSoftmaxGradient(tape!), logits.shape);
       // The kernel already applied the mean's 1/rows; dy is 1 when the loss is the objective.
-      if (reduction === 'none') return { logits: tf.mul(g, dy!.reshape([rows, 1])) };
+      if (reduction === 'none') return { logits: tf.mul(g, tf.expandDims(dy!, -1)) };
       return { logits: dy!.dataSync()[0] === 1 ? g : tf.mul(g, dy!) };
     },
   });
-  return reduction === 'none' ? out!.reshape(labelShape) : out!;
+  return out!;
 }
