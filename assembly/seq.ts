@@ -12,6 +12,7 @@ import { rnnForward, rnnBackward } from './seq/simple-rnn';
 import { weightGradients } from './seq/recurrent-common';
 import { denseForward, denseBackward } from './seq/dense';
 import { softmaxCrossEntropy } from './seq/softmax-xent';
+import { adamStep } from './seq/adam';
 export { transpose, packPanels, setThread } from './seq/gemm';
 
 // Task codes: TASK in src/seq/engine/params.ts.
@@ -21,6 +22,7 @@ const RECURRENT_WEIGHT_GRADIENTS = 3;
 const DENSE_FORWARD = 4;
 const DENSE_BACKWARD = 5;
 const SOFTMAX_CROSS_ENTROPY = 6;
+const ADAM_STEP = 7;
 
 function gates(kind: i32): i32 {
   return kind == KIND_LSTM ? 4 : kind == KIND_GRU ? 3 : 1;
@@ -45,5 +47,7 @@ export function runTask(task: i32, p: usize, thread: i32, threads: i32): void {
     denseBackward(p, threads);
   } else if (task == SOFTMAX_CROSS_ENTROPY) {
     softmaxCrossEntropy(p, threads);
+  } else if (task == ADAM_STEP) {
+    adamStep(p, threads);
   }
 }

@@ -23,7 +23,7 @@
 // one of the two cores, 2 threads can collapse to 0.2-1.8 s a step while 1 thread holds).
 // Debian's torch calls whatever libblas.so.3 is installed: with only the reference BLAS (libblas3)
 // a step is ~10x slower, so the script installs libopenblas0-pthread when torch does not load it.
-// The wordloom row uses wordloom's fusedEmbedding and sparseSoftmaxCrossEntropy too (as its README
+// The wordloom row uses wordloom's fusedEmbedding, sparseSoftmaxCrossEntropy and fusedAdam too (as its README
 // does); --wordloom-layers-only keeps tf.layers.embedding and tfjs's one-hot loss there, so that
 // only the recurrent and dense layers differ from the tfjs row.
 import { spawnSync } from 'node:child_process';

@@ -90,7 +90,7 @@ async function main() {
     ownLoss = !cfg.layersOnly && typeof wl.sparseSoftmaxCrossEntropy === 'function' ? wl.sparseSoftmaxCrossEntropy : null;
     factories = { embedding: ownEmbedding ? wl.fusedEmbedding : tf.layers.embedding, lstm: wl.fusedLSTM, gru: wl.fusedGRU, rnn: wl.fusedSimpleRNN, dense: wl.fusedDense };
     const threads = typeof wl.engineThreads === 'function' ? `, ${wl.engineThreads()} engine threads` : '';
-    backendNote = `${ownEmbedding ? 'fusedEmbedding' : 'tf.layers.embedding'} + fused layers + ${ownLoss ? 'sparseSoftmaxCrossEntropy' : 'one-hot loss'}${threads}`;
+    backendNote = `${ownEmbedding ? 'fusedEmbedding' : 'tf.layers.embedding'} + fused layers + ${ownLoss ? 'sparseSoftmaxCrossEntropy' : 'one-hot loss'}${ownLoss && typeof wl.fusedAdam === 'function' ? ' + fusedAdam' : ''}${threads}`;
   } else {
     for (const k of tf.getKernelsForBackend('wasm')) stock.set(k.kernelName, k.kernelFunc);
     if (typeof wl?.selectBackend === 'function') {
@@ -129,7 +129,8 @@ async function main() {
   const x = tf.tensor2d(Int32Array.from({ length: n }, () => Math.floor(rand() * cfg.vocab)), [cfg.batch, cfg.steps], 'int32');
   const y = tf.tensor2d(Int32Array.from({ length: n }, () => Math.floor(rand() * cfg.outputs)), [cfg.batch, cfg.steps], 'int32');
   const yFlat = y.reshape([n]);
-  const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+  // wordloom's row uses its FusedAdam (tfjs's Adam, the same numbers, its update on the kernel threads).
+  const optimizer = cfg.tool === 'wordloom' && typeof wl?.fusedAdam === 'function' && !cfg.layersOnly ? wl.fusedAdam(1e-3, 0.9, 0.999, 1e-8) : tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
   const vars = model.trainableWeights.map((w) => w.read());
 
   // Sparse softmax cross-entropy over every position (mean), like PyTorch's CrossEntropyLoss.

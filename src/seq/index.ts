@@ -12,3 +12,4 @@ export {
 export { sparseSoftmaxCrossEntropy, type LossReduction } from './losses/sparse-softmax-cross-entropy.js';
 export * from './generate/index.js';
 export * from './lm/index.js';
+export { FusedAdam, fusedAdam } from './optimizers/fused-adam.js';

@@ -26,3 +26,4 @@ export function engineReady(): Promise<void> {
 export function engineBuild(): 'relaxed-simd' | 'simd' {
   return threadPool().build;
 }
+export { adamStep, type AdamStepSettings, type AdamStepResult } from './adam-kernel.js';

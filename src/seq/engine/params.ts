@@ -73,6 +73,7 @@ export const TASK = {
   denseForward: 4,
   denseBackward: 5,
   softmaxCrossEntropy: 6,
+  adamStep: 7,
 } as const;
 
 export type CellKind = 'rnn' | 'gru' | 'lstm';

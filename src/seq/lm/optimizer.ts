@@ -7,11 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from './options.js';
+import { FusedAdam } from '../optimizers/fused-adam.js';
 
 export function createOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   switch (name) {
     case 'adam':
-      return tf.train.adam(lr, 0.9, 0.999, 1e-8);
+      return new FusedAdam(lr, 0.9, 0.999, 1e-8);
     case 'rmsprop':
       return tf.train.rmsprop(lr, 0.99, 0, 1e-8);
     case 'adagrad':

@@ -1,0 +1,117 @@
+/**
+ * FusedAdam must be tfjs's Adam, only faster: the same numbers step after step (on the wasm
+ * backend, where its kernel runs, and on the others, where it is tfjs's code), the same slots
+ * for getWeights/setWeights, and no leaked tensors.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FusedAdam, fusedAdam } from '../../../src/seq/optimizers/fused-adam.js';
+import { engineReady, engineThreads, setEngineThreads } from '../../../src/seq/engine/index.js';
+import { registerWasmFallbackKernels } from '../../../src/seq/backend/index.js';
+import { seededRandom } from '../../seeded-random.js';
+
+// Odd sizes (a scalar tail after the f32x4 vectors) and one array large enough to be split over
+// threads (assembly/seq/adam.ts: blocks of 4,096 elements, 64Ki elements before a second thread).
+const SHAPES: number[][] = [[3], [7, 5], [65], [300, 401]];
+const STEPS = 6;
+
+let originalThreads = 1;
+beforeAll(async () => {
+  registerWasmFallbackKernels();
+  await engineReady();
+  originalThreads = engineThreads();
+});
+afterAll(async () => {
+  setEngineThreads(originalThreads);
+  await tf.setBackend('cpu');
+});
+
+function values(shape: number[], seed: number, scale: number): Float32Array {
+  const next = seededRandom(seed);
+  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (next() * 2 - 1) * scale);
+}
+
+/** Parameters after STEPS updates of `optimizer` with fixed, seeded gradients. */
+function train(optimizer: tf.Optimizer, tag: string): Float32Array[] {
+  const vars = SHAPES.map((shape, k) => tf.variable(tf.tensor(values(shape, 10 + k, 1), shape), true, `${tag}/w${k}`));
+  for (let step = 0; step < STEPS; step++) {
+    tf.tidy(() => {
+      const grads: tf.NamedTensorMap = {};
+      SHAPES.forEach((shape, k) => {
+        // Gradients far apart in size, so that m / sqrt(v) is not ±1 everywhere.
+        grads[vars[k]!.name] = tf.tensor(values(shape, 100 * step + k, k === 0 ? 1e-4 : 3), shape);
+      });
+      optimizer.applyGradients(grads);
+    });
+  }
+  const out = vars.map((v) => v.dataSync() as Float32Array);
+  tf.dispose(vars);
+  return out;
+}
+
+describe('FusedAdam', () => {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    for (const threads of backend === 'wasm' ? [1, 2] : [1]) {
+      it(`${backend}${backend === 'wasm' ? `, ${threads} engine thread(s)` : ''}: the same parameters as tf.train.adam after ${STEPS} steps, bit for bit`, async () => {
+        expect(await tf.setBackend(backend)).toBe(true);
+        setEngineThreads(threads);
+        await engineReady();
+        const reference = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+        const expected = train(reference, `ref-${backend}-${threads}`);
+        reference.dispose();
+        const fused = fusedAdam(0.01, 0.9, 0.999, 1e-7);
+        const got = train(fused, `fused-${backend}-${threads}`);
+        fused.dispose();
+        for (let k = 0; k < SHAPES.length; k++) {
+          let differing = 0;
+          for (let i = 0; i < got[k]!.length; i++) if (got[k]![i] !== expected[k]![i]) differing++;
+          expect(differing, `variable ${k} [${SHAPES[k]!.join(', ')}]: elements that differ from tf.train.adam`).toBe(0);
+          // and the parameters did move
+          expect(got[k]!.some((x, i) => x !== values(SHAPES[k]!, 10 + k, 1)[i])).toBe(true);
+        }
+      });
+    }
+  }
+
+  it('keeps tfjs\'s class name and slots: getWeights of one restores into tf.train.adam and the runs continue identically', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const fused = new FusedAdam(0.01, 0.9, 0.999, 1e-7);
+    expect((fused.constructor as unknown as { className: string }).className).toBe('Adam');
+    expect(fused.getClassName()).toBe('Adam');
+    const w = tf.variable(tf.tensor(values([9], 1, 1)), true, 'slots/w');
+    const grad = (seed: number): tf.NamedTensorMap => ({ [w.name]: tf.tensor(values([9], seed, 1)) });
+    tf.tidy(() => fused.applyGradients(grad(1)));
+    const weights = await fused.getWeights();
+    expect(weights.map((x) => x.name)).toEqual(['iter', 'slots/w/m', 'slots/w/v']);
+    const plain = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+    await plain.setWeights(weights.map((x) => ({ name: x.name, tensor: x.tensor.clone() })));
+    const before = w.dataSync().slice();
+    tf.tidy(() => fused.applyGradients(grad(2)));
+    const viaFused = w.dataSync().slice();
+    w.assign(tf.tensor(before));
+    tf.tidy(() => plain.applyGradients(grad(2)));
+    expect(Array.from(w.dataSync())).toEqual(Array.from(viaFused));
+    fused.dispose();
+    plain.dispose();
+    w.dispose();
+  });
+
+  it('leaks no tensor over many steps and leaves tensors its user holds untouched', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const init = tf.tensor(values([70000], 3, 1));
+    const held = init.dataSync().slice();
+    const w = tf.variable(init, true, 'leak/w');
+    const optimizer = fusedAdam(0.01);
+    const step = (): void => tf.tidy(() => optimizer.applyGradients({ [w.name]: tf.onesLike(w) }));
+    step();
+    const count = tf.memory().numTensors;
+    for (let i = 0; i < 50; i++) step();
+    expect(tf.memory().numTensors).toBe(count);
+    expect(Array.from(init.dataSync())).toEqual(Array.from(held));
+    expect(w.dataSync()[0]).not.toBe(held[0]);
+    optimizer.dispose();
+    w.dispose();
+    init.dispose();
+  });
+});
