@@ -38,17 +38,14 @@
 // (uniform +-sqrt(3) embedding, one LSTM bias per gate, zero dense bias), so the gap includes the
 // luck of the draw; default: PyTorch's own initialisation (N(0, 1) embedding, two LSTM biases).
 // --quick: a smoke run of about 2 minutes (few steps; the words task validates on 20,000 words).
-import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
+import { PY, ensureTorch, failer, fmtInt, log, machine, median, root, runChild, table } from './lib/harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(root, '..', 'shared', 'data');
-const PY = '/usr/bin/python3';
 const TASKS = ['dinos', 'shakespeare', 'words'];
 
 const COMMON = { optimizer: 'adam', lr: 2e-3, clip: 5, lrDecay: 0.5, patience: 3, dropout: 0, minCount: 1, maxVocab: 0, cell: 'lstm', tieWeights: false };
@@ -80,10 +77,7 @@ const SPECS = {
   },
 };
 
-function fail(message) {
-  console.error(`bench/lm: ${message}`);
-  process.exit(2);
-}
+const fail = failer('lm');
 
 function parseArgs(argv) {
   const args = { tasks: [...TASKS], steps: {}, quick: false, threads: availableParallelism(), torchThreads: 'auto', torchInit: 'same', seed: 1, tools: new Set(['wordloom', 'torch']), keep: null, json: false };
@@ -131,93 +125,6 @@ function parseArgs(argv) {
   return args;
 }
 
-const log = (line) => process.stderr.write(`${line}\n`);
-
-function sh(cmd, argv, opts = {}) {
-  return spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
-}
-
-/** Waits while another apt-get/dpkg (e.g. a background `apt-get install python3-torch`) holds the lock. */
-function waitForApt() {
-  for (let waited = 0; sh('pgrep', ['-x', 'apt-get|apt|dpkg']).status === 0; waited += 5) {
-    if (waited % 60 === 0) log(`waiting for a running apt-get/dpkg to finish (${waited} s)`);
-    sh('sleep', ['5']);
-  }
-}
-
-function aptInstall(pkgs) {
-  waitForApt();
-  log(`installing ${pkgs.join(' ')} with apt-get`);
-  sh('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  const r = sh('apt-get', ['install', '-y', '-q', ...pkgs], { stdio: 'inherit' });
-  if (r.status !== 0) fail(`apt-get install -y ${pkgs.join(' ')} failed`);
-}
-
-/** 0: torch (and numpy) load with OpenBLAS; 3: with another BLAS; else: no torch. */
-function torchStatus() {
-  const probe = "import numpy, torch, sys; sys.exit(0 if 'openblas' in open('/proc/self/maps').read() else 3)";
-  return sh(PY, ['-c', probe], { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } }).status;
-}
-
-function ensureTorch() {
-  let status = torchStatus();
-  if (status !== 0 && status !== 3) {
-    waitForApt();
-    status = torchStatus();
-    if (status !== 0 && status !== 3) {
-      aptInstall(['python3-torch', 'python3-numpy', 'libopenblas0-pthread']);
-      status = torchStatus();
-    }
-  }
-  if (status === 3) {
-    aptInstall(['libopenblas0-pthread']);
-    status = torchStatus();
-  }
-  if (status === 3) log('warning: torch still does not load OpenBLAS: PyTorch rows will be slow');
-  else if (status !== 0) fail(`${PY} -c 'import torch' fails even after apt-get install python3-torch`);
-}
-
-function machine() {
-  let cpu = 'unknown CPU';
-  try {
-    cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpu;
-  } catch {
-    // not Linux
-  }
-  const git = sh('git', ['-C', root, 'log', '-1', '--format=%h']).stdout?.trim() || '?';
-  return { nproc: availableParallelism(), cpu, node: process.version, commit: git };
-}
-
-/** Busy CPU ticks of the whole machine and of this process's waited-for children. */
-function cpuTicks() {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7];
-    const self = readFileSync('/proc/self/stat', 'utf8');
-    const g = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
-    return { busy, children: g[13] + g[14] };
-  } catch {
-    return null;
-  }
-}
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
-
-/** Runs one child; returns its last JSON line (or { error }), its wall time and the others' CPU share. */
-function runChild(cmd, argv, env = {}) {
-  const t0 = performance.now();
-  const c0 = cpuTicks();
-  const r = sh(cmd, argv, { env: { ...process.env, ...env } });
-  const wallSeconds = (performance.now() - t0) / 1000;
-  const c1 = cpuTicks();
-  const othersCpu = c0 && c1 ? Math.max(0, c1.busy - c0.busy - (c1.children - c0.children)) / CLK_TCK / (wallSeconds * availableParallelism()) : undefined;
-  const lines = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{'));
-  if (r.status !== 0 || lines.length === 0) {
-    const err = (r.stderr ?? '').trim().split('\n').filter((l) => l.trim() && !l.includes('Orthogonal initializer'));
-    return { error: `exit ${r.status ?? r.signal}: ${err.slice(-3).join(' | ') || 'no output'}`, wallSeconds, othersCpu };
-  }
-  return { ...JSON.parse(lines[lines.length - 1]), wallSeconds, othersCpu };
-}
-
 /** The first trainWords words of the corpus as its lines (the last one cut), then valWords more. */
 async function prepareWords(dir, trainWords, valWords) {
   const corpus = join(DATA, 'corpus', 'gutenberg-100m.txt.gz');
@@ -248,12 +155,6 @@ async function prepareWords(dir, trainWords, valWords) {
   await Promise.all(outs.map((o) => new Promise((r) => o.end(r))));
   if (part < 2) fail(`${corpus} has fewer than ${trainWords + valWords} words`);
   return paths;
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function trainingNames(path) {
@@ -320,14 +221,6 @@ async function runTask(name, args, dir) {
   return { task: name, title: spec.title, options, prep, windows, steps, plannedSteps, rows };
 }
 
-function table(headers, rows, leftColumns) {
-  const cells = [headers, ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r) => `| ${r.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(cells[0]), `|${widths.map((w, i) => (i < leftColumns ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
-}
-
-const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
 const fmtS = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const toolName = (r, args) => (r.tool === 'torch' ? `PyTorch ${r.version ?? ''} (${r.threads ?? args.torchThreads}T${args.torchInit === 'default' ? ', own init' : ''})` : `wordloom (${r.backend ?? 'wasm'}, ${args.threads}T)`);
 const pct = (x) => (x === undefined ? '?' : `${Math.round(x * 100)}%`);

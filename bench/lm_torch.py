@@ -36,6 +36,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402  (after argument parsing: a bad argument fails fast)
 from torch import nn  # noqa: E402
 
+from lib.blas import blas_library  # noqa: E402  (bench/lib, beside this script)
+
 torch.manual_seed(cfg['seed'])
 o = cfg['options']
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
@@ -262,15 +264,6 @@ def sample(options):
 tg = time.perf_counter()
 samples = [{**s, 'texts': sample({**s['options'], 'count': s['options'].get('count', 1)})} for s in cfg.get('samples', [])]
 sample_seconds = time.perf_counter() - tg
-
-
-def blas_library():
-    try:
-        with open('/proc/self/maps') as f:
-            libs = {line.split()[-1] for line in f if 'blas' in line.lower() and '.so' in line}
-        return ', '.join(sorted(p.rsplit('/', 2)[-2] + '/' + p.rsplit('/', 1)[-1] for p in libs))
-    except OSError:
-        return 'unknown'
 
 
 last = epochs[-1] if epochs else None

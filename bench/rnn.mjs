@@ -26,14 +26,10 @@
 // The wordloom row uses wordloom's fusedEmbedding, sparseSoftmaxCrossEntropy and fusedAdam too (as its README
 // does); --wordloom-layers-only keeps tf.layers.embedding and tfjs's one-hot loss there, so that
 // only the recurrent and dense layers differ from the tfjs row.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PY = '/usr/bin/python3';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { PY, ensureTorch, failer, fmtInt, log, machine, median, root, runChild, table } from './lib/harness.mjs';
 
 const CONFIGS = {
   1: { label: 'emb 32 > LSTM 128 > dense 65, 64x64', vocab: 65, embed: 32, cell: 'lstm', units: 128, layers: 1, outputs: 65, batch: 64, steps: 64 },
@@ -44,10 +40,7 @@ const CONFIGS = {
 };
 const GATES = { lstm: 4, gru: 3, rnn: 1 };
 
-function fail(message) {
-  console.error(`bench/rnn: ${message}`);
-  process.exit(2);
-}
+const fail = failer('rnn');
 
 function parseArgs(argv) {
   const args = { configs: ['1', '2', '3', '4a', '4b'], steps: 20, warmup: 3, tfjsSteps: 3, tfjsWarmup: 2, tools: new Set(['torch', 'tfjs', 'wordloom']), torchThreads: [2, 1], layersOnly: false, seed: 1, json: false };
@@ -84,114 +77,16 @@ function parseArgs(argv) {
   return args;
 }
 
-const log = (line) => process.stderr.write(`${line}\n`);
-
-function sh(cmd, argv, opts = {}) {
-  return spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
-}
-
-/** Waits while another apt-get/dpkg (e.g. a background `apt-get install python3-torch`) holds the lock. */
-function waitForApt() {
-  for (let waited = 0; sh('pgrep', ['-x', 'apt-get|apt|dpkg']).status === 0; waited += 5) {
-    if (waited % 60 === 0) log(`waiting for a running apt-get/dpkg to finish (${waited} s)`);
-    sh('sleep', ['5']);
-  }
-}
-
-function aptInstall(pkgs) {
-  waitForApt();
-  log(`installing ${pkgs.join(' ')} with apt-get`);
-  sh('apt-get', ['update', '-qq'], { stdio: 'inherit' }); // a new machine's package lists may be empty or stale
-  const r = sh('apt-get', ['install', '-y', '-q', ...pkgs], { stdio: 'inherit' });
-  if (r.status !== 0) fail(`apt-get install -y ${pkgs.join(' ')} failed`);
-}
-
-/** 0: torch loads with OpenBLAS; 3: torch loads with another BLAS; else: no torch. */
-function torchStatus() {
-  const probe = "import torch, sys; sys.exit(0 if 'openblas' in open('/proc/self/maps').read() else 3)";
-  return sh(PY, ['-c', probe], { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } }).status;
-}
-
-function ensureTorch() {
-  let status = torchStatus();
-  if (status !== 0 && status !== 3) {
-    waitForApt(); // it may be installing right now
-    status = torchStatus();
-    if (status !== 0 && status !== 3) {
-      aptInstall(['python3-torch', 'libopenblas0-pthread']);
-      status = torchStatus();
-    }
-  }
-  if (status === 3) {
-    aptInstall(['libopenblas0-pthread']);
-    status = torchStatus();
-  }
-  if (status === 3) log('warning: torch still does not load OpenBLAS (see the blas column): PyTorch rows will be slow');
-  else if (status !== 0) fail(`${PY} -c 'import torch' fails even after apt-get install python3-torch`);
-}
-
-function machine() {
-  let cpu = 'unknown CPU';
-  let flags = [];
-  try {
-    const info = readFileSync('/proc/cpuinfo', 'utf8');
-    cpu = info.match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpu;
-    const f = new Set(info.match(/^flags\s*:\s*(.*)$/m)?.[1].split(' ') ?? []);
-    flags = ['avx2', 'fma', 'avx512f'].filter((x) => f.has(x));
-  } catch {
-    // not Linux: the model name stays unknown
-  }
-  const git = sh('git', ['-C', root, 'log', '-1', '--format=%h']).stdout?.trim() || '?';
-  return { nproc: availableParallelism(), cpu, flags, node: process.version, commit: git };
-}
-
-/** Busy CPU ticks of the whole machine (every container on this kernel) and of this process's waited-for children. */
-function cpuTicks() {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7]; // user nice system irq softirq steal
-    const self = readFileSync('/proc/self/stat', 'utf8');
-    const g = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number); // fields from 3 (state) on
-    return { busy, children: g[13] + g[14] }; // cutime, cstime
-  } catch {
-    return null;
-  }
-}
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Runs one child; returns its last JSON line, or { error }. */
-function runChild(cmd, argv, env = {}) {
-  const r = sh(cmd, argv, { env: { ...process.env, ...env } });
-  const lines = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{'));
-  if (r.status !== 0 || lines.length === 0) {
-    const err = (r.stderr ?? '').trim().split('\n').filter((l) => !l.includes('Orthogonal initializer'));
-    return { error: `exit ${r.status ?? r.signal}: ${err.slice(-3).join(' | ') || 'no output'}` };
-  }
-  return JSON.parse(lines[lines.length - 1]);
-}
-
 function measure(tool, key, args, threads) {
   const c = CONFIGS[key];
   const shape = { vocab: c.vocab, embed: c.embed, cell: c.cell, units: c.units, layers: c.layers, outputs: c.outputs, batch: c.batch, steps: c.steps, seed: args.seed };
   const [warmup, timed] = tool === 'tfjs' ? [args.tfjsWarmup, args.tfjsSteps] : [args.warmup, args.steps];
   const name = tool === 'torch' ? `PyTorch ${threads}T` : tool === 'tfjs' ? 'tfjs layers' : 'wordloom';
   process.stderr.write(`config ${key}: ${name}, ${warmup} warm-up + ${timed} timed steps ... `);
-  const t0 = performance.now();
-  const c0 = cpuTicks();
   const res = tool === 'torch'
     ? runChild(PY, [join(root, 'bench/rnn_torch.py'), JSON.stringify({ ...shape, warmup, timed, threads })], { OPENBLAS_NUM_THREADS: '1' })
     : runChild(process.execPath, [join(root, 'bench/rnn_tfjs_step.mjs'), JSON.stringify({ ...shape, tool, warmup, timed, layersOnly: args.layersOnly })]);
-  const wallSeconds = (performance.now() - t0) / 1000;
-  const c1 = cpuTicks();
-  const row = { config: key, tool, name, warmup, timed, wallSeconds, ...res };
-  // CPU that other processes (other engineers' builds) used meanwhile, as a share of all cores.
-  if (c0 && c1) row.othersCpu = Math.max(0, c1.busy - c0.busy - (c1.children - c0.children)) / CLK_TCK / (wallSeconds * availableParallelism());
+  const row = { config: key, tool, name, warmup, timed, ...res };
   if (row.ms) {
     row.medianMs = median(row.ms);
     row.tokensPerSecond = (c.batch * c.steps) / (row.medianMs / 1000);
@@ -208,14 +103,6 @@ function paramCheck(key, torchParams, tfjsParams) {
   return { expected, ok: torchParams - tfjsParams === expected };
 }
 
-function table(headers, rows, leftColumns) {
-  const cells = [headers, ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r) => `| ${r.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(cells[0]), `|${widths.map((w, i) => (i < leftColumns ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
-}
-
-const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
 const fmtMs = (x) => (x >= 100 ? fmtInt(x) : x.toFixed(1));
 const fmtRatio = (x) => (x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 

@@ -16,6 +16,8 @@ cfg = json.loads(sys.argv[1])
 import torch  # noqa: E402  (after argument parsing: a bad argument fails fast)
 from torch import nn  # noqa: E402
 
+from lib.blas import blas_library  # noqa: E402  (bench/lib, beside this script)
+
 torch.set_num_threads(cfg['threads'])
 torch.manual_seed(cfg['seed'])
 
@@ -60,17 +62,6 @@ for _ in range(cfg['timed']):
     t0 = time.perf_counter()
     losses.append(step())
     ms.append((time.perf_counter() - t0) * 1000)
-
-
-def blas_library():
-    # Debian's torch calls whatever libblas.so.3 the alternatives system points at: reference BLAS
-    # (libblas3) is many times slower than OpenBLAS. Name the one this process actually mapped.
-    try:
-        with open('/proc/self/maps') as f:
-            libs = {line.split()[-1] for line in f if 'blas' in line.lower() and '.so' in line}
-        return ', '.join(sorted(p.rsplit('/', 2)[-2] + '/' + p.rsplit('/', 1)[-1] for p in libs))
-    except OSError:
-        return 'unknown'
 
 
 print(json.dumps({
