@@ -80,7 +80,7 @@ describe('FusedAdam', () => {
     expect((fused.constructor as unknown as { className: string }).className).toBe('Adam');
     expect(fused.getClassName()).toBe('Adam');
     const w = tf.variable(tf.tensor(values([9], 1, 1)), true, 'slots/w');
-    const grad = (seed: number): tf.NamedTensorMap => ({ [w.name]: tf.tensor(values([9], seed, 1)) });
+    const grad = (seed: number): Array<{ name: string; tensor: tf.Tensor }> => [{ name: w.name, tensor: tf.tensor(values([9], seed, 1)) }];
     tf.tidy(() => fused.applyGradients(grad(1)));
     const weights = await fused.getWeights();
     expect(weights.map((x) => x.name)).toEqual(['iter', 'slots/w/m', 'slots/w/v']);
@@ -103,7 +103,7 @@ describe('FusedAdam', () => {
     const held = init.dataSync().slice();
     const w = tf.variable(init, true, 'leak/w');
     const optimizer = fusedAdam(0.01);
-    const step = (): void => tf.tidy(() => optimizer.applyGradients({ [w.name]: tf.onesLike(w) }));
+    const step = (): void => tf.tidy(() => optimizer.applyGradients([{ name: w.name, tensor: tf.onesLike(w) }]));
     step();
     const count = tf.memory().numTensors;
     for (let i = 0; i < 50; i++) step();
