@@ -5,16 +5,14 @@
  * registerFusedLayers()/unregisterFusedLayers() decide which classes deserialization builds.
  */
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fusedClass, fusedRecurrent, makeFusedBidirectional, makeFusedDense, registerFusedLayers, tfjsClass, unregisterFusedLayers } from './fused-api.js';
 import { Fixtures, assertClose, makeMask, useCpuBackend } from './harness.js';
+import { predictWithPlainTfjs } from '../plain-tfjs.js';
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const VOCAB = 12;
 const TIME = 9;
 const CLASSES = 3;
@@ -98,30 +96,6 @@ async function trainFewSteps(model: tf.LayersModel, fx: Fixtures, steps: number,
   return losses;
 }
 
-const CHILD = `
-import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-await tf.setBackend('cpu');
-const out = {};
-const input = JSON.parse(readFileSync(process.env.WORDLOOM_INPUT, 'utf8'));
-for (const name of ['lstm', 'bidirectional']) {
-  const dir = join(process.env.WORDLOOM_DIR, name);
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-  const handler = {
-    load: () => tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-      const specs = manifest.flatMap((g) => g.weights);
-      const bytes = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p)))));
-      return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
-    }),
-  };
-  const model = await tf.loadLayersModel(handler);
-  const y = model.predict(tf.tensor2d(input.values, input.shape, 'int32'));
-  out[name] = { classes: model.layers.map((l) => l.getClassName()), shape: y.shape, values: Array.from(y.dataSync()) };
-}
-process.stdout.write('RESULT ' + JSON.stringify(out) + '\\n');
-`;
-
 describe('save and load', () => {
   let dir = '';
   const fx = new Fixtures(2024);
@@ -152,7 +126,6 @@ describe('save and load', () => {
       mkdirSync(join(dir, name));
       writeModel(join(dir, name), s);
     }
-    writeFileSync(join(dir, 'input.json'), JSON.stringify(input));
   });
 
   afterAll(() => {
@@ -190,15 +163,8 @@ describe('save and load', () => {
   });
 
   it('a Node process with only @tensorflow/tfjs loads both models and predicts the same', () => {
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, WORDLOOM_DIR: dir, WORDLOOM_INPUT: join(dir, 'input.json') },
-    });
-    const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    expect(line, `child exited ${child.status}; stderr:\n${child.stderr}`).toBeDefined();
-    const result = JSON.parse(line!.slice('RESULT '.length)) as Record<string, { classes: string[]; shape: number[]; values: number[] }>;
+    const plain = predictWithPlainTfjs({ lstm: join(dir, 'lstm'), bidirectional: join(dir, 'bidirectional') }, [input]);
+    const result = Object.fromEntries(Object.entries(plain).map(([name, r]) => [name, { classes: r.classes, ...r.results[0]! }]));
     expect(result['lstm']!.classes).toEqual(['Embedding', 'LSTM', 'Dense']);
     expect(result['lstm']!.shape).toEqual([7, CLASSES]);
     assertClose(result['lstm']!.values, lstmPredictions, 'LSTM model: plain tfjs vs fused predictions', 1e-5);

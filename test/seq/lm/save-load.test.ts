@@ -5,17 +5,15 @@
  * the same model back and refuses folders that are not models with one clear line.
  */
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLanguageModel, runLanguageModel, disposeStates, trainLanguageModel, type LanguageModel } from '../../../src/seq/lm/index.js';
 import { assertClose, useCpuBackend } from '../layers/harness.js';
 import { cyclicText, wordText } from './fixtures.js';
+import { predictWithPlainTfjs } from '../plain-tfjs.js';
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'wordloom-lm-save-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,32 +21,6 @@ const INPUTS = [
   { shape: [2, 7], values: [4, 5, 6, 7, 3, 4, 5, 6, 6, 5, 4, 3, 7, 7] },
   { shape: [1, 3], values: [5, 3, 4] },
 ];
-
-const CHILD = `
-import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-await tf.setBackend('cpu');
-const out = {};
-const inputs = JSON.parse(process.env.WORDLOOM_INPUTS);
-for (const name of ['char', 'tied']) {
-  const dir = join(process.env.WORDLOOM_DIR, name);
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-  const handler = {
-    load: () => tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-      const specs = manifest.flatMap((g) => g.weights);
-      const bytes = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p)))));
-      return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
-    }),
-  };
-  const model = await tf.loadLayersModel(handler);
-  out[name] = {
-    classes: model.layers.map((l) => l.getClassName()),
-    results: inputs.map((x) => { const y = model.predict(tf.tensor2d(x.values, x.shape, 'int32')); return { shape: y.shape, values: Array.from(y.dataSync()) }; }),
-  };
-}
-process.stdout.write('RESULT ' + JSON.stringify(out) + '\\n');
-`;
 
 function predict(lm: LanguageModel, x: { shape: number[]; values: number[] }): Float32Array {
   return tf.tidy(() => (lm.model.predict(tf.tensor2d(x.values, x.shape as [number, number], 'int32')) as tf.Tensor).dataSync() as Float32Array);
@@ -94,15 +66,7 @@ describe('saving and loading a language model', () => {
   });
 
   it('a Node process with only @tensorflow/tfjs loads both models and predicts the same logits on any batch and length', () => {
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, WORDLOOM_DIR: dir, WORDLOOM_INPUTS: JSON.stringify(INPUTS) },
-    });
-    const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    expect(line, `child exited ${child.status}; stderr:\n${child.stderr}`).toBeDefined();
-    const result = JSON.parse(line!.slice('RESULT '.length)) as Record<string, { classes: string[]; results: { shape: number[]; values: number[] }[] }>;
+    const result = predictWithPlainTfjs({ char: join(dir, 'char'), tied: join(dir, 'tied') }, INPUTS);
     expect(result['char']!.classes).toEqual(['Embedding', 'LSTM', 'LSTM', 'Dense']);
     expect(result['tied']!.classes).toEqual(['Embedding', 'GRU', 'Dense']);
     for (const [name, lm] of [['char', char], ['tied', tied]] as const) {
