@@ -16,7 +16,7 @@ import {
 } from '../seq/lm/options.js';
 import type { EpochReport, LanguageModelEvaluation, LanguageModelProgress } from '../seq/lm/progress.js';
 import { fixed, formatDuration, type Output } from './output.js';
-import { integerOption, numberOption } from './option-parsers.js';
+import { checkedNumber, settingsFromFlags, specOptions, withDefault } from './spec-options.js';
 import type { ContextualEmbeddings } from '../seq/lm/contextual.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 
@@ -43,26 +43,6 @@ async function useBackend(backend: BackendName | undefined, out: Output): Promis
   return selectBackend({ ...(backend ? { backend } : {}), log: (line) => out.log(line) });
 }
 
-/**
- * A value parser that reads the number and checks it with the library's own validation, so the
- * range and its message are those of the declaration; a bad value is a usage error (exit 2).
- */
-function checkedNumber(flag: string, integer: boolean, check: (value: number) => void, rename?: [string, string]): (value: string) => number {
-  const parse = integer ? integerOption(flag) : numberOption(flag);
-  return (value: string): number => {
-    const n = parse(value);
-    try {
-      check(n);
-    } catch (err) {
-      if (!(err instanceof WordloomError)) throw err;
-      throw new InvalidArgumentError(rename ? err.message.replaceAll(rename[0], rename[1]) : err.message);
-    }
-    return n;
-  };
-}
-
-const withDefault = (help: string, defaultText: string): string => `${help} (default: ${defaultText})`;
-
 /** `models/x/` -> `models/x`, so that files next to the folder are siblings, not children. */
 const stripSlashes = (path: string): string => path.replace(/(?<=.)[\\/]+$/, '');
 
@@ -72,27 +52,7 @@ const stripSlashes = (path: string): string => path.replace(/(?<=.)[\\/]+$/, '')
 /** Defaults that the command line sets differently from the library (which has no output path). */
 const CLI_DEFAULT_TEXT: Partial<Record<LanguageModelSetting, string>> = { checkpoint: '<output>.ckpt' };
 
-/** The commander option of one declared setting; its attribute name is mapped back to the setting. */
-function settingOption(key: LanguageModelSetting, spec: OptionSpec): Option {
-  const help = withDefault(spec.help, CLI_DEFAULT_TEXT[key] ?? spec.defaultText);
-  switch (spec.kind) {
-    case 'boolean':
-      return new Option(spec.flag, help);
-    case 'choice':
-      return new Option(`${spec.flag} <name>`, help).choices(spec.choices!);
-    case 'path':
-      return new Option(`${spec.flag} <path>`, help);
-    case 'integer':
-    case 'number':
-      return new Option(`${spec.flag} <${spec.kind === 'integer' ? 'n' : 'x'}>`, help).argParser(
-        checkedNumber(spec.flag, spec.kind === 'integer', (n) => void resolveLanguageModelOptions({ [key]: n })),
-      );
-  }
-}
-
-const SETTING_OPTIONS = (Object.entries(LANGUAGE_MODEL_OPTION_SPECS) as [LanguageModelSetting, OptionSpec][]).map(
-  ([key, spec]) => ({ key, option: settingOption(key, spec) }),
-);
+const SETTING_OPTIONS = specOptions(LANGUAGE_MODEL_OPTION_SPECS, { defaultText: CLI_DEFAULT_TEXT });
 
 interface TrainFlags extends Record<string, unknown> {
   output: string;
@@ -113,11 +73,7 @@ function registerTrain(lm: Command, output: () => Output): void {
   command.action(async (text: string[], flags: TrainFlags) => {
     const out = output();
     const target = stripSlashes(flags.output);
-    const partial: Partial<LanguageModelOptions> = {};
-    for (const { key, option } of SETTING_OPTIONS) {
-      const value = flags[option.attributeName()];
-      if (value !== undefined) (partial as Record<string, unknown>)[key] = value;
-    }
+    const partial = settingsFromFlags(SETTING_OPTIONS, flags) as Partial<LanguageModelOptions>;
     partial.checkpoint ??= `${target}.ckpt`;
     resolveLanguageModelOptions(partial); // bad combinations are usage errors, before any work
     const { checkModelOutput, trainLanguageModel } = await import('../seq/lm/index.js');

@@ -1,76 +1,43 @@
 /**
  * `wordloom train <trainer> ...`: a command group; each trainer adds its subcommand here.
- * Flags map one to one onto the trainer's options object (`--min-count` -> minCount).
+ * Flags come from the trainer's options declaration (src/cli/spec-options.ts) and map one to one
+ * onto its options object (`--min-count` -> minCount).
  */
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { WordloomError } from '../errors.js';
-import { resolveWord2VecOptions, trainWord2Vec, WORD2VEC_DEFAULTS, type Word2VecOptions } from '../embeddings/word2vec/index.js';
+import { resolveWord2VecOptions, trainWord2Vec, WORD2VEC_OPTION_SPECS, type Word2VecOptions } from '../embeddings/word2vec/index.js';
 import type { TrainingProgress } from '../embeddings/shared/progress.js';
 import { saveVectors, formatFromExtension, type VectorFormat } from '../vectors/formats/index.js';
-import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenizer.js';
 import { formatDuration, type Output } from './output.js';
-import { integerOption, numberOption, vectorFormatOption } from './option-parsers.js';
+import { vectorFormatOption } from './option-parsers.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
+import { settingsFromFlags, specOptions } from './spec-options.js';
 
 export function registerTrainCommands(program: Command, output: () => Output): void {
   const train = program.command('train').description('train word embeddings (see `wordloom train <trainer> --help`)');
   registerWord2Vec(train, output);
 }
 
-const integer = (flag: string) => integerOption(flag);
-const number = numberOption;
-
-interface Word2VecFlags {
+interface Word2VecFlags extends Record<string, unknown> {
   output: string;
-  cbow?: boolean;
-  hs?: boolean;
-  dim?: number;
-  window?: number;
-  negative?: number;
-  sample?: number;
-  minCount?: number;
-  maxVocab?: number;
-  epochs?: number;
-  alpha?: number;
-  minAlpha?: number;
-  threads?: number;
-  seed?: number;
   format?: VectorFormat;
-  resume?: boolean;
-  checkpointEvery?: number;
-  lowercase?: boolean;
-  tokenizer?: TokenizerName;
-  kernel?: 'wasm' | 'js' | 'auto';
   vocab: boolean;
 }
 
+/** Defaults that the command line words differently from the library (which has no output path). */
+const WORD2VEC_CLI_DEFAULT_TEXT = { resume: 'off; the checkpoint is <output>.ckpt' } as const;
+const WORD2VEC_FLAGS = specOptions(WORD2VEC_OPTION_SPECS, { defaultText: WORD2VEC_CLI_DEFAULT_TEXT, checkRange: false });
+
 function registerWord2Vec(train: Command, output: () => Output): void {
-  const d = WORD2VEC_DEFAULTS;
-  train
+  const command = train
     .command('word2vec')
     .description('train word2vec (skip-gram or CBOW; negative sampling or hierarchical softmax) on all cores')
     .argument('<corpus>', 'text file, .gz file or directory of them; one sentence per line')
-    .requiredOption('-o, --output <path>', 'vectors file to write (.bin: binary, else word2vec text)')
-    .option('--cbow', 'CBOW (mean of context vectors) instead of skip-gram')
-    .option('--hs', 'hierarchical softmax (use with --negative 0 for hs only)')
-    .option('--dim <n>', `vector dimension (default ${d.dim})`, integer('--dim'))
-    .option('--window <n>', `max context distance (default ${d.window})`, integer('--window'))
-    .option('--negative <n>', `negative samples per target, 0 = off (default ${d.negative})`, integer('--negative'))
-    .option('--sample <x>', `subsampling threshold for frequent words, 0 = off (default ${d.sample})`, number('--sample'))
-    .option('--min-count <n>', `drop words seen fewer times (default ${d.minCount})`, integer('--min-count'))
-    .option('--max-vocab <n>', 'keep only the n most frequent words (default: all)', integer('--max-vocab'))
-    .option('--epochs <n>', `passes over the corpus (default ${d.epochs})`, integer('--epochs'))
-    .option('--alpha <x>', 'starting learning rate (default 0.025 skip-gram, 0.05 CBOW)', number('--alpha'))
-    .option('--min-alpha <x>', 'final learning rate (default alpha * 1e-4)', number('--min-alpha'))
-    .option('--threads <n>', 'worker threads (default: all cores)', integer('--threads'))
-    .option('--seed <n>', `random seed; with --threads 1 runs are bit-identical (default ${d.seed})`, integer('--seed'))
+    .requiredOption('-o, --output <path>', 'vectors file to write (.bin: binary, else word2vec text)');
+  for (const { option } of WORD2VEC_FLAGS) command.addOption(option);
+  command
     .option('--format <format>', 'output format: text, binary (default: from the extension)', vectorFormatOption('--format'))
-    .option('--resume', 'continue from the checkpoint <output>.ckpt left by an interrupted run')
-    .option('--checkpoint-every <seconds>', `save <output>.ckpt this often within an epoch too, 0 = only between epochs (default ${d.checkpointEvery})`, number('--checkpoint-every'))
-    .option('--lowercase', 'lowercase the corpus')
-    .addOption(new Option('--tokenizer <name>', 'how lines are split into words (default: whitespace)').choices(TOKENIZER_NAMES))
     .option('--no-vocab', 'do not write the vocabulary next to the vectors (<output>.vocab)')
-    .addOption(new Option('--kernel <kind>', 'training kernel (default: wasm when available)').choices(['wasm', 'js', 'auto']))
     .action(async (corpus: string, flags: Word2VecFlags) => {
       const out = output();
       const format = flags.format ?? formatFromExtension(flags.output);
@@ -86,28 +53,9 @@ function registerWord2Vec(train: Command, output: () => Output): void {
       };
       process.on('SIGINT', onSigint);
       const line = out.progress();
-      const settings: Partial<Word2VecOptions> = {
-        cbow: flags.cbow,
-        hs: flags.hs,
-        dim: flags.dim,
-        window: flags.window,
-        negative: flags.negative,
-        sample: flags.sample,
-        minCount: flags.minCount,
-        maxVocab: flags.maxVocab,
-        epochs: flags.epochs,
-        alpha: flags.alpha,
-        minAlpha: flags.minAlpha,
-        threads: flags.threads,
-        seed: flags.seed,
-        lowercase: flags.lowercase,
-        tokenizer: flags.tokenizer,
-        kernel: flags.kernel,
-        resume: flags.resume,
-        checkpointEvery: flags.checkpointEvery,
-      };
+      const settings = settingsFromFlags(WORD2VEC_FLAGS, flags) as Partial<Word2VecOptions>;
       resolveWord2VecOptions({ ...settings, checkpoint }); // a bad value is reported before anything is written
-      const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'word2vec', settings: { corpus, ...settings }, resume: flags.resume });
+      const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'word2vec', settings: { corpus, ...settings }, resume: settings.resume });
       const options: Partial<Word2VecOptions> = {
         ...settings,
         checkpoint,

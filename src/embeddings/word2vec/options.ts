@@ -1,12 +1,16 @@
 import { availableParallelism } from 'node:os';
-import { WordloomError, checkOption } from '../../errors.js';
+import { WordloomError } from '../../errors.js';
+import {
+  checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys,
+} from '../../util/option-spec.js';
 import type { TrainingProgress } from '../shared/progress.js';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenizer.js';
 
 /**
  * Every word2vec training option in one place (like fastText's Args), with the defaults users
- * know from word2vec C and fastText. The CLI maps its flags onto these one to one
- * (`--min-count` -> minCount, `--cbow` -> cbow, ...).
+ * know from word2vec C and fastText: the interface (what the library takes) and its declaration
+ * (WORD2VEC_OPTION_SPECS), from which the defaults, the validation, the checkpoint's recorded
+ * settings and the CLI flags (`--min-count` -> minCount, `--cbow` -> cbow, ...) all come.
  */
 export interface Word2VecOptions {
   /** CBOW (mean of the context vectors) instead of skip-gram. Default false (skip-gram). */
@@ -61,36 +65,52 @@ export interface Word2VecOptions {
   signal: AbortSignal | undefined;
 }
 
-/** The options a checkpoint records: everything that shapes the model or its schedule. */
-export const RECORDED_OPTIONS = [
-  'cbow', 'hs', 'dim', 'window', 'negative', 'sample', 'minCount', 'maxVocab', 'epochs', 'alpha', 'minAlpha',
-  'seed', 'lowercase', 'tokenizer', 'maxSentence',
-] as const;
-export type RecordedOptions = Pick<Word2VecOptions, (typeof RECORDED_OPTIONS)[number]>;
+/** The plain-value options (no callbacks): those the declaration below covers. */
+export type Word2VecSetting = Exclude<keyof Word2VecOptions, 'onProgress' | 'onLog' | 'signal'>;
 
-export const WORD2VEC_DEFAULTS = {
-  cbow: false,
-  hs: false,
-  dim: 100,
-  window: 5,
-  negative: 5,
-  sample: 1e-3,
-  minCount: 5,
-  maxVocab: 0,
-  epochs: 5,
-  seed: 1,
-  lowercase: false,
-  tokenizer: 'whitespace',
-  maxSentence: 1000,
-  kernel: 'auto',
-  checkpointEvery: 600,
-  resume: false,
-} as const;
+export const KERNELS = ['wasm', 'js', 'auto'] as const;
+
+/**
+ * The declaration: flag, kind, range, help, default, recorded in checkpoints. The defaults are
+ * those of word2vec C and fastText; alpha and minAlpha depend on cbow and threads on the machine,
+ * so resolveWord2VecOptions fills those in.
+ */
+export const WORD2VEC_OPTION_SPECS = {
+  cbow: { flag: '--cbow', kind: 'boolean', help: 'CBOW (mean of context vectors) instead of skip-gram', default: false, defaultText: 'off (skip-gram)', recorded: true },
+  hs: { flag: '--hs', kind: 'boolean', help: 'hierarchical softmax (use with --negative 0 for hs only)', default: false, defaultText: 'off', recorded: true },
+  dim: { flag: '--dim', kind: 'integer', min: 1, max: 10000, help: 'vector dimension', default: 100, defaultText: '100', recorded: true },
+  window: { flag: '--window', kind: 'integer', min: 1, max: 1000, help: 'max context distance', default: 5, defaultText: '5', recorded: true },
+  negative: { flag: '--negative', kind: 'integer', min: 0, max: 1000, help: 'negative samples per target, 0 = off', default: 5, defaultText: '5', recorded: true },
+  sample: { flag: '--sample', kind: 'number', min: 0, max: 1, help: 'subsampling threshold for frequent words, 0 = off', default: 1e-3, defaultText: '0.001', recorded: true },
+  minCount: { flag: '--min-count', kind: 'integer', min: 1, help: 'drop words seen fewer times', default: 5, defaultText: '5', recorded: true },
+  maxVocab: { flag: '--max-vocab', kind: 'integer', min: 0, hint: '0 means no limit', help: 'keep only the n most frequent words, 0 = all', default: 0, defaultText: 'all', recorded: true },
+  epochs: { flag: '--epochs', kind: 'integer', min: 1, max: 100000, help: 'passes over the corpus', default: 5, defaultText: '5', recorded: true },
+  alpha: { flag: '--alpha', kind: 'number', above: 0, help: 'starting learning rate', defaultText: '0.025 skip-gram, 0.05 CBOW', recorded: true },
+  minAlpha: { flag: '--min-alpha', kind: 'number', min: 0, help: 'final learning rate', defaultText: 'alpha * 1e-4', recorded: true },
+  threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'worker threads', defaultText: 'all cores', recorded: false },
+  seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'random seed; with --threads 1 runs are bit-identical', default: 1, defaultText: '1', recorded: true },
+  lowercase: { flag: '--lowercase', kind: 'boolean', help: 'lowercase the corpus', default: false, defaultText: 'off', recorded: true },
+  tokenizer: { flag: '--tokenizer', kind: 'choice', choices: TOKENIZER_NAMES, help: 'how lines are split into words', default: 'whitespace', defaultText: 'whitespace', recorded: true },
+  maxSentence: { flag: '--max-sentence', kind: 'integer', min: 1, max: 1_000_000, help: 'longest sentence handed to the kernel; longer lines are cut', default: 1000, defaultText: '1000', recorded: true, cli: false },
+  kernel: { flag: '--kernel', kind: 'choice', choices: KERNELS, help: 'training kernel', default: 'auto', defaultText: 'wasm when available', recorded: false },
+  checkpoint: { flag: '--checkpoint', kind: 'path', help: 'checkpoint file written each epoch and on interrupt', defaultText: 'none', recorded: false, cli: false },
+  checkpointEvery: { flag: '--checkpoint-every', kind: 'number', min: 0, hint: 'seconds; 0 = only between epochs', help: 'save the checkpoint this often within an epoch too, in seconds; 0 = only between epochs', default: 600, defaultText: '600', recorded: false },
+  resume: { flag: '--resume', kind: 'boolean', help: 'continue from the checkpoint left by an interrupted run', default: false, defaultText: 'off', recorded: false },
+  tmpDir: { flag: '--tmp-dir', kind: 'path', help: 'folder for the temporary encoded corpus', defaultText: 'the system temporary folder', recorded: false, cli: false },
+} as const satisfies OptionSpecs<Pick<Word2VecOptions, Word2VecSetting>>;
+
+type Specs = typeof WORD2VEC_OPTION_SPECS;
+
+/** The options a checkpoint records: everything that shapes the model or its schedule. */
+export const RECORDED_OPTIONS = recordedKeysOf(WORD2VEC_OPTION_SPECS) as readonly RecordedKeys<Specs>[];
+export type RecordedOptions = Pick<Word2VecOptions, RecordedKeys<Specs>>;
+
+export const WORD2VEC_DEFAULTS = defaultsOf(WORD2VEC_OPTION_SPECS) as Pick<Word2VecOptions, DefaultedKeys<Specs>>;
 
 /** Fills in defaults and rejects impossible values with a message naming the option by its CLI
  *  flag (`--min-count` for minCount), which maps one to one onto these fields. */
 export function resolveWord2VecOptions(partial: Partial<Word2VecOptions> = {}): Word2VecOptions {
-  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<Word2VecOptions>;
+  const defined = definedOnly(partial);
   const cbow = defined.cbow ?? WORD2VEC_DEFAULTS.cbow;
   const alpha = defined.alpha ?? (cbow ? 0.05 : 0.025);
   const o: Word2VecOptions = {
@@ -106,32 +126,13 @@ export function resolveWord2VecOptions(partial: Partial<Word2VecOptions> = {}): 
     alpha,
     minAlpha: defined.minAlpha ?? alpha * 1e-4,
   };
-  checkOption('--dim', o.dim, { min: 1, max: 10000, integer: true });
-  checkOption('--window', o.window, { min: 1, max: 1000, integer: true });
-  checkOption('--negative', o.negative, { min: 0, max: 1000, integer: true });
+  checkSettings(WORD2VEC_OPTION_SPECS, o);
   if (o.negative === 0 && !o.hs) {
     throw new WordloomError('EOPTION', 'option --negative must be at least 1 when hierarchical softmax is off (add --hs to use negative 0)');
   }
-  checkOption('--sample', o.sample, { min: 0, max: 1 });
-  checkOption('--min-count', o.minCount, { min: 1, integer: true });
-  checkOption('--max-vocab', o.maxVocab, { min: 0, integer: true }, '0 means no limit');
-  checkOption('--epochs', o.epochs, { min: 1, max: 100000, integer: true });
-  if (!(o.alpha > 0) || !Number.isFinite(o.alpha)) {
-    throw new WordloomError('EOPTION', `option --alpha must be a number greater than 0, got ${String(o.alpha)}`);
-  }
-  if (!(o.minAlpha >= 0) || !(o.minAlpha <= o.alpha)) {
+  if (!(o.minAlpha <= o.alpha)) {
     throw new WordloomError('EOPTION', `option --min-alpha must be a number between 0 and --alpha (${o.alpha}), got ${String(o.minAlpha)}`);
   }
-  checkOption('--threads', o.threads, { min: 1, max: 1024, integer: true });
-  checkOption('--seed', o.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
-  checkOption('--max-sentence', o.maxSentence, { min: 1, max: 1_000_000, integer: true });
-  if (!TOKENIZER_NAMES.includes(o.tokenizer)) {
-    throw new WordloomError('EOPTION', `option --tokenizer must be one of ${TOKENIZER_NAMES.join(', ')}, got ${String(o.tokenizer)}`);
-  }
-  if (!['wasm', 'js', 'auto'].includes(o.kernel)) {
-    throw new WordloomError('EOPTION', `option --kernel must be wasm, js or auto, got ${String(o.kernel)}`);
-  }
-  checkOption('--checkpoint-every', o.checkpointEvery, { min: 0 }, 'seconds; 0 = only between epochs');
   if (o.resume && !o.checkpoint) {
     throw new WordloomError('EOPTION', 'option --resume needs a checkpoint path (library option checkpoint)');
   }

@@ -1,13 +1,16 @@
 import { availableParallelism } from 'node:os';
-import { WordloomError, checkOption } from '../../errors.js';
+import { WordloomError } from '../../errors.js';
+import {
+  checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys,
+} from '../../util/option-spec.js';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenizer.js';
 import type { EpochReport, LanguageModelProgress } from './progress.js';
 
 /**
  * Every language-model training option in one place, declared once: the interface (what the
  * library takes), the defaults, and per option its command-line flag, kind, range and help
- * (LANGUAGE_MODEL_OPTION_SPECS), from which the CLI builds `wordloom lm train` and from which
- * resolveLanguageModelOptions() validates. Flags map one to one onto fields (`--seq-len` -> seqLen).
+ * (LANGUAGE_MODEL_OPTION_SPECS, on the shared util/option-spec.ts), from which come the defaults,
+ * the recorded settings of checkpoints, the CLI's `wordloom lm train` flags, and validation. Flags map one to one onto fields (`--seq-len` -> seqLen).
  */
 export type LanguageModelLevel = 'char' | 'word';
 export type CellName = 'lstm' | 'gru' | 'rnn';
@@ -92,94 +95,55 @@ export interface LanguageModelOptions {
 /** The options that are plain values (no callbacks): those a checkpoint and lm.json record. */
 export type LanguageModelSetting = Exclude<keyof LanguageModelOptions, 'onProgress' | 'onEpoch' | 'onLog' | 'signal'>;
 
-export interface OptionSpec {
-  /** The command-line flag. */
-  flag: string;
-  kind: 'integer' | 'number' | 'boolean' | 'choice' | 'path';
-  /** Inclusive bounds; `above` is an exclusive lower bound. */
-  min?: number;
-  max?: number;
-  above?: number;
-  choices?: readonly string[];
-  help: string;
-  /** The default in words, for help texts. */
-  defaultText: string;
-}
-
-export const LANGUAGE_MODEL_DEFAULTS = {
-  level: 'char',
-  tokenizer: 'whitespace',
-  lowercase: false,
-  minCount: 1,
-  maxVocab: 0,
-  cell: 'lstm',
-  layers: 2,
-  units: 256,
-  dropout: 0,
-  seqLen: 64,
-  batch: 32,
-  epochs: 10,
-  maxSteps: 0,
-  lr: 2e-3,
-  optimizer: 'adam',
-  clip: 5,
-  valFraction: 0.1,
-  lrDecay: 0.5,
-  patience: 3,
-  tieWeights: false,
-  bidirectional: false,
-  seed: 1,
-  checkpointEvery: 600,
-  resume: false,
-} as const satisfies Partial<LanguageModelOptions>;
+export type { OptionSpec } from '../../util/option-spec.js';
 
 /** Embedding dimension when none is given. */
 export function defaultEmbedding(level: LanguageModelLevel): number {
   return level === 'char' ? 64 : 256;
 }
 
-export const LANGUAGE_MODEL_OPTION_SPECS: Readonly<Record<LanguageModelSetting, OptionSpec>> = {
-  level: { flag: '--level', kind: 'choice', choices: LEVELS, help: 'tokens: characters (Unicode code points) or words', defaultText: 'char' },
-  tokenizer: { flag: '--tokenizer', kind: 'choice', choices: TOKENIZER_NAMES.filter((t) => t !== 'characters'), help: 'how word-level lines are split into words', defaultText: 'whitespace' },
-  lowercase: { flag: '--lowercase', kind: 'boolean', help: 'lowercase the text', defaultText: 'off' },
-  minCount: { flag: '--min-count', kind: 'integer', min: 1, help: 'tokens seen fewer times become <UNK>', defaultText: '1' },
-  maxVocab: { flag: '--max-vocab', kind: 'integer', min: 0, help: 'keep only the n most frequent tokens, the rest become <UNK>; 0 = all', defaultText: '0 (all)' },
-  cell: { flag: '--cell', kind: 'choice', choices: CELLS, help: 'recurrent cell: LSTM, GRU or SimpleRNN (tanh)', defaultText: 'lstm' },
-  layers: { flag: '--layers', kind: 'integer', min: 1, max: 16, help: 'stacked recurrent layers', defaultText: '2' },
-  units: { flag: '--units', kind: 'integer', min: 1, max: 8192, help: 'units of each recurrent layer', defaultText: '256' },
-  embedding: { flag: '--embedding', kind: 'integer', min: 1, max: 8192, help: 'embedding dimension', defaultText: '64 for char, 256 for word level' },
-  dropout: { flag: '--dropout', kind: 'number', min: 0, max: 0.95, help: 'dropout on each recurrent layer output while training', defaultText: '0' },
-  seqLen: { flag: '--seq-len', kind: 'integer', min: 1, max: 100000, help: 'tokens per window of truncated backpropagation through time', defaultText: '64' },
-  batch: { flag: '--batch', kind: 'integer', min: 1, max: 100000, help: 'parallel streams per batch', defaultText: '32' },
-  epochs: { flag: '--epochs', kind: 'integer', min: 1, max: 100000, help: 'passes over the training text', defaultText: '10' },
-  maxSteps: { flag: '--max-steps', kind: 'integer', min: 0, help: 'stop after this many training steps in all; 0 = no limit', defaultText: '0 (no limit)' },
-  lr: { flag: '--lr', kind: 'number', above: 0, max: 100, help: 'learning rate', defaultText: '0.002' },
-  optimizer: { flag: '--optimizer', kind: 'choice', choices: OPTIMIZERS, help: 'adam, rmsprop, adagrad or sgd (momentum 0.9)', defaultText: 'adam' },
-  clip: { flag: '--clip', kind: 'number', min: 0, help: 'clip gradients to this global norm; 0 = off', defaultText: '5' },
-  valFraction: { flag: '--val', kind: 'number', min: 0, max: 0.9, help: 'share of the text (its end) held out for validation; 0 = none', defaultText: '0.1' },
-  valFile: { flag: '--val-file', kind: 'path', help: 'validation text (instead of --val)', defaultText: 'none' },
-  lrDecay: { flag: '--lr-decay', kind: 'number', above: 0, max: 1, help: 'multiply the learning rate by this after an epoch without validation improvement; 1 = never', defaultText: '0.5' },
-  patience: { flag: '--patience', kind: 'integer', min: 0, help: 'stop after this many epochs without validation improvement; 0 = never', defaultText: '3' },
-  tieWeights: { flag: '--tie-weights', kind: 'boolean', help: 'word level: share the embedding table with the output layer (needs --embedding equal to --units)', defaultText: 'off' },
-  bidirectional: { flag: '--bidirectional', kind: 'boolean', help: 'also train a backward model (right to left) for contextual word vectors (wordloom lm embed), as ELMo does', defaultText: 'off' },
-  seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the initial weights and dropout masks', defaultText: '1' },
-  threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'kernel threads (results do not depend on it)', defaultText: 'all cores' },
-  checkpoint: { flag: '--checkpoint', kind: 'path', help: 'checkpoint file written each epoch and on interrupt', defaultText: 'none' },
-  checkpointEvery: { flag: '--checkpoint-every', kind: 'number', min: 0, help: 'also checkpoint this often within an epoch, in seconds; 0 = only between epochs', defaultText: '600' },
-  resume: { flag: '--resume', kind: 'boolean', help: 'continue the run saved in the checkpoint', defaultText: 'off' },
-};
+export const LANGUAGE_MODEL_OPTION_SPECS = {
+  level: { flag: '--level', kind: 'choice', choices: LEVELS, help: 'tokens: characters (Unicode code points) or words', defaultText: 'char', default: 'char', recorded: true },
+  tokenizer: { flag: '--tokenizer', kind: 'choice', choices: TOKENIZER_NAMES.filter((t) => t !== 'characters'), help: 'how word-level lines are split into words', defaultText: 'whitespace', default: 'whitespace', recorded: true },
+  lowercase: { flag: '--lowercase', kind: 'boolean', help: 'lowercase the text', defaultText: 'off', default: false, recorded: true },
+  minCount: { flag: '--min-count', kind: 'integer', min: 1, help: 'tokens seen fewer times become <UNK>', defaultText: '1', default: 1, recorded: true },
+  maxVocab: { flag: '--max-vocab', kind: 'integer', min: 0, help: 'keep only the n most frequent tokens, the rest become <UNK>; 0 = all', defaultText: '0 (all)', default: 0, recorded: true },
+  cell: { flag: '--cell', kind: 'choice', choices: CELLS, help: 'recurrent cell: LSTM, GRU or SimpleRNN (tanh)', defaultText: 'lstm', default: 'lstm', recorded: true },
+  layers: { flag: '--layers', kind: 'integer', min: 1, max: 16, help: 'stacked recurrent layers', defaultText: '2', default: 2, recorded: true },
+  units: { flag: '--units', kind: 'integer', min: 1, max: 8192, help: 'units of each recurrent layer', defaultText: '256', default: 256, recorded: true },
+  embedding: { flag: '--embedding', kind: 'integer', min: 1, max: 8192, help: 'embedding dimension', defaultText: '64 for char, 256 for word level', recorded: true },
+  dropout: { flag: '--dropout', kind: 'number', min: 0, max: 0.95, help: 'dropout on each recurrent layer output while training', defaultText: '0', default: 0, recorded: true },
+  seqLen: { flag: '--seq-len', kind: 'integer', min: 1, max: 100000, help: 'tokens per window of truncated backpropagation through time', defaultText: '64', default: 64, recorded: true },
+  batch: { flag: '--batch', kind: 'integer', min: 1, max: 100000, help: 'parallel streams per batch', defaultText: '32', default: 32, recorded: true },
+  epochs: { flag: '--epochs', kind: 'integer', min: 1, max: 100000, help: 'passes over the training text', defaultText: '10', default: 10, recorded: true },
+  maxSteps: { flag: '--max-steps', kind: 'integer', min: 0, help: 'stop after this many training steps in all; 0 = no limit', defaultText: '0 (no limit)', default: 0, recorded: true },
+  lr: { flag: '--lr', kind: 'number', above: 0, max: 100, help: 'learning rate', defaultText: '0.002', default: 2e-3, recorded: true },
+  optimizer: { flag: '--optimizer', kind: 'choice', choices: OPTIMIZERS, help: 'adam, rmsprop, adagrad or sgd (momentum 0.9)', defaultText: 'adam', default: 'adam', recorded: true },
+  clip: { flag: '--clip', kind: 'number', min: 0, help: 'clip gradients to this global norm; 0 = off', defaultText: '5', default: 5, recorded: true },
+  valFraction: { flag: '--val', kind: 'number', min: 0, max: 0.9, help: 'share of the text (its end) held out for validation; 0 = none', defaultText: '0.1', default: 0.1, recorded: true },
+  valFile: { flag: '--val-file', kind: 'path', help: 'validation text (instead of --val)', defaultText: 'none', recorded: true },
+  lrDecay: { flag: '--lr-decay', kind: 'number', above: 0, max: 1, help: 'multiply the learning rate by this after an epoch without validation improvement; 1 = never', defaultText: '0.5', default: 0.5, recorded: true },
+  patience: { flag: '--patience', kind: 'integer', min: 0, help: 'stop after this many epochs without validation improvement; 0 = never', defaultText: '3', default: 3, recorded: true },
+  tieWeights: { flag: '--tie-weights', kind: 'boolean', help: 'word level: share the embedding table with the output layer (needs --embedding equal to --units)', defaultText: 'off', default: false, recorded: true },
+  bidirectional: { flag: '--bidirectional', kind: 'boolean', help: 'also train a backward model (right to left) for contextual word vectors (wordloom lm embed), as ELMo does', defaultText: 'off', default: false, recorded: true },
+  seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the initial weights and dropout masks', defaultText: '1', default: 1, recorded: true },
+  threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'kernel threads (results do not depend on it)', defaultText: 'all cores', recorded: false },
+  checkpoint: { flag: '--checkpoint', kind: 'path', help: 'checkpoint file written each epoch and on interrupt', defaultText: 'none', recorded: false },
+  checkpointEvery: { flag: '--checkpoint-every', kind: 'number', min: 0, help: 'also checkpoint this often within an epoch, in seconds; 0 = only between epochs', defaultText: '600', default: 600, recorded: false },
+  resume: { flag: '--resume', kind: 'boolean', help: 'continue the run saved in the checkpoint', defaultText: 'off', default: false, recorded: false },
+} as const satisfies OptionSpecs<Pick<LanguageModelOptions, LanguageModelSetting>>;
+
+type Specs = typeof LANGUAGE_MODEL_OPTION_SPECS;
+
+export const LANGUAGE_MODEL_DEFAULTS = defaultsOf(LANGUAGE_MODEL_OPTION_SPECS) as Pick<LanguageModelOptions, DefaultedKeys<Specs>>;
 
 /** The settings a checkpoint records and a resumed run keeps (everything that shapes the model or its schedule). */
-export const RECORDED_SETTINGS = [
-  'level', 'tokenizer', 'lowercase', 'minCount', 'maxVocab', 'cell', 'layers', 'units', 'embedding', 'dropout',
-  'seqLen', 'batch', 'epochs', 'maxSteps', 'lr', 'optimizer', 'clip', 'valFraction', 'valFile', 'lrDecay', 'patience',
-  'tieWeights', 'bidirectional', 'seed',
-] as const satisfies readonly LanguageModelSetting[];
-export type RecordedSettings = Pick<LanguageModelOptions, (typeof RECORDED_SETTINGS)[number]>;
+export const RECORDED_SETTINGS = recordedKeysOf(LANGUAGE_MODEL_OPTION_SPECS) as readonly RecordedKeys<Specs>[];
+export type RecordedSettings = Pick<LanguageModelOptions, RecordedKeys<Specs>>;
 
 /** Fills in defaults and rejects impossible values with one line naming the flag and the accepted range. */
 export function resolveLanguageModelOptions(partial: Partial<LanguageModelOptions> = {}): LanguageModelOptions {
-  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<LanguageModelOptions>;
+  const defined = definedOnly(partial);
   const level = defined.level ?? LANGUAGE_MODEL_DEFAULTS.level;
   const o: LanguageModelOptions = {
     ...LANGUAGE_MODEL_DEFAULTS,
@@ -193,9 +157,7 @@ export function resolveLanguageModelOptions(partial: Partial<LanguageModelOption
     signal: undefined,
     ...defined,
   };
-  for (const [key, spec] of Object.entries(LANGUAGE_MODEL_OPTION_SPECS) as [LanguageModelSetting, OptionSpec][]) {
-    checkSetting(spec, o[key]);
-  }
+  checkSettings(LANGUAGE_MODEL_OPTION_SPECS, o);
   if (o.level === 'char' && defined.tokenizer !== undefined && defined.tokenizer !== LANGUAGE_MODEL_DEFAULTS.tokenizer) {
     throw new WordloomError('EOPTION', `option --tokenizer applies to --level word only (a char model reads characters), got ${defined.tokenizer}`);
   }
@@ -214,35 +176,3 @@ export function resolveLanguageModelOptions(partial: Partial<LanguageModelOption
   return o;
 }
 
-function checkSetting(spec: OptionSpec, value: unknown): void {
-  switch (spec.kind) {
-    case 'integer':
-    case 'number': {
-      const range: { min?: number; max?: number; integer: boolean } = { integer: spec.kind === 'integer' };
-      if (spec.min !== undefined) range.min = spec.min;
-      if (spec.max !== undefined) range.max = spec.max;
-      if (typeof value !== 'number') {
-        throw new WordloomError('EOPTION', `option ${spec.flag} must be a number, got ${JSON.stringify(value)}`);
-      }
-      if (spec.above !== undefined && !(value > spec.above && (spec.max === undefined || value <= spec.max))) {
-        const upTo = spec.max !== undefined ? ` and at most ${spec.max}` : '';
-        throw new WordloomError('EOPTION', `option ${spec.flag} must be a number greater than ${spec.above}${upTo}, got ${String(value)}`);
-      }
-      checkOption(spec.flag, value, range);
-      return;
-    }
-    case 'boolean':
-      if (typeof value !== 'boolean') throw new WordloomError('EOPTION', `option ${spec.flag} is a switch (true or false), got ${JSON.stringify(value)}`);
-      return;
-    case 'choice':
-      if (!spec.choices!.includes(value as string)) {
-        throw new WordloomError('EOPTION', `option ${spec.flag} must be one of ${spec.choices!.join(', ')}, got ${String(value)}`);
-      }
-      return;
-    case 'path':
-      if (value !== undefined && (typeof value !== 'string' || value === '')) {
-        throw new WordloomError('EOPTION', `option ${spec.flag} must be a path, got ${JSON.stringify(value)}`);
-      }
-      return;
-  }
-}
