@@ -50,6 +50,8 @@ const C_RING_MASK: usize = 148;
 const C_RING_HEAD: usize = 152;
 const C_RING_COUNT: usize = 156;
 const C_TARGETS: usize = 160;
+const C_SUBWORD_STARTS: usize = 164;
+const C_SUBWORD_ROWS: usize = 168;
 
 // ---- tables (TABLE_MAX = 8, TABLE_INTERVALS = 2048 in model-memory.ts) ----
 const TABLE_MAX: f32 = 8.0;
@@ -77,6 +79,9 @@ let codes: usize = 0;
 let points: usize = 0;
 let codeLengths: usize = 0;
 let maxCodeLength: usize = 0;
+let syn0: usize = 0;
+let subwordStarts: usize = 0; // 0: no subwords (word2vec), every input is the word's own row
+let subwordRows: usize = 0;
 let lossSum: f64 = 0;
 let exampleCount: i32 = 0;
 let sink: i32 = 0; // keeps the touching loads alive
@@ -383,12 +388,45 @@ function trainTargets(inp: usize, word: usize, hs: bool, negative: u32, alpha: f
   else fusedUpdate(inp, row, g);
 }
 
+/** dst += the rows of word `word`'s n-grams (fastText); returns how many rows were added. */
+function addSubwordRows(dst: usize, word: usize): i32 {
+  const first = <usize>load<u32>(subwordStarts + (word << 2));
+  const end = <usize>load<u32>(subwordStarts + ((word + 1) << 2));
+  for (let k = first; k < end; k++) addRow(dst, syn0 + <usize>load<u32>(subwordRows + (k << 2)) * rowBytes);
+  return <i32>(end - first);
+}
+
+/** row += neu1e for every n-gram row of `word` (each gets the full gradient, as in fastText). */
+function applyToSubwordRows(word: usize): void {
+  const first = <usize>load<u32>(subwordStarts + (word << 2));
+  const end = <usize>load<u32>(subwordStarts + ((word + 1) << 2));
+  for (let k = first; k < end; k++) addRow(syn0 + <usize>load<u32>(subwordRows + (k << 2)) * rowBytes, neu1e);
+}
+
+/**
+ * A skip-gram pair whose input word has n-grams (fastText): the input is the mean of the word's
+ * row and its n-gram rows (built in `mean`), and every one of those rows receives the gradient.
+ */
+function trainSubwordPair(mean: usize, input: usize, word: usize, hs: bool, negative: u32, alpha: f32): void {
+  const own = syn0 + input * rowBytes;
+  zeroRow(mean);
+  addRow(mean, own);
+  const rows = 1 + addSubwordRows(mean, input);
+  scaleRow(mean, <f32>1 / <f32>rows);
+  trainTargets(mean, word, hs, negative, alpha, false);
+  addRow(own, neu1e);
+  applyToSubwordRows(input);
+}
+
 /**
  * Trains one sentence (already copied into the thread's sentence buffer). The entry point: one
  * call per sentence, so the JS/wasm boundary is crossed once for up to maxSentence words.
  */
 export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
-  const syn0 = load<usize>(ctx, C_SYN0);
+  syn0 = load<usize>(ctx, C_SYN0);
+  subwordStarts = load<usize>(ctx, C_SUBWORD_STARTS);
+  subwordRows = load<usize>(ctx, C_SUBWORD_ROWS);
+  const subwords = subwordStarts != 0;
   syn1 = load<usize>(ctx, C_SYN1);
   codes = load<usize>(ctx, C_CODES);
   points = load<usize>(ctx, C_POINTS);
@@ -441,23 +479,34 @@ export function trainSentence(ctx: usize, length: i32, alpha: f32): void {
     if (sg) {
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
-        const inp = syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes;
-        trainTargets(inp, word, hs, negative, alpha, true);
+        const input = <usize>load<u32>(sentence + (<usize>c << 2));
+        // A word without n-grams (all of them in word2vec) trains its own row in place.
+        if (subwords && load<u32>(subwordStarts + ((input + 1) << 2)) > load<u32>(subwordStarts + (input << 2))) {
+          trainSubwordPair(neu1, input, word, hs, negative, alpha);
+        } else {
+          trainTargets(syn0 + input * rowBytes, word, hs, negative, alpha, true);
+        }
         pairs++;
       }
     } else {
       const count = to - from;
       if (count == 0) continue;
+      // fastText: the mean over every row of every context word, its n-grams included.
+      let rows = count;
       zeroRow(neu1);
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
-        addRow(neu1, syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes);
+        const input = <usize>load<u32>(sentence + (<usize>c << 2));
+        addRow(neu1, syn0 + input * rowBytes);
+        if (subwords) rows += addSubwordRows(neu1, input);
       }
-      scaleRow(neu1, <f32>1 / <f32>count);
+      scaleRow(neu1, <f32>1 / <f32>rows);
       trainTargets(neu1, word, hs, negative, alpha, false);
       for (let c = from; c <= to; c++) {
         if (c == pos) continue;
-        addRow(syn0 + <usize>load<u32>(sentence + (<usize>c << 2)) * rowBytes, neu1e);
+        const input = <usize>load<u32>(sentence + (<usize>c << 2));
+        addRow(syn0 + input * rowBytes, neu1e);
+        if (subwords) applyToSubwordRows(input);
       }
       pairs++;
     }

@@ -6,9 +6,30 @@ import type { ModelMemory } from './kernel/index.js';
 import { RECORDED_OPTIONS, resolveWord2VecOptions, type RecordedOptions, type Word2VecOptions } from './options.js';
 import type { ThreadRandomState } from './worker-protocol.js';
 
-const KIND = 'wordloom-word2vec';
 /** 2: adds each thread's random state, so a resumed run is bit-identical to an uninterrupted one. */
 const VERSION = 2;
+
+/**
+ * What differs between the trainers that share this checkpoint (word2vec, fastText): the file's
+ * kind, the options it records and how they are checked, and how many input rows the model has
+ * (fastText appends its n-gram rows to the word rows).
+ */
+export interface CheckpointSpec<O extends Word2VecOptions = Word2VecOptions> {
+  kind: string;
+  /** Used in messages: "a word2vec checkpoint". */
+  name: string;
+  recorded: readonly (keyof O & string)[];
+  resolve(partial: Partial<O>): O;
+  inputRows(options: O, vocabularySize: number): number;
+}
+
+export const WORD2VEC_CHECKPOINT: CheckpointSpec = {
+  kind: 'wordloom-word2vec',
+  name: 'word2vec',
+  recorded: RECORDED_OPTIONS,
+  resolve: resolveWord2VecOptions,
+  inputRows: (_options, vocabularySize) => vocabularySize,
+};
 
 /** Where a run stands: the next epoch to run (0-based) and, if it was cut, what is left of it. */
 export interface Word2VecProgressState {
@@ -22,7 +43,7 @@ export interface Word2VecProgressState {
 interface Header {
   kind: string;
   version: number;
-  options: RecordedOptions;
+  options: Record<string, unknown>;
   threads: number;
   corpus: string;
   /** Length of the encoded corpus, to refuse a corpus that changed since. */
@@ -34,7 +55,7 @@ interface Header {
 }
 
 export interface Word2VecCheckpoint {
-  options: RecordedOptions;
+  options: RecordedOptions & Record<string, unknown>;
   threads: number;
   corpus: string;
   corpusIds: number;
@@ -46,13 +67,14 @@ export interface Word2VecCheckpoint {
   syn1: Float32Array | null;
 }
 
-export async function saveWord2VecCheckpoint(
+export async function saveWord2VecCheckpoint<O extends Word2VecOptions>(
   path: string,
-  state: { options: Word2VecOptions; corpus: string; corpusIds: number; vocabulary: Vocabulary; model: ModelMemory; progress: Word2VecProgressState; randomStates: ThreadRandomState[] },
+  state: { options: O; corpus: string; corpusIds: number; vocabulary: Vocabulary; model: ModelMemory; progress: Word2VecProgressState; randomStates: ThreadRandomState[] },
+  spec: CheckpointSpec<O> = WORD2VEC_CHECKPOINT as unknown as CheckpointSpec<O>,
 ): Promise<void> {
-  const options = Object.fromEntries(RECORDED_OPTIONS.map((k) => [k, state.options[k]])) as RecordedOptions;
+  const options = Object.fromEntries(spec.recorded.map((k) => [k, state.options[k]]));
   const header: Header = {
-    kind: KIND,
+    kind: spec.kind,
     version: VERSION,
     options,
     threads: state.options.threads,
@@ -73,19 +95,22 @@ export async function saveWord2VecCheckpoint(
  * on (options, vocabulary, progress, random states, weight sizes), so a damaged file is refused
  * with a message instead of failing somewhere inside training.
  */
-export async function loadWord2VecCheckpoint(path: string): Promise<Word2VecCheckpoint> {
+export async function loadWord2VecCheckpoint<O extends Word2VecOptions>(
+  path: string,
+  spec: CheckpointSpec<O> = WORD2VEC_CHECKPOINT as unknown as CheckpointSpec<O>,
+): Promise<Word2VecCheckpoint> {
   const { header, arrays } = await loadCheckpoint<Header>(path);
-  if (header.kind === KIND && typeof header.version === 'number' && header.version < VERSION) {
+  if (header.kind === spec.kind && typeof header.version === 'number' && header.version < VERSION) {
     throw new WordloomError(
       'EFORMAT',
-      `${path} is a word2vec checkpoint of an older wordloom (v${header.version}, this one reads v${VERSION}); it cannot be resumed, delete it and train again`,
+      `${path} is a ${spec.name} checkpoint of an older wordloom (v${header.version}, this one reads v${VERSION}); it cannot be resumed, delete it and train again`,
     );
   }
-  if (header.kind !== KIND || header.version !== VERSION) {
-    throw new WordloomError('EFORMAT', `${path} is not a word2vec checkpoint of this wordloom version (${printable(String(header.kind), 40)} v${printable(String(header.version), 20)})`);
+  if (header.kind !== spec.kind || header.version !== VERSION) {
+    throw new WordloomError('EFORMAT', `${path} is not a ${spec.name} checkpoint of this wordloom version (${printable(String(header.kind), 40)} v${printable(String(header.version), 20)})`);
   }
   const damaged = (what: string) => new WordloomError('EFORMAT', `${path}: checkpoint is damaged (${what}); delete it and train again`);
-  const options = checkOptions(header.options, damaged);
+  const options = checkOptions(header.options, damaged, spec);
   if (!Number.isSafeInteger(header.threads) || header.threads < 1 || header.threads > 1024) throw damaged('thread count');
   if (typeof header.corpus !== 'string') throw damaged('corpus name');
   if (!Number.isSafeInteger(header.corpusIds) || header.corpusIds < 0) throw damaged('corpus length');
@@ -109,15 +134,15 @@ export async function loadWord2VecCheckpoint(path: string): Promise<Word2VecChec
   };
   const syn0 = f32('syn0');
   if (!syn0) throw new WordloomError('EFORMAT', `${path}: checkpoint has no input weights`);
-  const rows = vocabulary.size * options.dim;
   const weights = { syn0, syn1neg: f32('syn1neg'), syn1: f32('syn1') };
   for (const [name, wanted] of [['syn0', true], ['syn1neg', options.negative > 0], ['syn1', options.hs]] as const) {
     const a = weights[name];
-    if (wanted && (a === null || a.length !== rows)) throw damaged(`weights ${name} are missing or not ${vocabulary.size} x ${options.dim}`);
+    const height = name === 'syn0' ? spec.inputRows(options, vocabulary.size) : vocabulary.size;
+    if (wanted && (a === null || a.length !== height * options.dim)) throw damaged(`weights ${name} are missing or not ${height} x ${options.dim}`);
     if (a !== null && !a.every(Number.isFinite)) throw damaged(`weights ${name} hold values that are not finite numbers`);
   }
   return {
-    options: header.options,
+    options: header.options as Word2VecCheckpoint['options'],
     threads: header.threads,
     corpus: header.corpus,
     corpusIds: header.corpusIds,
@@ -137,12 +162,12 @@ function isUint32(value: unknown): boolean {
 }
 
 /** The recorded options, checked as a run would check them. */
-function checkOptions(recorded: unknown, damaged: (what: string) => WordloomError): Word2VecOptions {
+function checkOptions<O extends Word2VecOptions>(recorded: unknown, damaged: (what: string) => WordloomError, spec: CheckpointSpec<O>): O {
   if (!isRecord(recorded)) throw damaged('options');
-  for (const key of RECORDED_OPTIONS) if (!(key in recorded)) throw damaged(`option ${key} missing`);
+  for (const key of spec.recorded) if (!(key in recorded)) throw damaged(`option ${key} missing`);
   for (const key of ['cbow', 'hs', 'lowercase'] as const) if (typeof recorded[key] !== 'boolean') throw damaged(`option ${key}`);
   try {
-    return resolveWord2VecOptions({ ...(recorded as Partial<Word2VecOptions>), threads: 1, resume: false, checkpoint: undefined });
+    return spec.resolve({ ...(recorded as Partial<O>), threads: 1, resume: false, checkpoint: undefined });
   } catch (err) {
     throw damaged(err instanceof WordloomError ? err.message : 'options');
   }

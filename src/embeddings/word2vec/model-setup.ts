@@ -14,6 +14,9 @@ export interface ModelShape {
   hs: boolean;
   threads: number;
   maxSentence: number;
+  /** fastText: n-gram rows after the word rows, and each word's n-gram rows (see buildSubwordTable). */
+  bucket?: number;
+  subwords?: { starts: Int32Array; rows: Int32Array } | null;
 }
 
 /**
@@ -23,6 +26,7 @@ export interface ModelShape {
 /** `seed` null leaves syn0 at zero for the caller to fill (a resume restores saved weights). */
 export function createModel(shape: ModelShape, seed: number | null): ModelMemory {
   const { counts, dim, negative, hs, threads, maxSentence } = shape;
+  const subwords = shape.subwords ?? null;
   let trainable = 0;
   for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) trainable++;
   const model = allocateModel({
@@ -34,7 +38,13 @@ export function createModel(shape: ModelShape, seed: number | null): ModelMemory
     maxCodeLength: MAX_CODE_LENGTH,
     threads,
     maxSentence,
+    bucket: shape.bucket ?? 0,
+    subwordCount: subwords ? subwords.rows.length : 0,
   });
+  if (subwords && subwords.rows.length > 0) {
+    model.subwordStarts.set(subwords.starts);
+    model.subwordRows.set(subwords.rows);
+  }
   if (negative > 0) fillNegativeTable(counts, model.negTable);
   if (hs) buildHuffmanCodes(counts, MAX_CODE_LENGTH, model);
   if (seed === null) return model;

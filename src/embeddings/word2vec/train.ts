@@ -23,9 +23,17 @@ import { keepProbabilities } from '../shared/subsampling.js';
 import { WorkerPool, type WorkerMessage } from '../shared/worker-pool.js';
 import { workerScript } from '../shared/package-root.js';
 import { removeCheckpoint } from '../shared/checkpoint.js';
-import { loadWord2VecCheckpoint, saveWord2VecCheckpoint, type Word2VecCheckpoint, type Word2VecProgressState } from './checkpoint.js';
+import {
+  WORD2VEC_CHECKPOINT,
+  loadWord2VecCheckpoint,
+  saveWord2VecCheckpoint,
+  type CheckpointSpec,
+  type Word2VecCheckpoint,
+  type Word2VecProgressState,
+} from './checkpoint.js';
 import { createModel } from './model-setup.js';
-import { RECORDED_OPTIONS, resolveWord2VecOptions, type Word2VecOptions } from './options.js';
+import { type Word2VecOptions } from './options.js';
+import { buildSubwordTable, type SubwordSettings } from '../../text/subwords.js';
 import { randomStateLength, type ModelMemory } from './kernel/index.js';
 import {
   CONTROL_BYTES,
@@ -52,19 +60,54 @@ export interface Word2VecResult {
   loss: number;
 }
 
+/**
+ * What a trainer built on this loop adds to word2vec: its options and checkpoint kind, and
+ * (fastText) the character n-grams whose rows join each word's input vector.
+ */
+export interface TrainerSpec<O extends Word2VecOptions> extends CheckpointSpec<O> {
+  /** n-gram settings, or null for plain word vectors (the word2vec path of the kernels). */
+  subwords(options: O): SubwordSettings | null;
+}
+
+export const WORD2VEC_TRAINER: TrainerSpec<Word2VecOptions> = { ...WORD2VEC_CHECKPOINT, subwords: () => null };
+
+/** The trained model itself, for trainers that save more than the word vectors (fastText .bin). */
+export interface TrainedWeights {
+  /** Input rows: every vocabulary id (specials included), then the n-gram rows. A view of the model memory. */
+  input: Float32Array;
+  /** Output rows (syn1neg for negative sampling, else syn1), one per vocabulary id. */
+  output: Float32Array;
+  /** The n-gram settings the model was trained with (null: none). */
+  subwords: SubwordSettings | null;
+}
+
 export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOptions> = {}): Promise<Word2VecResult> {
-  let options = resolveWord2VecOptions(partial);
+  return trainWordEmbeddings(corpus, partial, WORD2VEC_TRAINER);
+}
+
+/**
+ * The shared training run of word2vec and fastText. The returned `vectors` are each word's input
+ * vector: its own row, or with n-grams the mean of its row and its n-gram rows (what fastText
+ * calls the word vector). `weights` only when asked for (it keeps the whole model memory alive).
+ */
+export async function trainWordEmbeddings<O extends Word2VecOptions>(
+  corpus: string,
+  partial: Partial<O>,
+  spec: TrainerSpec<O>,
+  keepWeights = false,
+): Promise<Word2VecResult & { options: O; weights: TrainedWeights | null }> {
+  let options = spec.resolve(partial);
   const log = options.onLog ?? (() => undefined);
   throwIfAborted(options.signal, { started: false });
 
   let vocabulary: Vocabulary;
   let resumed: Word2VecCheckpoint | null = null;
   if (options.resume) {
-    resumed = await loadWord2VecCheckpoint(options.checkpoint!);
-    const ignored = RECORDED_OPTIONS.filter((k) => partial[k] !== undefined && partial[k] !== resumed!.options[k]);
+    resumed = await loadWord2VecCheckpoint(options.checkpoint!, spec);
+    const ignored = spec.recorded.filter((k) => partial[k] !== undefined && partial[k] !== resumed!.options[k]);
     if (ignored.length > 0) log(`resume keeps the checkpoint's settings; ignoring ${ignored.map((k) => `${k}=${String(partial[k])}`).join(', ')}`);
     // The recorded options shape the model and its schedule; only threads and callbacks may change.
-    options = resolveWord2VecOptions({ ...partial, ...resumed.options, threads: partial.threads ?? resumed.threads });
+    options = spec.resolve({ ...partial, ...(resumed.options as Partial<O>), threads: partial.threads ?? resumed.threads });
     vocabulary = resumed.vocabulary;
     log(`resuming from ${options.checkpoint}: epoch ${resumed.progress.epoch + 1}/${options.epochs}, ${resumed.progress.wordsDone} words done`);
   } else {
@@ -91,25 +134,33 @@ export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOpt
     if (resumed && resumed.corpusIds !== idFile.length) {
       throw new WordloomError('EOPTION', `${corpus} differs from the corpus the checkpoint ${options.checkpoint} was trained on (${idFile.length} ids now, ${resumed.corpusIds} then)`);
     }
-    return await runEpochs(corpus, options, vocabulary, idFile, resumed);
+    return await runEpochs(corpus, options, vocabulary, idFile, resumed, spec, keepWeights);
   } finally {
     idFile.remove();
   }
 }
 
-async function runEpochs(
+async function runEpochs<O extends Word2VecOptions>(
   corpus: string,
-  options: Word2VecOptions,
+  options: O,
   vocabulary: Vocabulary,
   idFile: IdFile,
   resumed: Word2VecCheckpoint | null,
-): Promise<Word2VecResult> {
+  spec: TrainerSpec<O>,
+  keepWeights: boolean,
+): Promise<Word2VecResult & { options: O; weights: TrainedWeights | null }> {
   const log = options.onLog ?? (() => undefined);
   const { threads, epochs, dim } = options;
   const counts = Float64Array.from(vocabulary.counts);
   counts.fill(0, 0, Vocabulary.FIRST_WORD); // the special tokens are never trained
+  const settings = spec.subwords(options);
+  // The special tokens get no n-grams (as fastText's </s>): they are never trained.
+  const subwords = settings && settings.maxn > 0 && settings.bucket > 0
+    ? buildSubwordTable(vocabulary.wordList(), settings, vocabulary.size, (i) => i < Vocabulary.FIRST_WORD)
+    : null;
+  if (subwords) log(`subwords: n-grams of ${settings!.minn}-${settings!.maxn} characters in ${settings!.bucket} rows, ${(subwords.rows.length / Math.max(1, vocabulary.size - Vocabulary.FIRST_WORD)).toFixed(1)} per word`);
   const model = createModel(
-    { counts, dim, negative: options.negative, hs: options.hs, threads, maxSentence: options.maxSentence },
+    { counts, dim, negative: options.negative, hs: options.hs, threads, maxSentence: options.maxSentence, bucket: subwords ? settings!.bucket : 0, subwords },
     resumed ? null : options.seed,
   );
   if (resumed) restoreWeights(model, resumed);
@@ -165,7 +216,7 @@ async function runEpochs(
   const guard = new DivergenceGuard('--alpha', options.alpha);
   const save = async (progress: Word2VecProgressState): Promise<void> => {
     if (!options.checkpoint || !randomStates) return;
-    await saveWord2VecCheckpoint(options.checkpoint, { options, corpus, corpusIds: idFile.length, vocabulary, model, progress, randomStates });
+    await saveWord2VecCheckpoint(options.checkpoint, { options, corpus, corpusIds: idFile.length, vocabulary, model, progress, randomStates }, spec);
   };
   let kernel: 'wasm' | 'js' = 'js';
   let intervalLoss = 0;
@@ -240,15 +291,39 @@ async function runEpochs(
   const first = Vocabulary.FIRST_WORD;
   const words = vocabulary.wordList().slice(first);
   const vectors = new VectorSet(words, model.syn0.slice(first * dim, vocabulary.size * dim), dim);
+  if (subwords) averageSubwordRows(vectors.vectors, model.syn0, subwords, first, dim);
+  const output = model.syn1neg ?? model.syn1;
   return {
     vectors,
     vocabulary,
     options,
+    weights: keepWeights && output ? { input: model.syn0, output, subwords: subwords ? settings : null } : null,
     kernel,
     wordsPerEpoch: idFile.words,
     seconds: meter.elapsedSeconds(),
     loss: epochExamples > 0 ? epochLoss / epochExamples : lastLoss,
   };
+}
+
+/**
+ * Turns each word's copied row into its word vector: the mean of its own row and its n-gram rows
+ * (fastText's getWordVector). `into` holds the rows of ids first.. in order.
+ */
+function averageSubwordRows(into: Float32Array, input: Float32Array, table: { starts: Int32Array; rows: Int32Array }, first: number, dim: number): void {
+  const words = into.length / dim;
+  for (let w = 0; w < words; w++) {
+    const id = first + w;
+    const start = table.starts[id]!;
+    const end = table.starts[id + 1]!;
+    if (end === start) continue;
+    const o = w * dim;
+    for (let s = start; s < end; s++) {
+      const r = table.rows[s]! * dim;
+      for (let k = 0; k < dim; k++) into[o + k] = into[o + k]! + input[r + k]!;
+    }
+    const inv = 1 / (1 + end - start);
+    for (let k = 0; k < dim; k++) into[o + k] = into[o + k]! * inv;
+  }
 }
 
 /** Gives each thread its share of the ranges: one each when the counts match, else round-robin. */

@@ -33,6 +33,9 @@ export function createJsKernel(model: ModelMemory, opts: KernelOptions): ThreadK
   const syn1 = model.syn1 ?? new Float32Array(0);
   const { negTable, codes, points, codeLengths, sigmoidTable, softplusTable } = model;
   const { neu1, neu1e } = scratch;
+  // fastText: word i's n-gram rows of syn0 are subwordRows[starts[i]..starts[i+1]); none in word2vec.
+  const { subwordStarts, subwordRows } = model;
+  const subwords = subwordStarts.length > 0;
 
   // Two xoshiro128** streams (see rng.ts), seeded by prepareThread in the context block.
   const seeds = scratch.words;
@@ -211,6 +214,25 @@ export function createJsKernel(model: ModelMemory, opts: KernelOptions): ThreadK
     }
   }
 
+  /** inp[0..dim) += the rows of `word`'s n-grams; returns how many. */
+  function addSubwordRows(inp: Float32Array, word: number): number {
+    const end = subwordStarts[word + 1]!;
+    for (let s = subwordStarts[word]!; s < end; s++) {
+      const o = subwordRows[s]! * dim;
+      for (let k = 0; k < dim; k++) inp[k] = inp[k]! + syn0[o + k]!;
+    }
+    return end - subwordStarts[word]!;
+  }
+
+  /** Every n-gram row of `word` receives the full input gradient neu1e, as in fastText. */
+  function applyToSubwordRows(word: number): void {
+    const end = subwordStarts[word + 1]!;
+    for (let s = subwordStarts[word]!; s < end; s++) {
+      const o = subwordRows[s]! * dim;
+      for (let k = 0; k < dim; k++) syn0[o + k] = syn0[o + k]! + neu1e[k]!;
+    }
+  }
+
   function trainSentence(ids: Int32Array, length: number, alpha: number): void {
     checkSentence(ids, length, model.layout.maxSentence, model.layout.vocabSize);
     for (let pos = 0; pos < length; pos++) {
@@ -221,27 +243,41 @@ export function createJsKernel(model: ModelMemory, opts: KernelOptions): ThreadK
       if (sg) {
         for (let c = from; c <= to; c++) {
           if (c === pos) continue;
-          const l1 = ids[c]! * dim;
-          trainTargets(syn0, l1, word, alpha);
+          const input = ids[c]!;
+          const l1 = input * dim;
+          if (subwords && subwordStarts[input + 1]! > subwordStarts[input]!) {
+            // The mean of the word's row and its n-gram rows; all of them get the gradient.
+            for (let k = 0; k < dim; k++) neu1[k] = syn0[l1 + k]!;
+            const inv = 1 / (1 + addSubwordRows(neu1, input));
+            for (let k = 0; k < dim; k++) neu1[k] = neu1[k]! * inv;
+            trainTargets(neu1, 0, word, alpha);
+            applyToSubwordRows(input);
+          } else {
+            trainTargets(syn0, l1, word, alpha);
+          }
           for (let k = 0; k < dim; k++) syn0[l1 + k] = syn0[l1 + k]! + neu1e[k]!;
           pairs++;
         }
       } else {
         const count = to - from; // contexts = window positions minus the center
         if (count === 0) continue;
+        // fastText: the mean over every row of every context word, its n-grams included.
+        let rows = count;
         for (let k = 0; k < dim; k++) neu1[k] = 0;
         for (let c = from; c <= to; c++) {
           if (c === pos) continue;
           const l1 = ids[c]! * dim;
           for (let k = 0; k < dim; k++) neu1[k] = neu1[k]! + syn0[l1 + k]!;
+          if (subwords) rows += addSubwordRows(neu1, ids[c]!);
         }
-        const inv = 1 / count;
+        const inv = 1 / rows;
         for (let k = 0; k < dim; k++) neu1[k] = neu1[k]! * inv;
         trainTargets(neu1, 0, word, alpha);
         for (let c = from; c <= to; c++) {
           if (c === pos) continue;
           const l1 = ids[c]! * dim;
           for (let k = 0; k < dim; k++) syn0[l1 + k] = syn0[l1 + k]! + neu1e[k]!;
+          if (subwords) applyToSubwordRows(ids[c]!);
         }
         pairs++;
       }

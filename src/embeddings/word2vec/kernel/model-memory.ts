@@ -4,7 +4,8 @@
  *
  * Layout (byte offsets, every block 16-byte aligned so f32x4 loads of a row never straddle oddly):
  *   [0, 64 KiB)          reserved for the wasm module's own statics/stack (offset 0 means "absent")
- *   syn0                 vocabSize*dim f32   input vectors (the embeddings)
+ *   syn0                 (vocabSize+bucket)*dim f32   input vectors: the words' rows, then the
+ *                        fastText n-gram rows (bucket = 0 for word2vec)
  *   syn1neg              vocabSize*dim f32   output vectors for negative sampling (if negative > 0)
  *   syn1                 vocabSize*dim f32   inner-node vectors for hierarchical softmax (if hs)
  *   negTable             negTableSize i32
@@ -13,6 +14,9 @@
  *   codeLengths          vocabSize i32
  *   sigmoidTable         TABLE_INTERVALS+1 f32   sigmoid on [-TABLE_MAX, TABLE_MAX]
  *   softplusTable        TABLE_INTERVALS+1 f32   log(1+e^x) on the same grid (the loss)
+ *   subwordStarts        vocabSize+1 i32     word i's n-gram rows are subwordRows[starts[i]..starts[i+1])
+ *   subwordRows          subwordCount i32    syn0 row numbers (vocabSize + hash row); both absent
+ *                                            when subwordCount is 0 (word2vec)
  *   scratch[threads]     per-thread: context block, sentence buffer, neu1, neu1e, negatives ring,
  *                        target list
  * The tables live in the shared memory (not in each kernel) so both kernels interpolate the very
@@ -30,6 +34,11 @@ export interface ModelLayout {
   maxCodeLength: number;
   threads: number;
   maxSentence: number;
+  /** fastText: n-gram rows appended to syn0 after the word rows. Default 0 (word2vec). */
+  bucket?: number;
+  /** fastText: length of the subword row list of all words together. Default 0 (word2vec: every
+   *  word's input vector is its own row, and the kernels run exactly the word2vec path). */
+  subwordCount?: number;
 }
 
 /** Byte offsets of every block; 0 = block absent. Passed to the wasm kernel as plain pointers. */
@@ -43,6 +52,8 @@ export interface ModelOffsets {
   codeLengths: number;
   sigmoidTable: number;
   softplusTable: number;
+  subwordStarts: number;
+  subwordRows: number;
   /** First thread's scratch region; thread t starts at scratch + t * scratchStride. */
   scratch: number;
   scratchStride: number;
@@ -71,6 +82,9 @@ export interface ModelMemory {
   codeLengths: Int32Array;
   sigmoidTable: Float32Array;
   softplusTable: Float32Array;
+  /** Empty when the layout has no subwords. */
+  subwordStarts: Int32Array;
+  subwordRows: Int32Array;
 }
 
 /** Sigmoid/softplus tables: linear interpolation on 2048 intervals over [-8, 8] (step 1/128)
@@ -110,6 +124,8 @@ export const CTX = {
   ringHead: 152, // index of the next unused negative
   ringCount: 156, // negatives drawn but not used yet
   targets: 160, // pointer: this pair's (row pointer, label) list (wasm kernel)
+  subwordStarts: 164, // pointer, 0 = no subwords (word2vec)
+  subwordRows: 168, // pointer
   bytes: 192,
 } as const;
 
@@ -126,6 +142,8 @@ function validate(layout: ModelLayout): void {
   checkOption('maxCodeLength', layout.maxCodeLength, { min: 1, max: 255, integer: true });
   checkOption('threads', layout.threads, { min: 1, max: 1024, integer: true });
   checkOption('maxSentence', layout.maxSentence, { min: 1, integer: true });
+  checkOption('bucket', layout.bucket ?? 0, { min: 0, integer: true });
+  checkOption('subwordCount', layout.subwordCount ?? 0, { min: 0, integer: true });
   if (layout.negative > 0) checkOption('negTableSize', layout.negTableSize, { min: 1, integer: true });
   if (layout.negative === 0 && !layout.hs) {
     throw new WordloomError('EOPTION', 'option negative must be at least 1 when hierarchical softmax is off');
@@ -137,13 +155,15 @@ export function computeOffsets(layout: ModelLayout): ModelOffsets {
   const { vocabSize, dim, negative, hs, maxCodeLength, threads, maxSentence } = layout;
   const negTableSize = negative > 0 ? layout.negTableSize : 0;
   const matrix = align16(vocabSize * dim * 4);
+  const inputMatrix = align16((vocabSize + (layout.bucket ?? 0)) * dim * 4);
+  const subwordCount = layout.subwordCount ?? 0;
   let at = RESERVED;
   const take = (bytes: number): number => {
     const start = at;
     at += align16(bytes);
     return start;
   };
-  const syn0 = take(matrix);
+  const syn0 = take(inputMatrix);
   const syn1neg = negative > 0 ? take(matrix) : 0;
   const syn1 = hs ? take(matrix) : 0;
   const negTable = take(negTableSize * 4);
@@ -152,6 +172,8 @@ export function computeOffsets(layout: ModelLayout): ModelOffsets {
   const codeLengths = take(vocabSize * 4);
   const sigmoidTable = take((TABLE_INTERVALS + 1) * 4);
   const softplusTable = take((TABLE_INTERVALS + 1) * 4);
+  const subwordStarts = subwordCount > 0 ? take((vocabSize + 1) * 4) : 0;
+  const subwordRows = subwordCount > 0 ? take(subwordCount * 4) : 0;
   let ringSize = 4;
   while (ringSize < 4 * negative) ringSize *= 2;
   const sentence = CTX.bytes;
@@ -164,7 +186,7 @@ export function computeOffsets(layout: ModelLayout): ModelOffsets {
   at = Math.ceil(at / 64) * 64;
   const scratch = take(scratchStride * threads);
   return {
-    syn0, syn1neg, syn1, negTable, codes, points, codeLengths, sigmoidTable, softplusTable,
+    syn0, syn1neg, syn1, negTable, codes, points, codeLengths, sigmoidTable, softplusTable, subwordStarts, subwordRows,
     scratch, scratchStride, sentence, neu1, neu1e, ring, ringSize, targets, totalBytes: at,
   };
 }
@@ -180,7 +202,7 @@ function views(memory: WebAssembly.Memory, layout: ModelLayout, offsets: ModelOf
     layout,
     offsets,
     memory,
-    syn0: new Float32Array(buf, offsets.syn0, rows),
+    syn0: new Float32Array(buf, offsets.syn0, (layout.vocabSize + (layout.bucket ?? 0)) * layout.dim),
     syn1neg: offsets.syn1neg ? new Float32Array(buf, offsets.syn1neg, rows) : null,
     syn1: offsets.syn1 ? new Float32Array(buf, offsets.syn1, rows) : null,
     negTable: new Int32Array(buf, offsets.negTable, layout.negative > 0 ? layout.negTableSize : 0),
@@ -189,6 +211,8 @@ function views(memory: WebAssembly.Memory, layout: ModelLayout, offsets: ModelOf
     codeLengths: new Int32Array(buf, offsets.codeLengths, layout.vocabSize),
     sigmoidTable: new Float32Array(buf, offsets.sigmoidTable, TABLE_INTERVALS + 1),
     softplusTable: new Float32Array(buf, offsets.softplusTable, TABLE_INTERVALS + 1),
+    subwordStarts: new Int32Array(buf, offsets.subwordStarts, offsets.subwordStarts ? layout.vocabSize + 1 : 0),
+    subwordRows: new Int32Array(buf, offsets.subwordRows, offsets.subwordRows ? (layout.subwordCount ?? 0) : 0),
   };
 }
 

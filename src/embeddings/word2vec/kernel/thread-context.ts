@@ -63,6 +63,8 @@ export function prepareThread(model: ModelMemory, opts: KernelOptions): ThreadSc
   i32[CTX.ringHead / 4] = 0;
   i32[CTX.ringCount / 4] = 0;
   i32[CTX.targets / 4] = ctx + offsets.targets;
+  i32[CTX.subwordStarts / 4] = offsets.subwordStarts;
+  i32[CTX.subwordRows / 4] = offsets.subwordRows;
   f64[CTX.loss / 8] = 0;
   f64[CTX.examples / 8] = 0;
   f64[CTX.pairs / 8] = 0;
