@@ -15,6 +15,7 @@ interface AnalogyEvalFlags extends LoadFlags {
 interface SimilarityEvalFlags extends LoadFlags {
   restrict: number;
   caseSensitive?: boolean;
+  subwords: boolean;
 }
 
 export function registerEvalCommands(program: Command, output: () => Output): void {
@@ -59,18 +60,20 @@ export function registerEvalCommands(program: Command, output: () => Output): vo
       .argument('<vectors>', 'vectors file')
       .argument('<pairs...>', 'one or more pair files, e.g. wordsim353.txt simlex999.txt')
       .option('--restrict <n>', 'only the first n words count as known', positiveInteger('--restrict'), 300000)
-      .option('--case-sensitive', 'compare words as written (default: case-insensitive)'),
+      .option('--case-sensitive', 'compare words as written (default: case-insensitive)')
+      .option('--no-subwords', 'fastText .bin: count pairs with unseen words as oov instead of answering them from n-grams'),
   ).action(async (path: string, pairPaths: string[], flags: SimilarityEvalFlags) => {
     const out = output();
     const datasets = await Promise.all(pairPaths.map((p) => readWordPairs(p)));
     const vectors = await loadForCli(path, flags, out);
     const results: (WordPairReport & { file: string })[] = datasets.map((data, i) => ({
       file: pairPaths[i]!,
-      ...evaluateWordPairs(vectors, data, { restrictVocab: flags.restrict, caseInsensitive: !flags.caseSensitive }),
+      ...evaluateWordPairs(vectors, data, { restrictVocab: flags.restrict, caseInsensitive: !flags.caseSensitive, subwords: flags.subwords }),
     }));
     out.result(results, () => {
       const notes: string[] = [];
       for (const r of results) {
+        if (r.fromSubwords > 0) notes.push(`${r.file}: ${r.fromSubwords} pair${r.fromSubwords === 1 ? '' : 's'} with a word outside the vocabulary answered from character n-grams (--no-subwords to count them as oov).`);
         if (Number.isNaN(r.spearman)) {
           notes.push(`${r.file}: no correlation to measure with ${r.pairs} pair${r.pairs === 1 ? '' : 's'} of known words${r.pairs >= 2 ? ' (the scores or similarities are all equal)' : ''}.`);
         }

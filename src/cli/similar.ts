@@ -25,7 +25,7 @@ export function registerSimilarCommands(program: Command, output: () => Output):
     program
       .command('similar')
       .description('nearest neighbours of a word (several words: of the mean of their vectors)')
-      .argument('<vectors>', 'vectors file (word2vec text or binary, GloVe, fastText .vec; .gz ok)')
+      .argument('<vectors>', 'vectors file (word2vec text or binary, GloVe, fastText .vec; .gz ok) or fastText model .bin (answers unseen words too)')
       .argument('<words...>', 'query words (exact, case-sensitive)')
       .option('-n, --topn <n>', 'how many neighbours', positiveInteger('--topn'), 10)
       .option('--restrict <n>', 'search only the first n (most frequent) words', positiveInteger('--restrict'))
@@ -34,7 +34,7 @@ export function registerSimilarCommands(program: Command, output: () => Output):
   ).action(async (path: string, words: string[], flags: SimilarFlags) => {
     const out = output();
     const vectors = await loadForCli(path, flags, out);
-    for (const w of words) vectors.indexOf(w);
+    for (const w of words) vectors.check(w); // a fastText .bin answers unseen words from their n-grams
     if (flags.index !== undefined) vectors.useIndex(await HnswIndex.load(flags.index, vectors.set, { ef: flags.ef, vectorsName: path }));
     const neighbors = vectors.mostSimilar({ positive: words, topn: flags.topn, restrictVocab: flags.restrict });
     out.result({ query: words, neighbors }, () => neighborTable(neighbors));
@@ -60,7 +60,7 @@ export function registerSimilarCommands(program: Command, output: () => Output):
     }
     const { positive, negative } = parseAnalogyExpression(expression.join(' '));
     const vectors = await loadForCli(path, flags, out);
-    for (const w of [...positive, ...negative]) vectors.indexOf(w);
+    for (const w of [...positive, ...negative]) vectors.check(w);
     const query = { positive, negative, topn: flags.topn, restrictVocab: flags.restrict };
     const neighbors = flags.cosmul ? vectors.mostSimilarCosMul(query) : vectors.mostSimilar(query);
     out.result({ positive, negative, method: flags.cosmul ? '3CosMul' : '3CosAdd', neighbors }, () => neighborTable(neighbors));

@@ -6,6 +6,8 @@ import { cosAddQuery, cosMulScores } from './analogy-scores.js';
 import { TopK } from './top-k.js';
 import type { VectorSet } from './vector-set.js';
 import { loadVectors, type LoadVectorsOptions } from './formats/index.js';
+import type { SubwordVectors } from './fasttext/subword-vectors.js';
+import { loadFastTextIfModel } from './fasttext/load.js';
 
 /** A word, or a raw vector of the set's dimension. */
 export type QueryTerm = string | Float32Array;
@@ -42,6 +44,8 @@ export interface NeighborIndex {
  * - lookups are exact and case-sensitive ("King" and "king" are different words); an unknown
  *   word throws a WordloomError (code EVOCAB) naming the word and the vectors' name, suggesting
  *   the lower-case form when that one exists. Use `has` to test first.
+ * - with `subwords` (a fastText model), a word outside the vocabulary is answered from its
+ *   character n-grams, as fastText does; `has` stays exact, `canAnswer` tells both apart.
  */
 export class KeyedVectors {
   readonly set: VectorSet;
@@ -53,16 +57,42 @@ export class KeyedVectors {
   /** 3CosMul's scores (and denominators, for several negative terms): allocated on first use, reused by every query. */
   private cosMulOut: Float64Array | null = null;
   private cosMulScratch: Float64Array | null = null;
+  /** fastText character n-grams: vectors for words outside the vocabulary (null for plain vectors). */
+  readonly subwords: SubwordVectors | null;
 
-  constructor(set: VectorSet, options: { name?: string; simd?: boolean } = {}) {
+  constructor(set: VectorSet, options: { name?: string; simd?: boolean; subwords?: SubwordVectors | null } = {}) {
     this.set = set;
     this.name = options.name ?? 'the vectors';
     this.simd = options.simd ?? true;
+    this.subwords = options.subwords ?? null;
   }
 
-  /** Loads a vectors file (any format, .gz ok); errors about unknown words will name the file. */
+  /**
+   * Loads a vectors file (any format, .gz ok) or a fastText model (`.bin`: then unseen words are
+   * answered from their n-grams); errors about unknown words will name the file.
+   */
   static async fromFile(path: string, options: LoadVectorsOptions & { simd?: boolean } = {}): Promise<KeyedVectors> {
+    const model = await loadFastTextIfModel(path, options);
+    if (model) return new KeyedVectors(model.set, { name: path, simd: options.simd, subwords: model });
     return new KeyedVectors(await loadVectors(path, options), { name: path, simd: options.simd });
+  }
+
+  /** True when `word` has a vector: in the vocabulary, or (fastText) from its n-grams. */
+  canAnswer(word: string): boolean {
+    return this.set.has(word) || (this.subwords !== null && this.subwords.vectorFor(word) !== null);
+  }
+
+  /** Throws the EVOCAB error when `word` has no vector (see canAnswer). */
+  check(word: string): void {
+    if (!this.set.has(word)) this.termVector(word);
+  }
+
+  /** The raw vector of any word it can answer for (a view for vocabulary words: do not modify). */
+  termVector(word: string): Float32Array {
+    const known = this.set.get(word);
+    if (known) return known;
+    if (this.subwords === null) throw this.unknownWord(word);
+    return this.subwords.require(word);
   }
 
   get words(): readonly string[] {
@@ -118,9 +148,14 @@ export class KeyedVectors {
     return this.unit.row(this.indexOf(word));
   }
 
-  /** Cosine similarity of two words. */
+  /** Cosine similarity of two words (fastText: unseen words from their n-grams). */
   similarity(a: string, b: string): number {
-    return this.unit.dot(this.indexOf(a), this.indexOf(b));
+    if (this.subwords === null || (this.set.has(a) && this.set.has(b))) return this.unit.dot(this.indexOf(a), this.indexOf(b));
+    const x = this.unitTerm(a);
+    const y = this.unitTerm(b);
+    let s = 0;
+    for (let k = 0; k < x.length; k++) s += x[k]! * y[k]!;
+    return s;
   }
 
   /** The `topn` words nearest to the combination of positive and negative terms (3CosAdd for analogies). */
@@ -243,7 +278,10 @@ export class KeyedVectors {
   }
 
   private unitTerm(term: QueryTerm): Float32Array {
-    if (typeof term === 'string') return this.unitVector(term);
+    if (typeof term === 'string') {
+      if (this.subwords === null || this.set.has(term)) return this.unitVector(term);
+      term = this.subwords.require(term);
+    }
     if (term.length !== this.dim) {
       throw new WordloomError('EOPTION', `query vector has ${term.length} values, expected ${this.dim} (the dimension of ${this.name})`);
     }
@@ -254,7 +292,12 @@ export class KeyedVectors {
 
   private queryRows(positive: readonly QueryTerm[], negative: readonly QueryTerm[]): Set<number> {
     const rows = new Set<number>();
-    for (const t of [...positive, ...negative]) if (typeof t === 'string') rows.add(this.indexOf(t));
+    for (const t of [...positive, ...negative]) {
+      if (typeof t !== 'string') continue;
+      const i = this.set.indexOf(t);
+      if (i >= 0) rows.add(i);
+      else if (this.subwords === null) throw this.unknownWord(t);
+    }
     return rows;
   }
 }

@@ -24,6 +24,8 @@ export interface WordPairOptions {
   restrictVocab?: number;
   /** Compare words upper-cased (default true). */
   caseInsensitive?: boolean;
+  /** fastText models: answer a pair with a word outside the vocabulary from its n-grams instead of counting it oov. Default true. */
+  subwords?: boolean;
 }
 
 export interface WordPairReport {
@@ -36,6 +38,8 @@ export interface WordPairReport {
   oov: number;
   /** oov / (pairs + oov), as a fraction. */
   oovRatio: number;
+  /** Pairs answered with at least one word's vector built from its n-grams (fastText models; else 0). */
+  fromSubwords: number;
   skippedLines: number[];
 }
 
@@ -95,11 +99,22 @@ export function evaluateWordPairs(vectors: KeyedVectors, data: WordPairs, option
   const gold: number[] = [];
   const model: number[] = [];
   let oov = 0;
+  let fromSubwords = 0;
+  const subwords = options.subwords ?? true ? vectors.subwords : null;
   for (const pair of data.pairs) {
     const ia = vocab.get(fold(pair.a));
     const ib = vocab.get(fold(pair.b));
     if (ia === undefined || ib === undefined) {
-      oov++;
+      // As fastText answers: the word as written, from its n-grams when it is not a known word.
+      const a = subwords && (ia !== undefined ? vectors.set.row(ia) : subwords.vectorFor(pair.a));
+      const b = subwords && (ib !== undefined ? vectors.set.row(ib) : subwords.vectorFor(pair.b));
+      if (!a || !b) {
+        oov++;
+        continue;
+      }
+      gold.push(pair.score);
+      model.push(cosine(a, b));
+      fromSubwords++;
       continue;
     }
     gold.push(pair.score);
@@ -112,6 +127,19 @@ export function evaluateWordPairs(vectors: KeyedVectors, data: WordPairs, option
     pairs: gold.length,
     oov,
     oovRatio: total > 0 ? oov / total : Number.NaN,
+    fromSubwords,
     skippedLines: data.skippedLines,
   };
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let k = 0; k < a.length; k++) {
+    ab += a[k]! * b[k]!;
+    aa += a[k]! * a[k]!;
+    bb += b[k]! * b[k]!;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }

@@ -7,6 +7,7 @@ import { detectFormatFromHead, formatFromExtension, VECTOR_FORMATS, type VectorF
 import { readBinaryVectors } from './binary-reader.js';
 import { readTextVectors } from './text-reader.js';
 import { writeBinaryVectors, writeTextVectors } from './writers.js';
+import { loadFastTextIfModel } from '../fasttext/load.js';
 
 export { type VectorFormat, VECTOR_FORMATS, formatFromExtension } from './detect.js';
 
@@ -45,6 +46,9 @@ export async function loadVectors(path: string, options: LoadVectorsOptions = {}
     throw new WordloomError('EOPTION', `unknown vector format "${String(requested)}", expected auto or one of ${VECTOR_FORMATS.join(', ')}`);
   }
   const onWarning = options.onWarning ?? (() => undefined);
+  // A fastText model (.bin with its magic number): its word vectors, n-grams averaged in.
+  const model = await loadFastTextIfModel(path, { limit: options.limit, format: requested });
+  if (model) return model.set;
   const input = await openInput(path, { what: 'a vectors file' });
   const source = input.chunks({ stripBom: true });
   const { head, complete, chunks } = await peek(source, HEAD_BYTES);
