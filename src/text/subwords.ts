@@ -71,10 +71,10 @@ export function subwordRows(word: string, settings: SubwordSettings): number[] {
 
 /** The n-grams of `word` as strings with their bucket rows (for inspection and tests). */
 export function subwordStrings(word: string, settings: SubwordSettings): { ngram: string; row: number }[] {
-  const out: { ngram: string; row: number }[] = [];
+  const found: [number, number, number][] = [];
+  const bytes = forEachSubword(word, settings, (row, start, end) => found.push([row, start, end]));
   const decoder = new TextDecoder();
-  const bytes = forEachSubword(word, settings, (row, start, end) => out.push({ ngram: decoder.decode(bytes.subarray(start, end)), row }));
-  return out;
+  return found.map(([row, start, end]) => ({ ngram: decoder.decode(bytes.subarray(start, end)), row }));
 }
 
 /**
