@@ -13,6 +13,7 @@ import { weightGradients } from './seq/recurrent-common';
 import { denseForward, denseBackward } from './seq/dense';
 import { softmaxCrossEntropy } from './seq/softmax-xent';
 import { adamStep } from './seq/adam';
+import { batchMatMul } from './seq/batch-matmul';
 export { transpose, packPanels, setThread } from './seq/gemm';
 
 // Task codes: TASK in src/seq/engine/params.ts.
@@ -23,6 +24,7 @@ const DENSE_FORWARD = 4;
 const DENSE_BACKWARD = 5;
 const SOFTMAX_CROSS_ENTROPY = 6;
 const ADAM_STEP = 7;
+const BATCH_MATMUL = 8;
 
 function gates(kind: i32): i32 {
   return kind == KIND_LSTM ? 4 : kind == KIND_GRU ? 3 : 1;
@@ -49,5 +51,7 @@ export function runTask(task: i32, p: usize, thread: i32, threads: i32): void {
     softmaxCrossEntropy(p, threads);
   } else if (task == ADAM_STEP) {
     adamStep(p, threads);
+  } else if (task == BATCH_MATMUL) {
+    batchMatMul(p, threads);
   }
 }

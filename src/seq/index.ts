@@ -1,8 +1,8 @@
 export {
-  fusedLSTM, fusedGRU, fusedSimpleRNN, fusedDense, fusedEmbedding, fusedBidirectional,
-  FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense, FusedEmbedding,
+  fusedLSTM, fusedGRU, fusedSimpleRNN, fusedDense, fusedEmbedding, fusedDot, fusedBidirectional,
+  FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense, FusedEmbedding, FusedDot,
   registerFusedLayers, unregisterFusedLayers, fusedLayersRegistered, withFusedLayers,
-  type LSTMArgs, type GRUArgs, type SimpleRNNArgs, type DenseArgs, type EmbeddingArgs, type BidirectionalArgs,
+  type LSTMArgs, type GRUArgs, type SimpleRNNArgs, type DenseArgs, type EmbeddingArgs, type BidirectionalArgs, type DotArgs,
 } from './layers/index.js';
 export { setEngineThreads, engineThreads, engineReady, engineBuild } from './engine/index.js';
 export {

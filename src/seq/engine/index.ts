@@ -27,3 +27,4 @@ export function engineBuild(): 'relaxed-simd' | 'simd' {
   return threadPool().build;
 }
 export { adamStep, type AdamStepSettings, type AdamStepResult } from './adam-kernel.js';
+export { batchMatMul, type BatchMatMulShape } from './batch-matmul-kernel.js';

@@ -74,6 +74,7 @@ export const TASK = {
   denseBackward: 5,
   softmaxCrossEntropy: 6,
   adamStep: 7,
+  batchMatMul: 8,
 } as const;
 
 export type CellKind = 'rnn' | 'gru' | 'lstm';

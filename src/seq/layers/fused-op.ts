@@ -22,10 +22,13 @@ interface EngineInternals {
 export interface FusedOp {
   /** Named inputs that receive gradients. */
   inputs: Record<string, tf.Tensor>;
-  /** Computes the outputs; `keepForBackward` says whether a gradient can be asked for. */
-  forward(keepForBackward: boolean): tf.Tensor[];
-  /** One gradient per input name, given one upstream gradient per output (zeros where unused). */
-  backward(dys: tf.Tensor[]): Record<string, tf.Tensor>;
+  /**
+   * Computes the outputs; `keepForBackward` says whether a gradient can be asked for. Tensors the
+   * backward pass reads (an input, say: the caller may dispose it before then) go to `save`.
+   */
+  forward(keepForBackward: boolean, save: (tensors: tf.Tensor[]) => void): tf.Tensor[];
+  /** One gradient per input name, given one upstream gradient per output (zeros where unused) and what forward saved. */
+  backward(dys: tf.Tensor[], saved: tf.Tensor[]): Record<string, tf.Tensor>;
 }
 
 export function runFusedOp(name: string, op: FusedOp): tf.Tensor[] {
@@ -35,9 +38,9 @@ export function runFusedOp(name: string, op: FusedOp): tf.Tensor[] {
   // gradient of some other op from being picked up by name.
   return tf.tidy(name, () => {
     const out = engine.runKernelFunc({
-      forwardFunc: () => op.forward(keep),
-      backwardsFunc: (dy) => {
-        const grads = op.backward(Array.isArray(dy) ? dy : [dy]);
+      forwardFunc: (_backend, save) => op.forward(keep, save),
+      backwardsFunc: (dy, saved) => {
+        const grads = op.backward(Array.isArray(dy) ? dy : [dy], saved);
         const map: GradientMap = {};
         for (const key of Object.keys(op.inputs)) {
           const g = grads[key];

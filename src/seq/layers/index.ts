@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { FusedDense } from './fused-dense.js';
+import { FusedDot } from './fused-dot.js';
 import { FusedEmbedding } from './fused-embedding.js';
 import { FusedGRU, FusedLSTM, FusedSimpleRNN } from './fused-recurrent-layers.js';
 import { withFusedLayers } from './registry.js';
-import type { BidirectionalArgs, DenseArgs, EmbeddingArgs, GRUArgs, LSTMArgs, SimpleRNNArgs } from './tfjs-classes.js';
+import type { BidirectionalArgs, DenseArgs, DotArgs, EmbeddingArgs, GRUArgs, LSTMArgs, SimpleRNNArgs } from './tfjs-classes.js';
 
-export { FusedDense, FusedEmbedding, FusedGRU, FusedLSTM, FusedSimpleRNN };
+export { FusedDense, FusedDot, FusedEmbedding, FusedGRU, FusedLSTM, FusedSimpleRNN };
 export { registerFusedLayers, unregisterFusedLayers, fusedLayersRegistered, withFusedLayers } from './registry.js';
-export type { BidirectionalArgs, DenseArgs, EmbeddingArgs, GRUArgs, LSTMArgs, SimpleRNNArgs };
+export type { BidirectionalArgs, DenseArgs, DotArgs, EmbeddingArgs, GRUArgs, LSTMArgs, SimpleRNNArgs };
 
 /** Takes exactly tf.layers.lstm's arguments; saved as a plain tfjs 'LSTM'. */
 export function fusedLSTM(args: LSTMArgs): ReturnType<typeof tf.layers.lstm> {
@@ -32,6 +33,11 @@ export function fusedDense(args: DenseArgs): ReturnType<typeof tf.layers.dense> 
 /** Takes exactly tf.layers.embedding's arguments; saved as a plain tfjs 'Embedding'. */
 export function fusedEmbedding(args: EmbeddingArgs): ReturnType<typeof tf.layers.embedding> {
   return new FusedEmbedding(args);
+}
+
+/** Takes exactly tf.layers.dot's arguments; saved as a plain tfjs 'Dot'. */
+export function fusedDot(args: DotArgs): ReturnType<typeof tf.layers.dot> {
+  return new FusedDot(args);
 }
 
 /** tf.layers.bidirectional whose forward and backward copies of `args.layer` are fused layers. */

@@ -1,18 +1,19 @@
 /**
- * Which classes tfjs builds when it deserializes 'LSTM', 'GRU', 'SimpleRNN', 'Dense' and 'Embedding' (in
+ * Which classes tfjs builds when it deserializes 'LSTM', 'GRU', 'SimpleRNN', 'Dense', 'Embedding' and 'Dot' (in
  * tf.loadLayersModel, and when Bidirectional copies the layer it wraps). The saved files are the
  * same either way: fused layers serialize under tfjs's own class names.
  */
 import * as tf from '@tensorflow/tfjs';
 import { FusedDense } from './fused-dense.js';
+import { FusedDot } from './fused-dot.js';
 import { FusedEmbedding } from './fused-embedding.js';
 import { FusedGRU, FusedLSTM, FusedSimpleRNN } from './fused-recurrent-layers.js';
-import { TfjsDense, TfjsEmbedding, TfjsGRU, TfjsLSTM, TfjsSimpleRNN } from './tfjs-classes.js';
+import { TfjsDense, TfjsDot, TfjsEmbedding, TfjsGRU, TfjsLSTM, TfjsSimpleRNN } from './tfjs-classes.js';
 
 type Registrable = Parameters<typeof tf.serialization.SerializationMap.register>[0];
 
-const FUSED = [FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense, FusedEmbedding] as unknown as Registrable[];
-const TFJS = [TfjsLSTM, TfjsGRU, TfjsSimpleRNN, TfjsDense, TfjsEmbedding] as unknown as Registrable[];
+const FUSED = [FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense, FusedEmbedding, FusedDot] as unknown as Registrable[];
+const TFJS = [TfjsLSTM, TfjsGRU, TfjsSimpleRNN, TfjsDense, TfjsEmbedding, TfjsDot] as unknown as Registrable[];
 
 /** From now on, models loaded with tf.loadLayersModel (and Bidirectional copies) use the fused layers. */
 export function registerFusedLayers(): void {

@@ -13,6 +13,7 @@ export type SimpleRNNArgs = LayerArgs<typeof tf.layers.simpleRNN>;
 export type DenseArgs = LayerArgs<typeof tf.layers.dense>;
 export type EmbeddingArgs = LayerArgs<typeof tf.layers.embedding>;
 export type BidirectionalArgs = LayerArgs<typeof tf.layers.bidirectional>;
+export type DotArgs = LayerArgs<typeof tf.layers.dot>;
 
 type LayerClass<A, L> = (new (args: A) => L) & { className: string };
 
@@ -32,3 +33,4 @@ export const TfjsGRU = registered<GRUArgs, ReturnType<typeof tf.layers.gru>>('GR
 export const TfjsSimpleRNN = registered<SimpleRNNArgs, ReturnType<typeof tf.layers.simpleRNN>>('SimpleRNN');
 export const TfjsDense = registered<DenseArgs, ReturnType<typeof tf.layers.dense>>('Dense');
 export const TfjsEmbedding = registered<EmbeddingArgs, ReturnType<typeof tf.layers.embedding>>('Embedding');
+export const TfjsDot = registered<DotArgs, ReturnType<typeof tf.layers.dot>>('Dot');
