@@ -6,23 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FusedDot, fusedDot, registerFusedLayers, unregisterFusedLayers } from '../../../src/seq/layers/index.js';
-import { engineReady, engineThreads, setEngineThreads } from '../../../src/seq/engine/index.js';
-import { registerWasmFallbackKernels } from '../../../src/seq/backend/index.js';
+import { engineReady, setEngineThreads } from '../../../src/seq/engine/index.js';
+import { useEngineAcrossBackends } from '../engine-session.js';
 import { Fixtures, assertBitIdentical, assertClose, useCpuBackend } from './harness.js';
 
-let originalThreads = 1;
-beforeAll(async () => {
-  await useCpuBackend();
-  registerWasmFallbackKernels();
-  await engineReady();
-  originalThreads = engineThreads();
-});
-afterAll(async () => {
-  setEngineThreads(originalThreads);
-  await tf.setBackend('cpu');
-});
+const engine = useEngineAcrossBackends();
 
 type Axes = number | [number, number];
 
@@ -149,7 +139,7 @@ describe('FusedDot', () => {
         assertBitIdentical(r.dy, results[0]!.dy, `${c.name}: d/d second input`);
       }
     }
-    setEngineThreads(originalThreads);
+    setEngineThreads(engine.originalThreads);
     await engineReady();
   });
 

@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FusedAdam, fusedAdam } from '../../../src/seq/optimizers/fused-adam.js';
-import { engineReady, engineThreads, setEngineThreads } from '../../../src/seq/engine/index.js';
-import { registerWasmFallbackKernels } from '../../../src/seq/backend/index.js';
+import { engineReady, setEngineThreads } from '../../../src/seq/engine/index.js';
+import { useEngineAcrossBackends } from '../engine-session.js';
 import { seededRandom } from '../../seeded-random.js';
 
 // Odd sizes (a scalar tail after the f32x4 vectors) and one array large enough to be split over
@@ -16,16 +16,7 @@ import { seededRandom } from '../../seeded-random.js';
 const SHAPES: number[][] = [[3], [7, 5], [65], [300, 401]];
 const STEPS = 6;
 
-let originalThreads = 1;
-beforeAll(async () => {
-  registerWasmFallbackKernels();
-  await engineReady();
-  originalThreads = engineThreads();
-});
-afterAll(async () => {
-  setEngineThreads(originalThreads);
-  await tf.setBackend('cpu');
-});
+useEngineAcrossBackends();
 
 function values(shape: number[], seed: number, scale: number): Float32Array {
   const next = seededRandom(seed);
