@@ -9,7 +9,7 @@ import { defaultCorpusPath } from '../text/corpus.js';
 import { KeyedVectors } from '../vectors/keyed-vectors.js';
 import { saveVectors } from '../vectors/formats/index.js';
 import { formatDuration, type Output } from './output.js';
-import { describeProgress } from './train.js';
+import { showTrainingProgress } from './train.js';
 
 /**
  * Settings that give sensible neighbours on 1.16M words in well under a minute on 2 cores.
@@ -30,19 +30,17 @@ export function registerDemoCommand(program: Command, output: () => Output): voi
       const out = output();
       const corpus = defaultCorpusPath();
       out.log(`training skip-gram on the Brown corpus (${corpus}), ${DEMO_SETTINGS.epochs} epochs`);
-      const line = out.progress();
+      const bar = out.progressBar(0, 'words');
       let result;
       try {
         result = await trainWord2Vec(corpus, {
           ...DEMO_SETTINGS,
           ...(flags.threads ? { threads: flags.threads } : {}),
           onLog: (m) => out.log(m),
-          onProgress: (p) => line.update(describeProgress(p)),
+          onProgress: (p) => showTrainingProgress(bar, p),
         });
-        line.done();
-      } catch (err) {
-        line.clear();
-        throw err;
+      } finally {
+        bar.stop();
       }
       await saveVectors(flags.output, result.vectors);
       const kv = new KeyedVectors(result.vectors, { name: flags.output });

@@ -39,9 +39,9 @@ export function registerIndexCommands(program: Command, output: () => Output): v
     const out = output();
     const vectors = await loadForCli(path, flags, out);
     const started = performance.now();
-    const built = await out.withProgress((line) =>
+    const built = await out.withProgressBar(vectors.size, 'words', (bar) =>
       HnswIndex.build(vectors.set, { m: flags.m, efConstruction: flags.efConstruction, ef: flags.ef, seed: flags.seed }, (done, total) =>
-        line.update(`indexing ${done}/${total} words`),
+        bar.update(done, { label: 'indexing' }, total),
       ),
     );
     const buildSeconds = (performance.now() - started) / 1000;

@@ -19,6 +19,7 @@ import { fixed, formatDuration, type Output } from './output.js';
 import { checkedNumber, settingsFromFlags, specOptions, withDefault } from './spec-options.js';
 import type { ContextualEmbeddings } from '../seq/lm/contextual.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
+import type { ProgressBar } from './progress-bar.js';
 
 export function registerLanguageModelCommands(program: Command, output: () => Output): void {
   const lm = program.command('lm').description('character and word language models: train and evaluate (see also `wordloom generate`)');
@@ -81,18 +82,14 @@ function registerTrain(lm: Command, output: () => Output): void {
     const backend = await useBackend(flags.backend, out);
 
     const controller = new AbortController();
-    const line = out.progress();
+    const bar = out.progressBar(0, 'tokens');
     const onSigint = (): void => {
       if (controller.signal.aborted) process.exit(130);
-      line.clear();
       out.log('interrupted: stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)');
       controller.abort();
     };
     process.on('SIGINT', onSigint);
-    const log = (message: string): void => {
-      line.clear();
-      out.log(message);
-    };
+    const log = (message: string): void => out.log(message);
     // The per-epoch "checkpoint saved" note is said once here instead of after every epoch line.
     const checkpoint = partial.checkpoint;
     let lastEpoch: EpochReport | null = null;
@@ -108,8 +105,7 @@ function registerTrain(lm: Command, output: () => Output): void {
           if (message !== savedNote(lastEpoch)) log(message);
         },
         onProgress: (p: LanguageModelProgress) => {
-          // The line on a terminal only: piped, the epoch lines are the record (and --quiet silences both).
-          if (process.stderr.isTTY) line.update(describeLanguageModelProgress(p));
+          showLanguageModelProgress(bar, p);
           metrics.progress(progressMetrics(p));
         },
         onEpoch: (report) => {
@@ -118,12 +114,11 @@ function registerTrain(lm: Command, output: () => Output): void {
           metrics.epoch(epochMetrics(report));
         },
       });
-      line.done();
     } catch (err) {
-      line.clear(); // the error message follows on a clean line
       metrics.close();
       throw err;
     } finally {
+      bar.stop(); // the summary or the error message follows on a clean line
       process.off('SIGINT', onSigint);
     }
     try {
@@ -209,21 +204,19 @@ const STOPPED = { epochs: 'all epochs', 'early-stop': 'early stop', 'max-steps':
 
 const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
 
-function rate(perSecond: number): string {
-  return perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)}M` : perSecond >= 1000 ? `${(perSecond / 1000).toFixed(1)}k` : perSecond.toFixed(0);
-}
-
-/** The progress line: as word2vec's (epoch, share done, throughput, learning rate, loss, ETA). */
-function describeLanguageModelProgress(p: LanguageModelProgress): string {
-  return [
-    `epoch ${p.epoch}/${p.epochs}`,
-    `${(p.fraction * 100).toFixed(1)}%`,
-    `${rate(p.tokensPerSecond)} tokens/s`,
-    `lr ${p.learningRate.toPrecision(3)}`,
-    `loss ${Number.isFinite(p.epochLoss) ? p.epochLoss.toFixed(4) : '-'}`,
-    ...(p.backward ? [`backward ${Number.isFinite(p.backward.epochLoss) ? p.backward.epochLoss.toFixed(4) : '-'}`] : []),
-    `ETA ${formatDuration(p.etaSeconds)}`,
-  ].join('  ');
+/** The bar: epoch, share of all steps, tokens/s, loss (and the backward model's), learning rate, ETA. */
+function showLanguageModelProgress(bar: ProgressBar, p: LanguageModelProgress): void {
+  const loss = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : '-');
+  bar.update(
+    p.tokensDone,
+    {
+      label: `epoch ${p.epoch}/${p.epochs}`,
+      details: [`loss ${loss(p.epochLoss)}`, ...(p.backward ? [`backward ${loss(p.backward.epochLoss)}`] : []), `lr ${p.learningRate.toPrecision(3)}`],
+      etaSeconds: p.etaSeconds,
+      perSecond: p.tokensPerSecond,
+    },
+    p.totalTokens,
+  );
 }
 
 /** `loss 1.2345, perplexity 3.44, 1.781 bits/char`. */

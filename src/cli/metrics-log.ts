@@ -6,7 +6,7 @@
  * Use from a trainer's CLI command (the library stays silent; its progress callbacks feed this):
  *
  *     const metrics = MetricsLog.open(metricsPathFor(output), { trainer: 'glove', settings, resume });
- *     ... onProgress: (p) => { line.update(...); metrics.progress({ epoch: p.epoch, epochs: p.epochs,
+ *     ... onProgress: (p) => { showTrainingProgress(bar, p); metrics.progress({ epoch: p.epoch, epochs: p.epochs,
  *           fraction: p.fraction, loss: p.loss, learningRate: p.learningRate, wordsPerSecond: ... }) },
  *     ... onEpoch:    (r) => metrics.epoch({ epoch: r.epoch, epochs: r.epochs, trainLoss, valLoss, ... }),
  *     metrics.end({ seconds, finalLoss, ... });   // and metrics.close() in a finally

@@ -1,8 +1,12 @@
 /**
  * Everything the CLI prints goes through here: results on stdout (a human table or JSON),
- * progress and logs on stderr, silenced by --quiet; warnings on stderr always.
+ * progress and logs on stderr, silenced by --quiet; warnings on stderr always. Log lines and
+ * warnings are printed above the progress bar while one is drawn, never into it.
  */
 import { printable } from '../util/printable.js';
+import { ProgressBar } from './progress-bar.js';
+
+export { formatDuration } from './duration.js';
 
 export interface GlobalOptions {
   quiet: boolean;
@@ -10,6 +14,9 @@ export interface GlobalOptions {
 }
 
 export class Output {
+  /** The bar log lines are printed above, while it is drawn. */
+  private bar: ProgressBar | null = null;
+
   constructor(readonly options: GlobalOptions) {}
 
   /** A result: JSON on stdout with --json, else the human rendering. */
@@ -20,7 +27,7 @@ export class Output {
 
   /** A log line for people; stderr, so stdout stays clean for --json. */
   log(message: string): void {
-    if (!this.options.quiet) process.stderr.write(`${message}\n`);
+    if (!this.options.quiet) this.line(message);
   }
 
   /**
@@ -28,72 +35,69 @@ export class Output {
    * on stderr, the same in every command, and shown even with --quiet since it is about the data.
    */
   warn(message: string): void {
-    process.stderr.write(`wordloom: warning: ${printable(message)}\n`);
+    this.line(`wordloom: warning: ${printable(message)}`);
   }
 
-  /** A progress line that redraws in place on a terminal and prints sparsely when piped. */
-  progress(minIntervalMs = 500): ProgressLine {
-    return new ProgressLine(this.options.quiet, minIntervalMs);
+  /** A line on stderr, above the progress bar when one is drawn. */
+  private line(text: string): void {
+    if (this.bar !== null && this.bar.active) this.bar.log(text);
+    else process.stderr.write(`${text}\n`);
   }
 
   /**
-   * Runs `work` with a progress line: kept when it succeeds, erased when it fails, so an error
-   * message is never preceded or run into by a half-drawn line.
+   * The progress bar of a long command (see progress-bar.ts): counts `unit`s up to `total`; while
+   * it is drawn, log lines and warnings from this Output are printed above it.
    */
-  async withProgress<T>(work: (line: ProgressLine) => Promise<T> | T, minIntervalMs = 500): Promise<T> {
-    const line = this.progress(minIntervalMs);
-    let result: T;
+  progressBar(total: number, unit: string): ProgressBar {
+    const bar = new ProgressBar(total, { unit, quiet: this.options.quiet });
+    this.bar = bar;
+    return bar;
+  }
+
+  /**
+   * Runs `work` with a progress bar that is erased when the work ends or fails, so the summary
+   * or the error message starts on a clean line.
+   */
+  async withProgressBar<T>(total: number, unit: string, work: (bar: ProgressBar) => Promise<T> | T): Promise<T> {
+    const bar = this.progressBar(total, unit);
     try {
-      result = await work(line);
-    } catch (err) {
-      line.clear();
-      throw err;
+      return await work(bar);
+    } finally {
+      bar.stop();
+      if (this.bar === bar) this.bar = null;
     }
-    line.done();
-    return result;
+  }
+
+  /** For commands not yet on the bar: a text line shown through one (the text cut to the width). */
+  progress(): ProgressLine {
+    return new ProgressLine(this.progressBar(1, ''));
+  }
+
+  /** For commands not yet on the bar: `withProgressBar` with a text line. */
+  async withProgress<T>(work: (line: ProgressLine) => Promise<T> | T): Promise<T> {
+    const line = this.progress();
+    try {
+      return await work(line);
+    } finally {
+      line.clear();
+    }
   }
 }
 
-/**
- * The first frame is drawn only after `minIntervalMs` (5 s when piped): a command that ends or
- * fails quickly shows no progress at all.
- */
+/** A free-text progress line drawn as the bar's label (kept for commands not yet converted). */
 export class ProgressLine {
-  private lastDraw = Date.now();
-  private drawn = false;
-  private readonly tty = Boolean(process.stderr.isTTY);
+  constructor(private readonly bar: ProgressBar) {}
 
-  constructor(
-    private readonly quiet: boolean,
-    private readonly minIntervalMs: number,
-  ) {}
-
-  update(text: string, force = false): void {
-    if (this.quiet) return;
-    const now = Date.now();
-    const interval = this.tty ? this.minIntervalMs : Math.max(this.minIntervalMs, 5000);
-    if (!force && now - this.lastDraw < interval) return;
-    this.lastDraw = now;
-    if (this.tty) {
-      process.stderr.write(`\r\x1b[K${text}`);
-      this.drawn = true;
-    } else {
-      process.stderr.write(`${text}\n`);
-    }
+  update(text: string): void {
+    this.bar.update(0, { label: text });
   }
 
-  done(text?: string): void {
-    if (this.quiet) return;
-    if (text !== undefined) this.update(text, true);
-    if (this.tty && this.drawn) process.stderr.write('\n');
-    this.drawn = false;
+  done(): void {
+    this.bar.stop();
   }
 
-  /** Erases the line (on a terminal), e.g. before an error message. */
   clear(): void {
-    if (this.quiet) return;
-    if (this.tty && this.drawn) process.stderr.write('\r\x1b[K');
-    this.drawn = false;
+    this.bar.stop();
   }
 }
 
@@ -115,14 +119,4 @@ export function table(headers: string[], rows: (string | number)[][]): string {
       .join('  ')
       .trimEnd();
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
-}
-
-/** Formats a duration in seconds as h:mm:ss or m:ss. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const r = s % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`;
 }

@@ -8,6 +8,7 @@ import { WordloomError } from '../errors.js';
 import { printable } from '../util/printable.js';
 import { Output, type GlobalOptions } from './output.js';
 import { registerCommands } from './commands.js';
+import { clearProgressBars } from './progress-bar.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -78,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
+    clearProgressBars(); // the error line starts on a clean line, not after a half-drawn bar
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
       process.stderr.write(`wordloom: ${usageMessage(err, failedCommand)}\n`);
@@ -91,5 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wordloom: internal error: ${printable(e?.message ?? String(err), 300)}\n`);
     if (process.env.WORDLOOM_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
     return 1;
+  } finally {
+    clearProgressBars(); // a bar left drawing would keep its timer, and the process, alive
   }
 }

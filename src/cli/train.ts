@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { WordloomError } from '../errors.js';
 import { resolveWord2VecOptions, trainWord2Vec, WORD2VEC_OPTION_SPECS, type Word2VecOptions } from '../embeddings/word2vec/index.js';
 import type { TrainingProgress } from '../embeddings/shared/progress.js';
+import type { ProgressBar } from './progress-bar.js';
 import { saveVectors, formatFromExtension, type VectorFormat } from '../vectors/formats/index.js';
 import { formatDuration, type Output } from './output.js';
 import { vectorFormatOption } from './option-parsers.js';
@@ -48,21 +49,21 @@ function registerWord2Vec(train: Command, output: () => Output): void {
       const controller = new AbortController();
       const onSigint = (): void => {
         if (controller.signal.aborted) process.exit(130);
-        out.log('\ninterrupted: stopping at the next sentence and saving a checkpoint (Ctrl-C again to quit at once)');
+        out.log('interrupted: stopping at the next sentence and saving a checkpoint (Ctrl-C again to quit at once)');
         controller.abort();
       };
       process.on('SIGINT', onSigint);
-      const line = out.progress();
       const settings = settingsFromFlags(WORD2VEC_FLAGS, flags) as Partial<Word2VecOptions>;
       resolveWord2VecOptions({ ...settings, checkpoint }); // a bad value is reported before anything is written
       const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'word2vec', settings: { corpus, ...settings }, resume: settings.resume });
+      const bar = out.progressBar(0, 'words');
       const options: Partial<Word2VecOptions> = {
         ...settings,
         checkpoint,
         signal: controller.signal,
         onLog: (m) => out.log(m),
         onProgress: (p) => {
-          line.update(describeProgress(p));
+          showTrainingProgress(bar, p);
           metrics.progress({
             epoch: p.epoch,
             epochs: p.epochs,
@@ -77,12 +78,11 @@ function registerWord2Vec(train: Command, output: () => Output): void {
       let result;
       try {
         result = await trainWord2Vec(corpus, options);
-        line.done();
       } catch (err) {
-        line.clear(); // the error message follows on a clean line
         metrics.close();
         throw err;
       } finally {
+        bar.stop(); // the summary or the error message follows on a clean line
         process.off('SIGINT', onSigint);
       }
       await saveVectors(flags.output, result.vectors, { format });
@@ -122,14 +122,15 @@ export function vocabularyPathFor(vectorsPath: string): string {
   return `${stem}.vocab`;
 }
 
-export function describeProgress(p: TrainingProgress): string {
-  const rate = p.wordsPerSecondPerThread >= 1000 ? `${(p.wordsPerSecondPerThread / 1000).toFixed(1)}k` : p.wordsPerSecondPerThread.toFixed(0);
-  return [
-    `epoch ${p.epoch}/${p.epochs}`,
-    `${(p.fraction * 100).toFixed(1)}%`,
-    `${rate} words/s/thread`,
-    `lr ${p.learningRate.toPrecision(3)}`,
-    `loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : '-'}`,
-    `ETA ${formatDuration(p.etaSeconds)}`,
-  ].join('  ');
+/** A trainer's progress on the bar: epoch, share of all words, rate, loss, learning rate, ETA. */
+export function showTrainingProgress(bar: ProgressBar, p: TrainingProgress): void {
+  bar.update(
+    p.wordsDone,
+    {
+      label: `epoch ${p.epoch}/${p.epochs}`,
+      details: [`loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : '-'}`, `lr ${p.learningRate.toPrecision(3)}`],
+      etaSeconds: p.etaSeconds,
+    },
+    p.totalWords,
+  );
 }

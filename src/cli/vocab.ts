@@ -9,6 +9,7 @@ import { buildVocabulary, defaultCorpusPath, type CorpusFormat } from '../text/c
 import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { formatDuration, table, type Output } from './output.js';
+import { siNumber } from './progress-bar.js';
 
 interface VocabFlags {
   minCount: number;
@@ -60,7 +61,7 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
       let totalBytes = 0; // the scan reports it; no second walk over the files
       const started = performance.now();
       const warnings: string[] = [];
-      const full = await out.withProgress((line) =>
+      const full = await out.withProgressBar(0, 'B', (bar) =>
         buildVocabulary(corpus, {
           tokenizer: flags.tokenizer,
           lowercase: flags.lowercase ?? false,
@@ -72,7 +73,7 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
           },
           onProgress: (p) => {
             totalBytes = p.totalBytes;
-            line.update(`reading ${percent(p.bytesRead, p.totalBytes)} of ${megabytes(p.totalBytes)}, ${p.tokens.toLocaleString('en-US')} tokens`);
+            bar.update(p.bytesRead, { label: 'reading', details: [`${siNumber(p.tokens)} tokens`] }, p.totalBytes);
           },
         }),
       );
@@ -157,8 +158,4 @@ function renderSummary(s: VocabSummary): string {
 
 function megabytes(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
-}
-
-function percent(part: number, whole: number): string {
-  return whole > 0 ? `${((100 * part) / whole).toFixed(0)}%` : '?';
 }
