@@ -6,6 +6,7 @@ import { registerVectorCommands } from './vectors.js';
 import { registerVocabCommand } from './vocab.js';
 import { registerDebiasCommands } from './debias.js';
 import { registerLanguageModelCommands } from './lm.js';
+import { registerReportCommands } from './report.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
@@ -15,4 +16,5 @@ export function registerCommands(program: Command, output: () => Output): void {
   registerVocabCommand(program, output);
   registerDebiasCommands(program, output);
   registerLanguageModelCommands(program, output);
+  registerReportCommands(program, output);
 }

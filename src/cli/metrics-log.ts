@@ -32,6 +32,9 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WordloomError } from '../errors.js';
 
+// Where the log goes is the report's rule too (it reads what this writes).
+export { metricsPathFor } from '../report/metrics-file.js';
+
 export type MetricsFields = Record<string, unknown>;
 
 export interface MetricsLogOptions {
@@ -43,12 +46,6 @@ export interface MetricsLogOptions {
   resume?: boolean;
   /** Progress records kept per run at most (about); default 500. */
   progressRecords?: number;
-}
-
-/** `models/x.vec` -> `models/x.metrics.jsonl`; a model folder `models/x/` -> `models/x.metrics.jsonl`. */
-export function metricsPathFor(output: string): string {
-  const stem = output.replace(/(?<=.)[\\/]+$/, '').replace(/\.(vec|bin|txt|w2v|glove|ftz)(\.gz)?$/i, '');
-  return `${stem}.metrics.jsonl`;
 }
 
 export class MetricsLog {

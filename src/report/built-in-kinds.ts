@@ -1,0 +1,12 @@
+/**
+ * The kinds wordloom knows today, registered once on import. New kinds (seq2seq, classifiers)
+ * add a line here, or call registerModelKind from their own module; see model-kinds.ts.
+ */
+import { languageModelKind } from './lm-kind.js';
+import { registerModelKind, modelKinds } from './model-kinds.js';
+import { vectorsKind } from './vectors-kind.js';
+
+if (modelKinds().length === 0) {
+  registerModelKind(vectorsKind); // tried last: any file that reads as vectors
+  registerModelKind(languageModelKind);
+}
