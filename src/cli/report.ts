@@ -66,7 +66,7 @@ function registerPlot(program: Command, output: () => Output): void {
     const chosen = selectMapWords(vectors, { words, ...(flags.top !== undefined ? { top: flags.top } : {}), groups, onWarning: (m) => out.warn(m) });
     const title = flags.title ?? `${path}: ${chosen.length} words, ${flags.method.toUpperCase()}`;
     const started = performance.now();
-    const map = await out.withProgress((line) =>
+    const map = await out.withProgressBar(100, '%', (bar) =>
       buildWordMap(vectors, chosen, {
         method: flags.method,
         seed: flags.seed,
@@ -75,7 +75,7 @@ function registerPlot(program: Command, output: () => Output): void {
         ...(flags.neighbours !== undefined ? { neighbours: flags.neighbours } : {}),
         groups,
         title,
-        onProgress: (f) => line.update(`${flags.method}: ${(f * 100).toFixed(0)}%`),
+        onProgress: (f) => bar.update(Math.round(f * 100), { label: flags.method }),
       }),
     );
     const seconds = (performance.now() - started) / 1000;
