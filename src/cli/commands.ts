@@ -7,6 +7,7 @@ import { registerVocabCommand } from './vocab.js';
 import { registerDebiasCommands } from './debias.js';
 import { registerLanguageModelCommands } from './lm.js';
 import { registerReportCommands } from './report.js';
+import { registerSeq2seqCommands } from './seq2seq.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, output: () => Output): void {
   registerDebiasCommands(program, output);
   registerLanguageModelCommands(program, output);
   registerReportCommands(program, output);
+  registerSeq2seqCommands(program, output);
 }

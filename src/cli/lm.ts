@@ -32,20 +32,20 @@ export function registerLanguageModelCommands(program: Command, output: () => Ou
 // ---------------------------------------------------------------------------------------------
 // shared pieces
 
-const backendOption = (): Option =>
+export const backendOption = (): Option =>
   new Option(
     '--backend <name>',
     `tfjs backend (default: $${BACKEND_ENV_VAR} when set, else the first that loads of ${BACKEND_NAMES.join(', ')})`,
   ).choices(BACKEND_NAMES);
 
 /** Chooses the tfjs backend before any tensor exists; the choice is one log line on stderr. */
-async function useBackend(backend: BackendName | undefined, out: Output): Promise<BackendName> {
+export async function useBackend(backend: BackendName | undefined, out: Output): Promise<BackendName> {
   const { selectBackend } = await import('../seq/backend/select-backend.js');
   return selectBackend({ ...(backend ? { backend } : {}), log: (line) => out.log(line) });
 }
 
 /** `models/x/` -> `models/x`, so that files next to the folder are siblings, not children. */
-const stripSlashes = (path: string): string => path.replace(/(?<=.)[\\/]+$/, '');
+export const stripSlashes = (path: string): string => path.replace(/(?<=.)[\\/]+$/, '');
 
 // ---------------------------------------------------------------------------------------------
 // lm train

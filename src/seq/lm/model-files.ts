@@ -15,23 +15,14 @@
  *                              forward-only folder reads the forward direction of this one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { promises as fsp, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
 import { WordloomError } from '../../errors.js';
 import { Vocabulary } from '../../text/vocabulary.js';
-import { fusedLayersRegistered, registerFusedLayers, unregisterFusedLayers } from '../layers/index.js';
+import { loadNetworkFile, readJson, statOrNull, writeFolderAtomically, writeNetworkFiles } from '../training/model-folder.js';
 import { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageModelConfig } from './config.js';
 
 export const FILES = { model: 'model.json', weights: 'weights.bin', vocabulary: 'vocab.tsv', config: 'lm.json', backward: 'backward' } as const;
-
-async function statOrNull(path: string): Promise<Stats | null> {
-  try {
-    return await fsp.stat(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new WordloomError('EIO', `${path}: cannot read (${(err as Error).message})`, { cause: err });
-  }
-}
 
 /**
  * Checks, before any work, that `dir` can receive a model: it does not exist, is an empty folder,
@@ -48,38 +39,12 @@ export async function checkModelOutput(dir: string): Promise<void> {
   }
 }
 
-/** The model's topology and weights as tfjs's save() produces them. */
-async function artifactsOf(model: tf.LayersModel): Promise<{ json: Record<string, unknown>; weights: Uint8Array }> {
-  let out: { json: Record<string, unknown>; weights: Uint8Array } | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      out = {
-        json: {
-          modelTopology: artifacts.modelTopology,
-          format: artifacts.format,
-          generatedBy: artifacts.generatedBy,
-          convertedBy: artifacts.convertedBy ?? null,
-          ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
-          weightsManifest: [{ paths: [FILES.weights], weights: artifacts.weightSpecs }],
-        },
-        weights: new Uint8Array(data),
-      };
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }),
-  );
-  if (out === null) throw new Error('tfjs did not call the save handler');
-  return out;
-}
-
 /** Writes model.json + weights.bin of `model` into `dir`, with the generator's hints. */
 async function writeNetwork(dir: string, model: tf.LayersModel, config: LanguageModelConfig): Promise<void> {
   // Read by the generator (src/seq/generate readGenerationHints), in Node or a browser, so a
   // model.json alone says how to tokenize priming text; training streams start lines after <EOS>.
   model.setUserDefinedMetadata({ wordloom: { level: config.level, tokenizer: config.tokenizer, lowercase: config.lowercase, startToken: '<EOS>' } });
-  const { json, weights } = await artifactsOf(model);
-  await fsp.writeFile(join(dir, FILES.model), JSON.stringify(json));
-  await fsp.writeFile(join(dir, FILES.weights), weights);
+  await writeNetworkFiles(dir, model, FILES.model, FILES.weights);
 }
 
 /** Writes the folder; `backward` (a bidirectional model's) goes to the subfolder lm.json's `backward.folder` names. */
@@ -92,11 +57,7 @@ export async function writeModelFolder(
 ): Promise<void> {
   if ((backward === null) !== (config.backward === undefined)) throw new Error('writeModelFolder: a backward model goes with lm.json backward, and only with it');
   await checkModelOutput(dir);
-  const stamp = `${process.pid}.${Date.now()}`;
-  const tmp = join(dirname(dir), `.${basename(dir)}.${stamp}.tmp`);
-  const old = join(dirname(dir), `.${basename(dir)}.${stamp}.old`);
-  try {
-    await fsp.mkdir(tmp, { recursive: true });
+  await writeFolderAtomically(dir, async (tmp) => {
     await writeNetwork(tmp, model, config);
     if (backward !== null) {
       await fsp.mkdir(join(tmp, config.backward!.folder));
@@ -104,34 +65,7 @@ export async function writeModelFolder(
     }
     await vocabulary.save(join(tmp, FILES.vocabulary));
     await fsp.writeFile(join(tmp, FILES.config), `${JSON.stringify(config, null, 2)}\n`);
-    const existing = await statOrNull(dir);
-    if (existing) await fsp.rename(dir, old);
-    try {
-      await fsp.rename(tmp, dir);
-    } catch (err) {
-      if (existing) await fsp.rename(old, dir).catch(() => undefined);
-      throw err;
-    }
-    if (existing) await fsp.rm(old, { recursive: true, force: true });
-  } catch (err) {
-    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    if (err instanceof WordloomError) throw err;
-    throw new WordloomError('EIO', `cannot write the model to ${dir}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await fsp.readFile(path, 'utf8');
-  } catch (err) {
-    throw new WordloomError('EIO', `${path}: cannot read ${what} (${(err as Error).message})`, { cause: err });
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new WordloomError('EFORMAT', `${path}: ${what} is not valid JSON`);
-  }
+  });
 }
 
 export interface ModelFolder {
@@ -140,29 +74,6 @@ export interface ModelFolder {
   config: LanguageModelConfig;
   /** The backward model of a bidirectional folder, else null. */
   backward: tf.LayersModel | null;
-}
-
-/** Loads `dir`/model.json and its weights with tfjs (wordloom's fused layers registered). */
-async function loadNetwork(dir: string): Promise<tf.LayersModel> {
-  const modelJSON = (await readJson(join(dir, FILES.model), 'the tfjs model')) as tf.io.ModelJSON;
-  const handler: tf.io.IOHandler = {
-    load: () =>
-      tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers = await Promise.all(manifest.flatMap((group) => group.paths.map((p) => fsp.readFile(join(dir, p)))));
-        const bytes = Buffer.concat(buffers);
-        return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
-      }),
-  };
-  const wasRegistered = fusedLayersRegistered();
-  registerFusedLayers();
-  try {
-    return await tf.loadLayersModel(handler);
-  } catch (err) {
-    throw new WordloomError('EFORMAT', `${join(dir, FILES.model)}: tfjs cannot load the model (${(err as Error).message})`, { cause: err });
-  } finally {
-    if (!wasRegistered) unregisterFusedLayers();
-  }
 }
 
 const outputsOf = (model: tf.LayersModel): number | null | undefined => model.outputs[0]?.shape[model.outputs[0].shape.length - 1];
@@ -194,7 +105,7 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
       }
     }
   }
-  const model = await loadNetwork(dir);
+  const model = await loadNetworkFile(dir, FILES.model);
   let backward: tf.LayersModel | null = null;
   try {
     const vocabulary = await Vocabulary.load(join(dir, FILES.vocabulary));
@@ -204,7 +115,7 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
       throw new WordloomError('EFORMAT', `${dir}: the vocabulary (${vocabulary.size} entries), the model's outputs (${String(outputs)}) and ${FILES.config} (${String(expected)}) disagree`);
     }
     if (backwardDir !== null) {
-      backward = await loadNetwork(backwardDir);
+      backward = await loadNetworkFile(backwardDir, FILES.model);
       const shape = (m: tf.LayersModel): string => JSON.stringify(m.weights.map((w) => w.shape));
       if (shape(backward) !== shape(model)) {
         throw new WordloomError('EFORMAT', `${dir}: the backward model (${join(config.backward!.folder, FILES.model)}) does not have the forward model's architecture`);

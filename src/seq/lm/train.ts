@@ -35,6 +35,8 @@ import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entrop
 import { batchify, windowAt, windowCount, type StreamLayout } from './batches.js';
 import { loadLanguageModelCheckpoint, saveLanguageModelCheckpoint, type LanguageModelCheckpoint, type RunPosition } from './checkpoint.js';
 import { clipByGlobalNorm } from './clip.js';
+import { ExplosionGuard } from '../training/explosion-guard.js';
+import { getWeights, savedArray, setWeights } from '../training/weights.js';
 import { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageModelConfig } from './config.js';
 import { FILES } from './model-files.js';
 import { evaluateIds } from './evaluate.js';
@@ -426,29 +428,6 @@ async function run(
   }
 }
 
-/**
- * Flags a run whose loss has exploded: the mean of the last 10 step losses above 3 x ln(vocabulary),
- * three times what an untrained model (uniform predictions) scores; a healthy run only goes down.
- */
-class ExplosionGuard {
-  private readonly recent: number[] = [];
-  private readonly untrained: number;
-
-  constructor(vocabularySize: number) {
-    this.untrained = Math.log(vocabularySize);
-  }
-
-  /** The reason to stop, or null. */
-  add(loss: number): string | null {
-    this.recent.push(loss);
-    if (this.recent.length > 10) this.recent.shift();
-    if (this.recent.length < 10) return null;
-    const mean = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
-    if (!(mean > 3 * this.untrained)) return null;
-    return `the loss averaged ${mean.toPrecision(3)} nats per token over the last 10 steps (an untrained model has ${this.untrained.toFixed(2)})`;
-  }
-}
-
 /** The ids right to left: what the backward model reads. */
 function reversed(ids: Int32Array): Int32Array {
   return ids.slice().reverse();
@@ -456,26 +435,6 @@ function reversed(ids: Int32Array): Int32Array {
 
 function recordedSettings(options: LanguageModelOptions): RecordedSettings {
   return Object.fromEntries(RECORDED_SETTINGS.map((k) => [k, options[k]])) as RecordedSettings;
-}
-
-function savedArray(name: string, t: tf.Tensor): SavedArray {
-  return t.dtype === 'int32'
-    ? { name, dtype: 'int32', shape: t.shape.slice(), values: Int32Array.from(t.dataSync()) }
-    : { name, dtype: 'float32', shape: t.shape.slice(), values: Float32Array.from(t.dataSync()) };
-}
-
-function getWeights(model: tf.LayersModel): SavedArray[] {
-  return model.weights.map((w) => savedArray(w.originalName, w.read()));
-}
-
-function setWeights(model: tf.LayersModel, saved: SavedArray[], source: string): void {
-  const weights = model.weights;
-  if (saved.length !== weights.length || saved.some((s, i) => s.shape.join() !== weights[i]!.shape.join())) {
-    throw new WordloomError('EFORMAT', `${source}: the saved weights do not fit the model`);
-  }
-  const tensors = saved.map((s) => tf.tensor(s.values, s.shape, s.dtype));
-  model.setWeights(tensors);
-  tf.dispose(tensors);
 }
 
 

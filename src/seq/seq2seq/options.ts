@@ -1,0 +1,154 @@
+import { availableParallelism } from 'node:os';
+import { WordloomError } from '../../errors.js';
+import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenizer.js';
+import { checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys } from '../../util/option-spec.js';
+import { CELLS, LEVELS, OPTIMIZERS, type CellName, type LanguageModelLevel, type OptimizerName } from '../lm/options.js';
+import type { Seq2seqEpochReport, Seq2seqProgress } from './progress.js';
+
+/**
+ * Every seq2seq training option, declared once (the pattern of the language models' options):
+ * the interface the library takes, the defaults, and per option its flag, kind, range and help
+ * (SEQ2SEQ_OPTION_SPECS), from which `wordloom seq2seq train` builds its flags.
+ */
+export type AttentionName = 'bahdanau' | 'luong-dot' | 'luong-general';
+export const ATTENTIONS: readonly AttentionName[] = ['bahdanau', 'luong-dot', 'luong-general'];
+
+export interface Seq2seqOptions {
+  /** Tokens of both sides: 'char' (Unicode code points) or 'word' (split by `tokenizer`). Default 'char'. */
+  level: LanguageModelLevel;
+  tokenizer: TokenizerName;
+  lowercase: boolean;
+  /** Tokens seen fewer times (per side) become `<UNK>`. Default 1. */
+  minCount: number;
+  /** Keep at most this many tokens per side; 0 = all. Default 0. */
+  maxVocab: number;
+  /** Recurrent cell of the encoder and the decoder. Default 'lstm'. */
+  cell: CellName;
+  /** Recurrent layers of the encoder and of the decoder (decoder layer l starts from encoder layer l's final state). Default 1. */
+  layers: number;
+  /** Units of every decoder layer, and of every encoder layer (split into two halves of units/2 when bidirectional). Default 64. */
+  units: number;
+  /** Embedding dimension of both sides. Default 64. */
+  embedding: number;
+  /** Bidirectional encoder: each layer reads both ways with units/2 per direction, concatenated (needs an even --units). Default false. */
+  bidirectional: boolean;
+  /**
+   * 'luong-dot' (score s·h), 'luong-general' (s·W h) or 'bahdanau' (v·tanh(W1 h + W2 s)). Luong
+   * attends with the decoder's CURRENT state (after its step), which lets training run the whole
+   * target through the decoder in one fused call; Bahdanau attends with the PREVIOUS state and feeds
+   * the context into the step, so training steps the decoder one token at a time. Default 'luong-dot'.
+   */
+  attention: AttentionName;
+  /** Luong only: feed the previous attentional vector into each step (Luong's input feeding); trains step by step. Default false. */
+  inputFeeding: boolean;
+  /** Bahdanau only: size of the additive attention's hidden layer; 0 = --units. Default 0. */
+  attentionUnits: number;
+  /** Scheduled sampling: share of decoder inputs taken from the model's own previous prediction instead of the reference; > 0 trains step by step. Default 0. */
+  samplingRatio: number;
+  /** Pairs per batch. Default 64. */
+  batch: number;
+  epochs: number;
+  /** Stop after this many steps in all; 0 = no limit. Default 0. */
+  maxSteps: number;
+  lr: number;
+  optimizer: OptimizerName;
+  clip: number;
+  /** Share of the pairs (seeded random) held out for validation; 0 = none. Default 0.1. */
+  valFraction: number;
+  valFile: string | undefined;
+  /** Validation pairs decoded greedily each epoch for exact match (0: none; loss is always computed). Default 1000. */
+  valDecode: number;
+  lrDecay: number;
+  patience: number;
+  seed: number;
+  threads: number;
+  checkpoint: string | undefined;
+  checkpointEvery: number;
+  resume: boolean;
+  onProgress: ((progress: Seq2seqProgress) => void) | undefined;
+  onEpoch: ((report: Seq2seqEpochReport) => void) | undefined;
+  onLog: ((message: string) => void) | undefined;
+  signal: AbortSignal | undefined;
+}
+
+export type Seq2seqSetting = Exclude<keyof Seq2seqOptions, 'onProgress' | 'onEpoch' | 'onLog' | 'signal'>;
+
+export const SEQ2SEQ_OPTION_SPECS = {
+  level: { flag: '--level', kind: 'choice', choices: LEVELS, help: 'tokens of both sides: characters or words', defaultText: 'char', default: 'char', recorded: true },
+  tokenizer: { flag: '--tokenizer', kind: 'choice', choices: TOKENIZER_NAMES.filter((t) => t !== 'characters'), help: 'how word-level text is split into words', defaultText: 'whitespace', default: 'whitespace', recorded: true },
+  lowercase: { flag: '--lowercase', kind: 'boolean', help: 'lowercase both sides', defaultText: 'off', default: false, recorded: true },
+  minCount: { flag: '--min-count', kind: 'integer', min: 1, help: 'tokens seen fewer times (per side) become <UNK>', defaultText: '1', default: 1, recorded: true },
+  maxVocab: { flag: '--max-vocab', kind: 'integer', min: 0, help: 'keep only the n most frequent tokens per side; 0 = all', defaultText: '0 (all)', default: 0, recorded: true },
+  cell: { flag: '--cell', kind: 'choice', choices: CELLS, help: 'recurrent cell of the encoder and decoder', defaultText: 'lstm', default: 'lstm', recorded: true },
+  layers: { flag: '--layers', kind: 'integer', min: 1, max: 16, help: 'recurrent layers of the encoder and of the decoder', defaultText: '1', default: 1, recorded: true },
+  units: { flag: '--units', kind: 'integer', min: 1, max: 8192, help: 'units of each recurrent layer (split in two halves with --bidirectional)', defaultText: '64', default: 64, recorded: true },
+  embedding: { flag: '--embedding', kind: 'integer', min: 1, max: 8192, help: 'embedding dimension of both sides', defaultText: '64', default: 64, recorded: true },
+  bidirectional: { flag: '--bidirectional', kind: 'boolean', help: 'bidirectional encoder (units/2 per direction)', defaultText: 'off', default: false, recorded: true },
+  attention: { flag: '--attention', kind: 'choice', choices: ATTENTIONS, help: 'luong-dot and luong-general attend after the decoder step (the whole target trains in one fused call); bahdanau attends before it and feeds the context in (trains step by step)', defaultText: 'luong-dot', default: 'luong-dot', recorded: true },
+  inputFeeding: { flag: '--input-feeding', kind: 'boolean', help: 'Luong: feed the previous attentional vector into each decoder step (trains step by step)', defaultText: 'off', default: false, recorded: true },
+  attentionUnits: { flag: '--attention-units', kind: 'integer', min: 0, max: 8192, help: 'bahdanau: hidden size of the additive score; 0 = --units', defaultText: '0', default: 0, recorded: true },
+  samplingRatio: { flag: '--sampling-ratio', kind: 'number', min: 0, max: 1, help: 'scheduled sampling: share of decoder inputs taken from the model\'s own previous prediction (trains step by step)', defaultText: '0', default: 0, recorded: true },
+  batch: { flag: '--batch', kind: 'integer', min: 1, max: 100000, help: 'pairs per batch', defaultText: '64', default: 64, recorded: true },
+  epochs: { flag: '--epochs', kind: 'integer', min: 1, max: 100000, help: 'passes over the training pairs', defaultText: '10', default: 10, recorded: true },
+  maxSteps: { flag: '--max-steps', kind: 'integer', min: 0, help: 'stop after this many steps in all; 0 = no limit', defaultText: '0 (no limit)', default: 0, recorded: true },
+  lr: { flag: '--lr', kind: 'number', above: 0, max: 100, help: 'learning rate', defaultText: '0.001', default: 1e-3, recorded: true },
+  optimizer: { flag: '--optimizer', kind: 'choice', choices: OPTIMIZERS, help: 'adam, rmsprop, adagrad or sgd (momentum 0.9)', defaultText: 'adam', default: 'adam', recorded: true },
+  clip: { flag: '--clip', kind: 'number', min: 0, help: 'clip gradients to this global norm; 0 = off', defaultText: '5', default: 5, recorded: true },
+  valFraction: { flag: '--val', kind: 'number', min: 0, max: 0.9, help: 'share of the pairs (seeded random) held out for validation; 0 = none', defaultText: '0.1', default: 0.1, recorded: true },
+  valFile: { flag: '--val-file', kind: 'path', help: 'validation pairs (instead of --val)', defaultText: 'none', recorded: true },
+  valDecode: { flag: '--val-decode', kind: 'integer', min: 0, help: 'validation pairs decoded greedily each epoch for exact match; 0 = none', defaultText: '1000', default: 1000, recorded: true },
+  lrDecay: { flag: '--lr-decay', kind: 'number', above: 0, max: 1, help: 'multiply the learning rate by this after an epoch without validation improvement; 1 = never', defaultText: '0.5', default: 0.5, recorded: true },
+  patience: { flag: '--patience', kind: 'integer', min: 0, help: 'stop after this many epochs without validation improvement; 0 = never', defaultText: '3', default: 3, recorded: true },
+  seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the initial weights, the split, the batch order and scheduled sampling', defaultText: '1', default: 1, recorded: true },
+  threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'kernel threads (results do not depend on it)', defaultText: 'all cores', recorded: false },
+  checkpoint: { flag: '--checkpoint', kind: 'path', help: 'checkpoint file written each epoch and on interrupt', defaultText: 'none', recorded: false },
+  checkpointEvery: { flag: '--checkpoint-every', kind: 'number', min: 0, help: 'also checkpoint this often within an epoch, in seconds; 0 = only between epochs', defaultText: '600', default: 600, recorded: false },
+  resume: { flag: '--resume', kind: 'boolean', help: 'continue the run saved in the checkpoint', defaultText: 'off', default: false, recorded: false },
+} as const satisfies OptionSpecs<Pick<Seq2seqOptions, Seq2seqSetting>>;
+
+type Specs = typeof SEQ2SEQ_OPTION_SPECS;
+
+export const SEQ2SEQ_DEFAULTS = defaultsOf(SEQ2SEQ_OPTION_SPECS) as Pick<Seq2seqOptions, DefaultedKeys<Specs>>;
+
+/** Settings a checkpoint and seq2seq.json record, and a resumed run keeps. */
+export const SEQ2SEQ_RECORDED_SETTINGS = recordedKeysOf(SEQ2SEQ_OPTION_SPECS) as readonly RecordedKeys<Specs>[];
+export type Seq2seqRecordedSettings = Pick<Seq2seqOptions, RecordedKeys<Specs>>;
+
+export function resolveSeq2seqOptions(partial: Partial<Seq2seqOptions> = {}): Seq2seqOptions {
+  const defined = definedOnly(partial);
+  const o: Seq2seqOptions = {
+    ...SEQ2SEQ_DEFAULTS,
+    threads: availableParallelism(),
+    valFile: undefined,
+    checkpoint: undefined,
+    onProgress: undefined,
+    onEpoch: undefined,
+    onLog: undefined,
+    signal: undefined,
+    ...defined,
+  };
+  checkSettings(SEQ2SEQ_OPTION_SPECS, o);
+  if (o.level === 'char' && defined.tokenizer !== undefined && defined.tokenizer !== SEQ2SEQ_DEFAULTS.tokenizer) {
+    throw new WordloomError('EOPTION', `option --tokenizer applies to --level word only (a char model reads characters), got ${defined.tokenizer}`);
+  }
+  if (o.bidirectional && o.units % 2 !== 0) {
+    throw new WordloomError('EOPTION', `option --bidirectional needs an even --units (each direction gets units/2), got --units ${o.units}`);
+  }
+  if (o.inputFeeding && o.attention === 'bahdanau') {
+    throw new WordloomError('EOPTION', 'option --input-feeding is for Luong attention (bahdanau always feeds its context into the step)');
+  }
+  if (o.attentionUnits > 0 && o.attention !== 'bahdanau') {
+    throw new WordloomError('EOPTION', `option --attention-units is for --attention bahdanau, got --attention ${o.attention}`);
+  }
+  if (o.valFile !== undefined) {
+    if (defined.valFraction !== undefined && defined.valFraction !== 0) throw new WordloomError('EOPTION', 'options --val and --val-file exclude each other (give one)');
+    o.valFraction = 0;
+  }
+  if (o.resume && !o.checkpoint) throw new WordloomError('EOPTION', 'option --resume needs a checkpoint path (library option checkpoint)');
+  return o;
+}
+
+/** Whether training must step the decoder one token at a time (otherwise the whole target goes through in one call). */
+export function trainsStepByStep(o: Pick<Seq2seqOptions, 'attention' | 'inputFeeding' | 'samplingRatio'>): boolean {
+  return o.attention === 'bahdanau' || o.inputFeeding || o.samplingRatio > 0;
+}

@@ -1,0 +1,69 @@
+/**
+ * The seq2seq commands on the built CLI: corpus dates writes pairs; seq2seq train writes a model
+ * folder (a bad pairs file is one line naming its line, exit 1; a bad flag exit 2); seq2seq eval
+ * prints exact match, token accuracy and BLEU; translate reads arguments or stdin and writes the
+ * attention SVG.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = `${ROOT}dist/cli/main.js`;
+
+function run(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, env: { ...process.env, WORDLOOM_BACKEND: 'cpu' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('wordloom seq2seq, translate, corpus dates', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wl-cli-s2s-'));
+
+  it('corpus dates writes seeded source<TAB>ISO pairs', () => {
+    const out = join(dir, 'dates.tsv');
+    const r = run(['corpus', 'dates', '--count', '40', '--seed', '3', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(40);
+    for (const l of lines) expect(l).toMatch(/^[^\t]+\t\d{4}-\d{2}-\d{2}$/);
+    expect(run(['corpus', 'dates', '--count', '40', '--seed', '3', '-o', join(dir, 'again.tsv')]).code).toBe(0);
+    expect(readFileSync(join(dir, 'again.tsv'), 'utf8')).toBe(readFileSync(out, 'utf8'));
+  });
+
+  it('train -> eval -> translate (arguments and stdin, --attention svg); bad input is one line', () => {
+    const pairs = join(dir, 'pairs.tsv');
+    writeFileSync(pairs, Array.from({ length: 60 }, (_, i) => `${i}${i % 7}\t${i % 7}${i}`).join('\n'));
+    const model = join(dir, 'model');
+    const t = run(['seq2seq', 'train', pairs, '-o', model, '--units', '8', '--embedding', '4', '--batch', '16', '--epochs', '1', '--threads', '1']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/wrote .*model: 1 x 8 LSTM encoder and decoder, luong-dot attention/);
+    expect(existsSync(join(model, 'decoder.json'))).toBe(true);
+    const e = run(['seq2seq', 'eval', model, pairs, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    const figures = JSON.parse(e.stdout) as { exactMatch: number; tokenAccuracy: number; bleu: number; pairs: number };
+    expect(figures.pairs).toBe(60);
+    for (const k of ['exactMatch', 'tokenAccuracy', 'bleu'] as const) expect(figures[k]).toBeGreaterThanOrEqual(0);
+    const svg = join(dir, 'att.svg');
+    const tr = run(['translate', model, '12', '345', '--beam', '2', '--attention', svg]);
+    expect(tr.code, tr.stderr).toBe(0);
+    expect(tr.stdout.trim().split('\n')).toHaveLength(2);
+    const picture = readFileSync(svg, 'utf8');
+    expect(picture).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(picture.match(/<rect x=/g)!.length).toBeGreaterThanOrEqual(3); // source tokens 1, 2, <EOS> x output steps
+    const stdin = run(['translate', model], '12\n\n345\n');
+    expect(stdin.code, stdin.stderr).toBe(0);
+    expect(stdin.stdout).toBe(tr.stdout);
+
+    const bad = join(dir, 'bad.tsv');
+    writeFileSync(bad, 'a\tb\nc d\n');
+    const b = run(['seq2seq', 'train', bad, '-o', join(dir, 'never')]);
+    expect(b.code).toBe(1);
+    expect(b.stderr.trim().split('\n').pop()).toBe(`wordloom: ${bad}:2: expected a pair, source<TAB>target, found no tab`);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    const usage = run(['seq2seq', 'train', pairs, '-o', join(dir, 'x'), '--attention', 'cosine']);
+    expect(usage.code).toBe(2);
+  }, 240_000);
+});
