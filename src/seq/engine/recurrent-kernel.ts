@@ -211,7 +211,10 @@ export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardIn
   writeInputs(cfg, pu, lay, input);
   const recurrentKernelPacked = arena.alloc(Math.ceil((G * pu) / 8) * 8 * pu * 4);
   kernels.packPanels(lay.recurrentKernel, G * pu, pu, G * pu, recurrentKernelPacked);
-  const y = input.returnSequences ? arena.alloc(B * T * pu * 4) : 0;
+  // Outputs in processing order: the states themselves when the layer runs forward in time
+  // (row s of Y is row t = s of H), so only a reversed layer needs a buffer of its own.
+  const y = input.returnSequences && cfg.goBackwards ? arena.alloc(B * T * pu * 4) : 0;
+  const outputs = input.returnSequences ? (cfg.goBackwards ? y : lay.h) : 0;
   const hT = arena.alloc(B * pu * 4);
   const cT = arena.alloc(B * pu * 4);
   const threads = Math.min(threadsFor(cfg, pu), pool.activeThreads);
@@ -226,7 +229,7 @@ export function recurrentForward(cfg: RecurrentConfig, input: RecurrentForwardIn
   });
   pool.run(TASK.recurrentForward, params, threads);
   return {
-    y: y !== 0 ? unpadGateColumns(arena.view(y, B * T * pu), B * T, 1, U, pu) : null,
+    y: outputs !== 0 ? unpadGateColumns(arena.view(outputs, B * T * pu), B * T, 1, U, pu) : null,
     hT: unpadGateColumns(arena.view(hT, B * pu), B, 1, U, pu),
     cT: cfg.kind === 'lstm' ? unpadGateColumns(arena.view(cT, B * pu), B, 1, U, pu) : null,
     tape,

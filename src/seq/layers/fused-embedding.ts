@@ -41,7 +41,10 @@ export class FusedEmbedding extends TfjsEmbedding {
         forward: () => {
           const values = readFloats(table);
           const out = new Float32Array(ids.length * E);
-          for (let i = 0; i < ids.length; i++) out.set(values.subarray(ids[i]! * E, ids[i]! * E + E), i * E);
+          // Element by element: a subarray per row would allocate one object per token.
+          for (let i = 0, o = 0; i < ids.length; i++) {
+            for (let e = 0, from = ids[i]! * E; e < E; e++) out[o++] = values[from + e]!;
+          }
           return [tf.tensor(out, outShape)];
         },
         backward: ([dy]) => {
