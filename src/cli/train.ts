@@ -6,17 +6,22 @@
 import type { Command } from 'commander';
 import { WordloomError } from '../errors.js';
 import { resolveWord2VecOptions, trainWord2Vec, WORD2VEC_OPTION_SPECS, type Word2VecOptions } from '../embeddings/word2vec/index.js';
-import type { TrainingProgress } from '../embeddings/shared/progress.js';
-import type { ProgressBar } from './progress-bar.js';
 import { saveVectors, formatFromExtension, type VectorFormat } from '../vectors/formats/index.js';
 import { formatDuration, type Output } from './output.js';
 import { vectorFormatOption } from './option-parsers.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
+import { registerFastText } from './train-fasttext.js';
+import { runWithProgress } from './training-progress.js';
+import { vocabularyPathFor } from './vocabulary-path.js';
+
+export { vocabularyPathFor } from './vocabulary-path.js';
+export { showTrainingProgress } from './training-progress.js';
 
 export function registerTrainCommands(program: Command, output: () => Output): void {
   const train = program.command('train').description('train word embeddings (see `wordloom train <trainer> --help`)');
   registerWord2Vec(train, output);
+  registerFastText(train, output);
 }
 
 interface Word2VecFlags extends Record<string, unknown> {
@@ -46,45 +51,10 @@ function registerWord2Vec(train: Command, output: () => Output): void {
         throw new WordloomError('EUSAGE', `word2vec writes word2vec text or binary vectors, not ${format} (--format text|binary)`);
       }
       const checkpoint = `${flags.output}.ckpt`;
-      const controller = new AbortController();
-      const onSigint = (): void => {
-        if (controller.signal.aborted) process.exit(130);
-        out.log('interrupted: stopping at the next sentence and saving a checkpoint (Ctrl-C again to quit at once)');
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
       const settings = settingsFromFlags(WORD2VEC_FLAGS, flags) as Partial<Word2VecOptions>;
       resolveWord2VecOptions({ ...settings, checkpoint }); // a bad value is reported before anything is written
       const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'word2vec', settings: { corpus, ...settings }, resume: settings.resume });
-      const bar = out.progressBar(0, 'words');
-      const options: Partial<Word2VecOptions> = {
-        ...settings,
-        checkpoint,
-        signal: controller.signal,
-        onLog: (m) => out.log(m),
-        onProgress: (p) => {
-          showTrainingProgress(bar, p);
-          metrics.progress({
-            epoch: p.epoch,
-            epochs: p.epochs,
-            fraction: p.fraction,
-            loss: p.loss,
-            learningRate: p.learningRate,
-            wordsPerSecondPerThread: p.wordsPerSecondPerThread,
-            wordsDone: p.wordsDone,
-          });
-        },
-      };
-      let result;
-      try {
-        result = await trainWord2Vec(corpus, options);
-      } catch (err) {
-        metrics.close();
-        throw err;
-      } finally {
-        bar.stop(); // the summary or the error message follows on a clean line
-        process.off('SIGINT', onSigint);
-      }
+      const result = await runWithProgress(out, metrics, (hooks) => trainWord2Vec(corpus, { ...settings, checkpoint, ...hooks }));
       await saveVectors(flags.output, result.vectors, { format });
       const vocabPath = flags.vocab ? vocabularyPathFor(flags.output) : null;
       if (vocabPath) await result.vocabulary.save(vocabPath);
@@ -114,23 +84,4 @@ function registerWord2Vec(train: Command, output: () => Output): void {
         ].join('\n'),
       );
     });
-}
-
-/** `models/x.vec` -> `models/x.vocab` (the extension, and a .gz after it, replaced). */
-export function vocabularyPathFor(vectorsPath: string): string {
-  const stem = vectorsPath.replace(/\.(vec|bin|txt|w2v)(\.gz)?$/i, '');
-  return `${stem}.vocab`;
-}
-
-/** A trainer's progress on the bar: epoch, share of all words, rate, loss, learning rate, ETA. */
-export function showTrainingProgress(bar: ProgressBar, p: TrainingProgress): void {
-  bar.update(
-    p.wordsDone,
-    {
-      label: `epoch ${p.epoch}/${p.epochs}`,
-      details: [`loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : '-'}`, `lr ${p.learningRate.toPrecision(3)}`],
-      etaSeconds: p.etaSeconds,
-    },
-    p.totalWords,
-  );
 }
