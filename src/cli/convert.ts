@@ -32,7 +32,7 @@ export function registerConvertCommand(program: Command, output: () => Output): 
       });
       const to = flags.to ?? formatFromExtension(outputPath);
       await saveVectors(outputPath, set, { format: to });
-      const summary = { input, output: outputPath, from, to, words: set.size, dim: set.dim };
-      out.result(summary, () => `wrote ${outputPath} (${to}): ${set.size} words, dim ${set.dim}, from ${input} (${from})`);
+      const summary = { input, output: outputPath, from: from ?? 'fasttext-model', to, words: set.size, dim: set.dim };
+      out.result(summary, () => `wrote ${outputPath} (${to}): ${set.size} words, dim ${set.dim}, from ${input} (${from ?? 'fasttext-model'})`);
     });
 }
