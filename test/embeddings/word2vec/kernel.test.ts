@@ -130,6 +130,29 @@ describe.each(KINDS)('word2vec %s kernel: one update equals -alpha * gradient of
     expect(kernel.takeStats()).toEqual({ loss: 0, examples: 0, pairs: 0 }); // takeStats resets
   });
 
+  it('fastText n-grams: the input is the mean of the word row and its n-gram rows, and each of them takes the full gradient', async () => {
+    // 6 words, then 4 n-gram rows (6..9); word 1 has n-gram rows 6 and 8, the others none.
+    const model = allocateModel(layoutOf({ negative: 1, negTableSize: 1, bucket: 4, subwordCount: 2 }));
+    model.subwordStarts.set([0, 0, 2, 2, 2, 2, 2]);
+    model.subwordRows.set([6, 8]);
+    fill(model.syn0, 11, 1);
+    fill(model.syn1neg!, 12, 1);
+    model.negTable[0] = 3;
+    const inp0 = Float64Array.from(model.syn0);
+    const out0 = Float64Array.from(model.syn1neg!);
+    const kernel = await kernelFor(model, kind, { negative: 1 });
+    kernel.trainSentence(Int32Array.from([0, 1]), 2, alpha);
+    // As CBOW's mean: each averaged row moves by the gradient with respect to the mean (fastText).
+    const steps: Step[] = [
+      { inputs: [1, 6, 8], targets: [{ row: 0, label: 1 }, { row: 3, label: 0 }] },
+      { inputs: [0], targets: [{ row: 1, label: 1 }, { row: 3, label: 0 }] },
+    ];
+    const want = replay(steps, Float64Array.from(inp0), Float64Array.from(out0), 8, alpha);
+    expectClose(model.syn0, want.inp, inp0, 2e-5);
+    expectClose(model.syn1neg!, want.out, out0, 2e-5);
+    for (const untouched of [7, 9]) expect(Array.from(model.syn0.subarray(untouched * 8, untouched * 8 + 8))).toEqual(Array.from(inp0.subarray(untouched * 8, untouched * 8 + 8), Math.fround));
+  });
+
   it('skip-gram with hierarchical softmax', async () => {
     const model = allocateModel(layoutOf({ negative: 0, hs: true }));
     fill(model.syn0, 3, 1);
