@@ -125,6 +125,7 @@ function languageModelPanel(panel, model) {
     el('label', {}, 'tokens ', el('input', { type: 'number', name: 'length', value: '120', min: '1', max: '2000' })),
     el('label', {}, 'temperature ', el('input', { type: 'number', name: 'temperature', value: '0.8', min: '0', max: '5', step: '0.1' })),
     el('label', {}, 'seed ', el('input', { type: 'number', name: 'seed', value: '1', min: '0' })),
+    el('label', {}, el('input', { type: 'checkbox', name: 'lines' }), ' past the end of a line'),
     el('button', { type: 'submit', disabled: true }, 'Generate'));
   const output = el('pre', { class: 'generated' });
   const error = el('div', { class: 'error generate-error' });
@@ -153,6 +154,7 @@ function languageModelPanel(panel, model) {
       let text = prime;
       for await (const token of generate(network, vocabulary, {
         prime, maxLength: Number(data.get('length')), temperature: Number(data.get('temperature')), seed: Number(data.get('seed')), onUnknown: 'unk',
+        stopAtEos: data.get('lines') !== 'on',
       })) {
         const piece = level === 'word' && text !== '' && !/\\s$/.test(text) && !token.startsWith('\\n') ? ' ' + token : token;
         text += piece;

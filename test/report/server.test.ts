@@ -7,10 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/report/report-page.js';
 import { startPlayground, type Playground } from '../../src/report/server.js';
 import { HnswIndex } from '../../src/vectors/hnsw-index.js';
 import { useCpuBackend } from '../seq/layers/harness.js';
 import { writePlantedVectors, writeTinyLanguageModel } from './fixtures.js';
+import { wellFormedProblems } from './well-formed.js';
 
 let dir: string;
 let playground: Playground;
@@ -118,4 +120,17 @@ describe('wordloom serve', () => {
     await expect(startPlayground({ models: [join(dir, 'nothing-here')], port: 0 })).rejects.toThrow(/nothing-here: no such file or directory/);
     await expect(startPlayground({ models: [], port: 0 })).rejects.toThrow(/at least one/);
   });
+
+  it("a language model's report: settings and figures from lm.json, seeded samples", async () => {
+    const warnings: string[] = [];
+    const a = await buildReport(join(dir, 'tiny-lm'), { seed: 3, onWarning: (m) => warnings.push(m) });
+    expect(a.kind).toBe('lm');
+    expect(a.sections).toEqual(['Final figures', 'Settings', 'Samples (seed 3, temperature 0.8)']);
+    expect(warnings).toEqual([`no metrics log ${join(dir, 'tiny-lm.metrics.jsonl')}: the report has no training curves`]);
+    expect(wellFormedProblems(a.html, 'html')).toEqual([]);
+    expect(a.html).toContain('<th>units</th><td>8</td>');
+    expect(a.html.match(/<pre class="sample">/g)!.length).toBe(3);
+    const b = await buildReport(join(dir, 'tiny-lm'), { seed: 3 });
+    expect(b.html.replace(/trained [^<·]*/, '')).toBe(a.html.replace(/trained [^<·]*/, ''));
+  }, 60_000);
 });
