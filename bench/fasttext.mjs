@@ -12,6 +12,7 @@
 //   node bench/fasttext.mjs --quick          # first 20 MB, 1 epoch: checks the script end to end
 //   options: --mb N (first N MB of the corpus) --epochs N --threads N --lr X --bucket N
 //            --only wordloom|fasttext --skip-unseen --corpus PATH
+//            --reuse (models already in the output folder are evaluated again, not retrained)
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, closeSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -27,7 +28,7 @@ const HELD_OUT = 500;
 const PLACEHOLDER = 'heldoutplaceholder';
 
 function parseArgs(argv) {
-  const args = { mb: 0, epochs: 5, threads: 2, lr: 0.05, bucket: 2_000_000, only: ['wordloom', 'fasttext'], unseen: true, corpus: join(shared, 'corpus/gutenberg-100m.txt.gz') };
+  const args = { reuse: false, mb: 0, epochs: 5, threads: 2, lr: 0.05, bucket: 2_000_000, only: ['wordloom', 'fasttext'], unseen: true, corpus: join(shared, 'corpus/gutenberg-100m.txt.gz') };
   let epochsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -43,6 +44,7 @@ function parseArgs(argv) {
     else if (a === '--bucket') args.bucket = Number(next());
     else if (a === '--only') args.only = next().split(',');
     else if (a === '--skip-unseen') args.unseen = false;
+    else if (a === '--reuse') args.reuse = true;
     else if (a === '--corpus') args.corpus = resolve(next());
     else fail(`unknown option ${a}`);
   }
@@ -95,6 +97,9 @@ function timed(cmd, argv) {
 
 /** Trains one tool; writes `${prefix}.bin` and `${prefix}.vec`. */
 function train(tool, corpus, prefix, args) {
+  if (args.reuse && existsSync(`${prefix}.bin`) && existsSync(`${prefix}.vec`)) {
+    return { seconds: NaN, rssMB: NaN, ownRate: NaN, note: 'reused (not timed)' };
+  }
   const s = { dim: '100', ws: '5', neg: '5', t: '1e-4', minCount: '5', minn: '3', maxn: '6' };
   if (tool === 'wordloom') {
     const r = timed(process.execPath, [
@@ -186,16 +191,30 @@ async function unseenScore(fullBin, heldBin, heldOut) {
     X.set(held.set.get(w), i * dim);
     Y.set(full.set.get(w), i * dim);
   });
+  // Vectors of a short run share a large common direction that makes every cosine high; the
+  // centred cosine (each run's mean over the fitted words removed first) shows the difference.
+  const meanOf = (M) => {
+    const m = new Float64Array(dim);
+    for (let i = 0; i < shared.length; i++) for (let k = 0; k < dim; k++) m[k] += M[i * dim + k] / shared.length;
+    return m;
+  };
+  const mx = meanOf(X);
+  const my = meanOf(Y);
+  for (let i = 0; i < shared.length; i++) for (let k = 0; k < dim; k++) (X[i * dim + k] -= mx[k]), (Y[i * dim + k] -= my[k]);
   const W = await procrustes(X, Y, shared.length, dim);
+  const centred = (v, m) => Float64Array.from(v, (x, k) => x - m[k]);
+  /** Held-out run -> full run: centre, rotate, and add the full run's mean back. */
   const map = (v) => {
+    const c = centred(v, mx);
     const out = new Float64Array(dim);
     for (let b = 0; b < dim; b++) {
       let s = 0;
-      for (let a = 0; a < dim; a++) s += v[a] * W.get(a, b);
-      out[b] = s;
+      for (let a = 0; a < dim; a++) s += c[a] * W.get(a, b);
+      out[b] = s + my[b];
     }
     return out;
   };
+  const both = (v, target) => [cosine(map(v), target), cosine(centred(map(v), my), centred(target, my))];
   const cosines = [];
   let missing = 0;
   for (const w of heldOut) {
@@ -206,14 +225,17 @@ async function unseenScore(fullBin, heldBin, heldOut) {
       missing++;
       continue;
     }
-    cosines.push(cosine(map(v), target));
+    cosines.push(both(v, target));
   }
   // The ceiling set by run-to-run noise: the same words' vectors when they ARE trained, i.e. 500
   // other mid-frequency words, mapped the same way.
   const control = pickHeldOut(full.set.words.filter((w) => !heldSet.has(w) && held.set.has(w)));
-  const controlCos = control.map((w) => cosine(map(held.set.get(w)), full.set.get(w)));
-  const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  return { mean: mean(cosines), answered: cosines.length, missing, controlMean: mean(controlCos), fitWords: shared.length };
+  const controlCos = control.map((w) => both(held.set.get(w), full.set.get(w)));
+  const mean = (xs, i) => xs.reduce((s, x) => s + x[i], 0) / xs.length;
+  return {
+    mean: mean(cosines, 0), centred: mean(cosines, 1), answered: cosines.length, missing,
+    controlMean: mean(controlCos, 0), controlCentred: mean(controlCos, 1), fitWords: shared.length,
+  };
 }
 
 function table(headers, rows) {
@@ -250,7 +272,7 @@ async function main() {
   console.log('Evaluation: wordloom eval (gensim semantics): analogies over the 30,000 most frequent words, case-insensitive; Spearman for word pairs.\n');
   console.log(table(['tool', 'wall s', 'x fastText', 'words/s/thread', 'own words/s/thread', 'peak RSS MB', 'analogy % total (sem / syn)', 'answered', 'WS353', 'SimLex', 'note'], results.map((r) => [
     r.tool, r.seconds.toFixed(1), reference ? (reference.seconds / r.seconds).toFixed(2) : '-',
-    `${((words * args.epochs) / r.seconds / args.threads / 1000).toFixed(1)}k`, Number.isFinite(r.ownRate) ? `${(r.ownRate / 1000).toFixed(1)}k` : '-', r.rssMB.toFixed(0),
+    Number.isFinite(r.seconds) ? `${((words * args.epochs) / r.seconds / args.threads / 1000).toFixed(1)}k` : '-', Number.isFinite(r.ownRate) ? `${(r.ownRate / 1000).toFixed(1)}k` : '-', r.rssMB.toFixed(0),
     `${pct(r.score.total)} (${pct(r.score.semantic)} / ${pct(r.score.syntactic)})`, r.score.total.answered, r.score.ws353.toFixed(3), r.score.simlex.toFixed(3), r.note,
   ])));
 
@@ -271,8 +293,9 @@ async function main() {
       unseen.push({ tool, ...(await unseenScore(join(outDir, `${tool}-full.bin`), `${prefix}.bin`, heldOut)) });
     }
     console.log('cosine(n-gram vector from the held-out run, mapped by orthogonal Procrustes on the 10,000 most frequent shared words; vector from the full run):\n');
-    console.log(table(['tool', 'held-out words: mean cosine', 'answered', 'no vector', 'control (500 trained words): mean cosine'], unseen.map((u) => [
-      u.tool, u.mean.toFixed(3), u.answered, u.missing, u.controlMean.toFixed(3),
+    console.log('(centred: each run\'s mean vector removed first, so the direction all vectors share does not count; control: 500 other mid-frequency words that both runs trained)\n');
+    console.log(table(['tool', 'held-out: cosine', 'centred', 'answered', 'no vector', 'control: cosine', 'centred'], unseen.map((u) => [
+      u.tool, u.mean.toFixed(3), u.centred.toFixed(3), u.answered, u.missing, u.controlMean.toFixed(3), u.controlCentred.toFixed(3),
     ])));
   }
   writeFileSync(join(outDir, 'results.json'), JSON.stringify({ args, words, results: results.map(({ stdout: _o, stderr: _e, ...r }) => r), unseen }, null, 2));
