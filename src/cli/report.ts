@@ -115,6 +115,7 @@ function registerExport(program: Command, output: () => Output): void {
 interface ReportFlags {
   output: string;
   seed: number;
+  input?: string[];
   backend?: BackendName;
 }
 
@@ -123,22 +124,23 @@ function registerReport(program: Command, output: () => Output): void {
     .command('report')
     .description(
       'one self-contained HTML page about a trained model: training curves (from NAME.metrics.jsonl), settings, final figures, ' +
-        'and for vectors a map and neighbour lists, for language models a few samples',
+        'and for vectors a map and neighbour lists, for language models a few samples, for seq2seq models the translations of --input texts with their attention',
     )
     .argument('<model>', 'a vectors file, a model folder, or the NAME its NAME.metrics.jsonl is written for')
     .requiredOption('-o, --output <path>', 'HTML file to write')
     .option('--seed <n>', 'seed of the samples and maps', integerOption('--seed', { min: 0 }), 1)
+    .option('--input <text>', 'a source text for a seq2seq model: its translation and attention heatmap are shown (repeat for more)', (v: string, all: string[] = []) => [...all, v])
     .addOption(new Option('--backend <name>', 'tfjs backend for language-model samples').choices(BACKEND_NAMES))
     .action(async (target: string, flags: ReportFlags) => {
       const out = output();
       if (!/\.html?$/i.test(flags.output)) throw new WordloomError('EUSAGE', `-o ${flags.output}: the report is an .html file`);
       const { folderWith } = await import('../report/model-kinds.js');
-      if (await folderWith(target, 'lm.json')) {
+      if ((await folderWith(target, 'lm.json')) || (await folderWith(target, 'seq2seq.json'))) {
         const { selectBackend } = await import('../seq/backend/select-backend.js');
         await selectBackend({ ...(flags.backend ? { backend: flags.backend } : {}), log: (line) => out.log(line) });
       }
       const { buildReport } = await import('../report/report-page.js');
-      const report = await buildReport(target, { seed: flags.seed, onWarning: (m) => out.warn(m) });
+      const report = await buildReport(target, { seed: flags.seed, ...(flags.input ? { inputs: flags.input } : {}), onWarning: (m) => out.warn(m) });
       await writeFileAtomic(flags.output, (sink) => sink.write(report.html));
       const summary = { output: flags.output, model: target, kind: report.kind, metrics: report.metrics, sections: report.sections };
       out.result(summary, () => `wrote ${flags.output}: ${report.sections.join(', ')}`);

@@ -21,6 +21,8 @@ export interface ReportSection {
 export interface ReportContext {
   /** Seed for anything random in the report (samples, projections). */
   seed: number;
+  /** Source texts to run through the model (seq2seq translations and their attention, classifier predictions). */
+  inputs?: readonly string[];
   onWarning?: (message: string) => void;
 }
 

@@ -18,6 +18,8 @@ import { escapeXml } from './xml.js';
 export interface ReportOptions {
   /** Seed of the samples and projections (default 1). */
   seed?: number;
+  /** Texts for the models that take inputs (seq2seq: translated with their attention heatmaps). */
+  inputs?: readonly string[];
   onWarning?: (message: string) => void;
 }
 
@@ -78,7 +80,7 @@ export async function buildReport(target: string, options: ReportOptions = {}): 
     options.onWarning?.(`no metrics log ${metricsPath}: the report has no training curves`);
   }
   if (settings && Object.keys(settings).length > 0) sections.push({ title: 'Settings', html: keyValueTable(settings) });
-  if (model?.kind.reportSections) sections.push(...(await model.kind.reportSections(model.path, { seed, ...(options.onWarning ? { onWarning: options.onWarning } : {}) })));
+  if (model?.kind.reportSections) sections.push(...(await model.kind.reportSections(model.path, { seed, ...(options.inputs ? { inputs: options.inputs } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) })));
 
   const name = basename((model?.path ?? target).replace(/[\\/]+$/, ''));
   const started = typeof metrics?.start?.time === 'string' ? metrics.start.time : null;
@@ -98,6 +100,7 @@ h1 { margin-bottom: 0; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 4px
 table { border-collapse: collapse; font-size: 13px; }
 th, td { text-align: left; padding: 3px 10px 3px 0; vertical-align: top; border-bottom: 1px solid #f0f0f0; }
 table.kv th { color: #555; font-weight: 500; }
+figure.attention { display: inline-block; margin: 0 16px 16px 0; } figcaption { font-size: 13px; color: #444; }
 pre.sample { background: #f6f6f6; padding: 8px; white-space: pre-wrap; border-radius: 4px; }
 `;
 

@@ -1,0 +1,58 @@
+/**
+ * Seq2seq model folders (seq2seq.json + encoder/decoder tfjs files + two vocabularies,
+ * src/seq/seq2seq/model-files.ts): the report translates the texts given with `--input` and
+ * draws each translation's attention heatmap (seq2seq's own attentionSvg). The playground serves
+ * the folder's browser files; its page has no seq2seq panel yet (see playground-page.ts PANELS).
+ */
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { WordloomError } from '../errors.js';
+import type { Seq2seqConfig } from '../seq/seq2seq/config.js';
+import { escapeXml } from './xml.js';
+import { folderWith, type ModelKind } from './model-kinds.js';
+
+const FILES = ['encoder.json', 'encoder.bin', 'decoder.json', 'decoder.bin', 'source-vocab.tsv', 'target-vocab.tsv', 'seq2seq.json'];
+
+async function readConfig(dir: string): Promise<Seq2seqConfig> {
+  const path = join(dir, 'seq2seq.json');
+  try {
+    return JSON.parse(await fsp.readFile(path, 'utf8')) as Seq2seqConfig;
+  } catch (err) {
+    throw new WordloomError('EFORMAT', `${path}: cannot read the model description (${(err as Error).message})`);
+  }
+}
+
+export const seq2seqKind: ModelKind = {
+  name: 'seq2seq',
+  detect: (path) => folderWith(path, 'seq2seq.json'),
+  async describe(path) {
+    const config = await readConfig(path);
+    const { settings, history: _history, ...training } = config.training ?? { settings: undefined, history: undefined };
+    return {
+      settings: { level: config.level, tokenizer: config.tokenizer, lowercase: config.lowercase, ...config.architecture, ...(settings ?? {}) },
+      figures: { ...training, validation: config.validation },
+    };
+  },
+  async reportSections(path, context) {
+    const inputs = context.inputs ?? [];
+    if (inputs.length === 0) {
+      return [{ title: 'Attention', html: '<p class="note">give source texts with --input to see their translations and attention heatmaps</p>' }];
+    }
+    const { loadSeq2seqModel, attentionSvg } = await import('../seq/seq2seq/index.js');
+    const model = await loadSeq2seqModel(path);
+    try {
+      const translations = model.translate(inputs);
+      const html = translations.map((t, i) => {
+        const outputs = t.ended ? [...t.tokens, '<EOS>'] : t.tokens;
+        return `<figure class="attention">${attentionSvg(t.sourceTokens, outputs, t.attention, { title: inputs[i]! })}<figcaption>${escapeXml(t.text)}</figcaption></figure>`;
+      });
+      return [{ title: 'Translations and attention', html: html.join('\n') }];
+    } finally {
+      model.dispose();
+    }
+  },
+  async browserFiles(path) {
+    for (const f of FILES) await fsp.access(join(path, f));
+    return FILES;
+  },
+};
