@@ -87,15 +87,16 @@ describe('2: a directory where a file is expected', () => {
   it('every reader says it is a directory', async () => {
     const dir = tmp.path('a-directory');
     mkdirSync(dir, { recursive: true });
-    const cases: [Promise<unknown>, string][] = [
-      [loadVectors(dir), 'a vectors file'],
-      [detectVectorFormat(dir), 'a vectors file'],
-      [readWordPairs(dir), 'a word pairs file'],
-      [readAnalogyQuestions(dir), 'a analogy questions file'],
-      [Vocabulary.load(dir), 'a vocabulary file'],
+    // Started one at a time: a rejection nobody awaits yet is an unhandled one.
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => loadVectors(dir), 'a vectors file'],
+      [() => detectVectorFormat(dir), 'a vectors file'],
+      [() => readWordPairs(dir), 'a word pairs file'],
+      [() => readAnalogyQuestions(dir), 'a analogy questions file'],
+      [() => Vocabulary.load(dir), 'a vocabulary file'],
     ];
-    for (const [promise, what] of cases) {
-      const err = await failure(promise);
+    for (const [start, what] of cases) {
+      const err = await failure(start());
       expect(err.code).toBe('EIO');
       expect(err.message).toBe(`${dir}: is a directory, expected ${what}`);
     }
