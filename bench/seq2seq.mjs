@@ -15,8 +15,9 @@
 //   node bench/seq2seq.mjs [--quick] [--dates N] [--train N] [--test N] [--epochs N] [--threads N]
 //                          [--torch-threads N] [--backend wasm|cpu] [--skip-torch] [--json]
 //
-// --quick: 400 dates, 8,000 training pairs, 2,000 test pairs, 2 epochs (a smoke run). The full run
-// (defaults) takes on the order of 2 x 2 epochs x ~30 s on a quiet 2-core machine if wordloom matches
+// --quick: 400 dates, 8,000 training pairs, 2,000 test pairs, 2 epochs (a smoke run). The full run,
+// `npm run build && node bench/seq2seq.mjs` (defaults),
+// takes on the order of 2 x 2 epochs x ~30 s of training on a quiet 2-core machine if wordloom matches
 // PyTorch; on a contended machine every timing is meaningless (the exact-match numbers are not).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -80,7 +81,7 @@ const exact = sequenceAccuracy(outputs.map((o) => [o.text]), test.map((p) => [p.
 start = performance.now();
 const one = test.slice(0, 50);
 for (const p of one) model.translate([p.source]);
-const oneMs = ((performance.now() - start) / one.length) * 1000;
+const oneMs = (performance.now() - start) / one.length;
 const params = [model.network.encoder, model.network.decoder].reduce((s, m) => s + m.countParams(), 0);
 const wl = { backend, epochSeconds: model.history.map((h) => h.seconds), exactMatch: exact, decodePerSecond: test.length / decodeSeconds, oneStringMs: oneMs, parameters: params, trainWall };
 model.dispose();
