@@ -94,6 +94,7 @@ export {
 export { tokenizeEnglish } from './text/english-tokenizer.js';
 export { tokenizeCharacters } from './text/character-tokenizer.js';
 export { normalizeText, type NormalizeOptions } from './text/normalize.js';
+export type { CorpusInput } from './text/sentence-source.js';
 export {
   Word2Vec,
   trainWord2Vec,

@@ -8,6 +8,7 @@ import { registerDebiasCommands } from './debias.js';
 import { registerLanguageModelCommands } from './lm.js';
 import { registerReportCommands } from './report.js';
 import { registerSeq2seqCommands } from './seq2seq.js';
+import { registerInfoCommand } from './info.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, output: () => Output): void {
   registerLanguageModelCommands(program, output);
   registerReportCommands(program, output);
   registerSeq2seqCommands(program, output);
+  registerInfoCommand(program, output);
 }

@@ -1,4 +1,5 @@
 /** `wordloom convert <in> <out>`: between word2vec text/binary, GloVe and fastText .vec. */
+import { checkOutputFile } from '../util/output-path.js';
 import type { Command } from 'commander';
 import { formatFromExtension, loadVectors, saveVectors, type VectorFormat } from '../vectors/formats/index.js';
 import type { Output } from './output.js';
@@ -21,6 +22,7 @@ export function registerConvertCommand(program: Command, output: () => Output): 
     .option('--limit <n>', 'keep only the first n words', positiveInteger('--limit'))
     .action(async (input: string, outputPath: string, flags: ConvertFlags) => {
       const out = output();
+      await checkOutputFile(outputPath, 'output');
       let from: VectorFormat | undefined;
       const set = await loadVectors(input, {
         format: flags.from ?? 'auto',

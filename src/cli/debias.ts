@@ -1,8 +1,6 @@
 /** `wordloom debias` and `wordloom bias`: hard debiasing (Bolukbasi et al. 2016) and the bias report. */
-import { promises as fsp } from 'node:fs';
-import { resolve } from 'node:path';
+import { checkOutputFile } from '../util/output-path.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { WordloomError } from '../errors.js';
 import { formatFromExtension, saveVectors, type VectorFormat } from '../vectors/formats/index.js';
 import { readAnalogyQuestions } from '../vectors/evaluate/analogies.js';
 import { readWordPairs } from '../vectors/evaluate/word-pairs.js';
@@ -62,7 +60,7 @@ export function registerDebiasCommands(program: Command, output: () => Output): 
   ).action(async (path: string, flags: DebiasFlags) => {
     const out = output();
     const format = flags.to ?? formatFromExtension(flags.output);
-    await checkOutputPath(flags.output);
+    await checkOutputFile(flags.output, 'output');
     const options = await readBiasInputs(flags);
     const equalize = flags.equalize === undefined ? undefined : await readPairList(flags.equalize);
     const vectors = await loadForCli(path, flags, out);
@@ -185,10 +183,6 @@ async function readBiasInputs(flags: BiasFlags): Promise<BiasReportOptions> {
 }
 
 /** The output must be a file we can replace: not a folder. (Its folder is created when missing.) */
-async function checkOutputPath(path: string): Promise<void> {
-  const stats = await fsp.stat(resolve(path)).catch(() => null);
-  if (stats?.isDirectory()) throw new WordloomError('EIO', `${path} is a folder; give a file name for the debiased vectors (-o out.vec)`);
-}
 
 function directionJson(d: BiasDirection) {
   return { ...d, vector: Array.from(d.vector) };

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { HNSW_DEFAULTS, HnswIndex } from '../vectors/hnsw-index.js';
 import { measureRecall } from '../vectors/recall.js';
 import type { Output } from './output.js';
+import { checkOutputFile } from '../util/output-path.js';
 import { loadForCli, neighborTable, withLoadFlags, type LoadFlags } from './vectors.js';
 import { integerOption, positiveInteger } from './option-parsers.js';
 
@@ -37,6 +38,7 @@ export function registerIndexCommands(program: Command, output: () => Output): v
       .option('--recall-queries <n>', 'words used to measure recall@10', positiveInteger('--recall-queries'), 200),
   ).action(async (path: string, flags: BuildFlags) => {
     const out = output();
+    await checkOutputFile(flags.output, 'index file');
     const vectors = await loadForCli(path, flags, out);
     const started = performance.now();
     const built = await out.withProgressBar(vectors.size, 'words', (bar) =>

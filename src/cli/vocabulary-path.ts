@@ -1,5 +1,7 @@
-/** `models/x.vec` -> `models/x.vocab` (the extension, and a .gz after it, replaced). */
+/**
+ * `models/x.vec` -> `models/x.vec.vocab`: named after the whole file name, as the checkpoint is,
+ * so that `x.vec` and `x.bin` trained side by side keep their own vocabularies.
+ */
 export function vocabularyPathFor(vectorsPath: string): string {
-  const stem = vectorsPath.replace(/\.(vec|bin|txt|w2v)(\.gz)?$/i, '');
-  return `${stem}.vocab`;
+  return `${vectorsPath}.vocab`;
 }

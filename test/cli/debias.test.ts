@@ -98,7 +98,7 @@ describe('wordloom debias and bias (built CLI)', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^wordloom: [^\n]*nope\.json[^\n]*\n$/);
     const folder = run('debias', tmp.path('nope.txt'), '-o', tmp.path('folder'));
-    expect(folder.stderr).toBe(`wordloom: ${tmp.path('folder')} is a folder; give a file name for the debiased vectors (-o out.vec)\n`);
+    expect(folder.stderr).toBe(`wordloom: output ${tmp.path('folder')} is a folder; give a file path (such as ${tmp.path('folder')}/name)\n`);
     const probe = run('bias', tmp.path('planted.txt'), '--probe', 'man:king::');
     expect(probe.code).toBe(2);
     expect(probe.stderr).toContain('--probe expects an analogy such as man:programmer::woman:? or "programmer - man + woman", got "man:king::"');

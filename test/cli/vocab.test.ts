@@ -34,10 +34,10 @@ describe('wordloom vocab (built CLI)', () => {
 
   it('prints JSON with --json, with lowercase, english tokenizer and max-size', () => {
     const corpus = writeFixture(tempDir(), 'c.txt', "The cat doesn't sit. THE END\n");
-    const r = run('--json', 'vocab', corpus, '--lowercase', '--tokenizer', 'english', '--max-size', '3', '--top', '3');
+    const r = run('--json', 'vocab', corpus, '--lowercase', '--tokenizer', 'english', '--max-vocab', '3', '--min-count', '1', '--top', '3');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ tokens: 8, types: 7, sentences: 1, vocabularySize: 7, keptWords: 3, unknownTokens: 4, maxSize: 3 });
+    expect(json).toMatchObject({ tokens: 8, types: 7, sentences: 1, vocabularySize: 7, keptWords: 3, unknownTokens: 4, maxVocab: 3 });
     expect(json.top.map((t: { word: string }) => t.word)).toEqual(['the', 'cat', 'does']);
   });
 

@@ -53,8 +53,18 @@ export interface Word2VecOptions {
   checkpointEvery: number;
   /** Continue from `checkpoint` (same vocabulary and options; the learning rate continues). Default false. */
   resume: boolean;
+  /**
+   * Leave the checkpoint in place after training; the caller removes it once the result is safely
+   * written (the CLI does, so a failed save never loses the run). Default false: removed at the end.
+   */
+  keepCheckpoint?: boolean;
   /** Folder for the temporary encoded corpus. Default os.tmpdir(). */
   tmpDir: string | undefined;
+  /**
+   * A vocabulary file (`word<TAB>count` lines, as `wordloom vocab -o` and training write) to train
+   * with instead of counting the corpus; minCount and maxVocab still prune it. Default none.
+   */
+  readVocab: string | undefined;
   /** Progress callback, called at every worker report (each 10,000 words a thread), so it can also stop a run
    *  at a precise point through `signal`; draw it throttled (the CLI redraws at most twice a second). */
   onProgress: ((progress: TrainingProgress) => void) | undefined;
@@ -66,7 +76,7 @@ export interface Word2VecOptions {
 }
 
 /** The plain-value options (no callbacks): those the declaration below covers. */
-export type Word2VecSetting = Exclude<keyof Word2VecOptions, 'onProgress' | 'onLog' | 'signal'>;
+export type Word2VecSetting = Exclude<keyof Word2VecOptions, 'onProgress' | 'onLog' | 'signal' | 'keepCheckpoint'>;
 
 export const KERNELS = ['wasm', 'js', 'auto'] as const;
 
@@ -96,6 +106,7 @@ export const WORD2VEC_OPTION_SPECS = {
   checkpoint: { flag: '--checkpoint', kind: 'path', help: 'checkpoint file written each epoch and on interrupt', defaultText: 'none', recorded: false, cli: false },
   checkpointEvery: { flag: '--checkpoint-every', kind: 'number', min: 0, hint: 'seconds; 0 = only between epochs', help: 'save the checkpoint this often within an epoch too, in seconds; 0 = only between epochs', default: 600, defaultText: '600', recorded: false },
   resume: { flag: '--resume', kind: 'boolean', help: 'continue from the checkpoint left by an interrupted run', default: false, defaultText: 'off', recorded: false },
+  readVocab: { flag: '--read-vocab', kind: 'path', help: 'vocabulary file from wordloom vocab -o (word<TAB>count lines) to train with instead of counting the corpus; --min-count and --max-vocab still apply', defaultText: 'count the corpus', recorded: false },
   tmpDir: { flag: '--tmp-dir', kind: 'path', help: 'folder for the temporary encoded corpus', defaultText: 'the system temporary folder', recorded: false, cli: false },
 } as const satisfies OptionSpecs<Pick<Word2VecOptions, Word2VecSetting>>;
 
@@ -118,6 +129,7 @@ export function resolveWord2VecOptions(partial: Partial<Word2VecOptions> = {}): 
     threads: availableParallelism(),
     checkpoint: undefined,
     tmpDir: undefined,
+    readVocab: undefined,
     onProgress: undefined,
     onLog: undefined,
     signal: undefined,

@@ -14,6 +14,7 @@ import { throwIfAborted } from '../shared/interrupt.js';
 import { WordloomError } from '../../errors.js';
 import { Vocabulary } from '../../text/vocabulary.js';
 import { buildVocabulary, encodeCorpus } from '../../text/corpus.js';
+import { withCorpusPath, type CorpusInput } from '../../text/sentence-source.js';
 import { VectorSet } from '../../vectors/vector-set.js';
 import { DivergenceGuard } from '../shared/divergence.js';
 import { splitRanges, writeIdFile, type IdFile } from '../shared/id-file.js';
@@ -81,8 +82,12 @@ export interface TrainedWeights {
   subwords: SubwordSettings | null;
 }
 
-export async function trainWord2Vec(corpus: string, partial: Partial<Word2VecOptions> = {}): Promise<Word2VecResult> {
-  return trainWordEmbeddings(corpus, partial, WORD2VEC_TRAINER);
+/**
+ * Trains word2vec on a corpus: a path (text file, .gz, folder of them; one sentence a line) or
+ * sentences in memory (strings, or arrays of tokens).
+ */
+export async function trainWord2Vec(corpus: CorpusInput, partial: Partial<Word2VecOptions> = {}): Promise<Word2VecResult> {
+  return withCorpusPath(corpus, partial.tmpDir, (path) => trainWordEmbeddings(path, partial, WORD2VEC_TRAINER));
 }
 
 /**
@@ -110,6 +115,9 @@ export async function trainWordEmbeddings<O extends Word2VecOptions>(
     options = spec.resolve({ ...partial, ...(resumed.options as Partial<O>), threads: partial.threads ?? resumed.threads });
     vocabulary = resumed.vocabulary;
     log(`resuming from ${options.checkpoint}: epoch ${resumed.progress.epoch + 1}/${options.epochs}, ${resumed.progress.wordsDone} words done`);
+  } else if (options.readVocab !== undefined) {
+    vocabulary = (await Vocabulary.load(options.readVocab)).prune({ minCount: options.minCount, ...(options.maxVocab > 0 ? { maxSize: options.maxVocab } : {}) });
+    log(`vocabulary read from ${options.readVocab}`);
   } else {
     vocabulary = await buildVocabulary(corpus, {
       minCount: options.minCount,
@@ -286,7 +294,7 @@ async function runEpochs<O extends Word2VecOptions>(
     signal?.removeEventListener('abort', stop);
     await pool.terminate();
   }
-  if (options.checkpoint) await removeCheckpoint(options.checkpoint);
+  if (options.checkpoint && !options.keepCheckpoint) await removeCheckpoint(options.checkpoint);
 
   const first = Vocabulary.FIRST_WORD;
   const words = vocabulary.wordList().slice(first);

@@ -78,6 +78,9 @@ export function parseWordPairs(text: string, options: string | ParseWordPairsOpt
     pairs.push({ a, b, score, line: i + 1 });
   });
   if (pairs.length === 0) {
+    if (/^: \S/m.test(text)) {
+      throw new WordloomError('EFORMAT', `${name} looks like analogy questions (": section" lines, four words a line), not word pairs; wordloom eval analogy reads it`);
+    }
     const why = skippedLines.length === 0 ? 'the file has no lines' : `${skippedLines.length} line${skippedLines.length === 1 ? ' was' : 's were'} not pairs, the first (line ${skippedLines[0]}) is ${quote(firstSkipped)}`;
     throw new WordloomError('EEMPTY', `${name}: no word pairs found; expected lines "word<TAB>word<TAB>score" (${why})`);
   }

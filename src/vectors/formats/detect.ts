@@ -23,6 +23,13 @@ interface Reading {
  */
 export function detectFormatFromHead(head: Buffer, path: string, complete = false): VectorFormat {
   if (head.length === 0) throw new WordloomError('EEMPTY', `${path}: empty file, expected vectors`);
+  if (looksLikeVocabulary(head)) {
+    throw new WordloomError(
+      'EFORMAT',
+      `${path} looks like a vocabulary file ("word<TAB>count" lines, as wordloom vocab -o and training write), not vectors; ` +
+        'train word2vec --read-vocab reads it, wordloom info describes it',
+    );
+  }
   const nl = head.indexOf(NEWLINE);
   const firstEnd = nl < 0 ? head.length : nl;
   const header = tryParseHeader(head, 0, trimEnd(head, 0, firstEnd));
@@ -42,6 +49,17 @@ export function detectFormatFromHead(head: Buffer, path: string, complete = fals
   if (binary.consistent) return 'word2vec-binary';
   if (binary.rows !== text.rows) return binary.rows > text.rows ? 'word2vec-binary' : 'word2vec-text';
   return firstRowLooksLikeText(head, nl + 1, header.dim) ? 'word2vec-text' : 'word2vec-binary';
+}
+
+/**
+ * A wordloom vocabulary: `<PAD><TAB>0` first, or every line of the head `word<TAB>count` (one
+ * integer after a tab; vectors have at least one number after a space, and rarely an integer).
+ */
+export function looksLikeVocabulary(head: Buffer): boolean {
+  const text = head.subarray(0, 4096).toString('utf8');
+  if (text.startsWith('<PAD>\t')) return true;
+  const lines = text.split('\n').slice(0, -1).filter((l) => l !== '');
+  return lines.length >= 2 && lines.every((l) => /^[^\t]+\t\d+\r?$/.test(l));
 }
 
 /** Text rows: a word, then numbers, the same count on every line; blank lines skipped. */

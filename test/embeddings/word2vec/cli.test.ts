@@ -21,7 +21,7 @@ describe('wordloom train word2vec', () => {
     const bytes = readFileSync(join(corpus.dir, 'models/p.bin'));
     expect(bytes.subarray(0, 6).toString()).toBe('50 16\n');
     expect(bytes.length).toBeGreaterThan(50 * 16 * 4);
-    expect(readFileSync(join(corpus.dir, 'models/p.vocab'), 'utf8')).toMatch(/^<PAD>\t0\n/);
+    expect(readFileSync(join(corpus.dir, 'models/p.bin.vocab'), 'utf8')).toMatch(/^<PAD>\t0\n/);
     expect(existsSync(join(corpus.dir, 'models/p.bin.ckpt'))).toBe(false);
   });
 

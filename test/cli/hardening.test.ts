@@ -1,0 +1,189 @@
+/**
+ * Issue 16 through the built CLI: nothing lost on a bad output path or an old checkpoint, wrong
+ * files refused with what they look like, one vocabulary of flags, `wordloom info`, training
+ * from a `vocab -o` vocabulary and (library) from sentences in memory.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { KeyedVectors, trainWord2Vec } from '../../src/index.js';
+import { seededRandom, useTempDir, writeFixture } from '../text/fixtures.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = `${ROOT}dist/cli/main.js`;
+const tempDir = useTempDir();
+
+beforeAll(() => {
+  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+}, 120_000);
+
+function run(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** 1,500 sentences over 60 words: a fraction of a second of training. */
+function sentences(): string[] {
+  const random = seededRandom(3);
+  return Array.from({ length: 1500 }, () => Array.from({ length: 8 }, () => `w${Math.floor(random() ** 2 * 60)}`).join(' '));
+}
+
+function project(): string {
+  const dir = tempDir();
+  writeFixture(dir, 'c.txt', `${sentences().join('\n')}\n`);
+  writeFixture(dir, 'afile', 'a file, not a folder\n');
+  mkdirSync(join(dir, 'models'));
+  return dir;
+}
+
+const SMALL = ['--epochs', '1', '--dim', '8', '--threads', '1', '--min-count', '1'];
+
+describe('nothing is lost', () => {
+  it('checks every output path before any work', () => {
+    const dir = project();
+    const cases: [string[], string][] = [
+      [['train', 'word2vec', 'c.txt', '-o', 'models', ...SMALL], 'wordloom: vectors file models is a folder; give a file path (such as models/name)'],
+      [['train', 'word2vec', 'c.txt', '-o', 'afile/x.vec', ...SMALL], `wordloom: cannot write vectors file afile/x.vec: ${join(dir, 'afile')} is a file, not a folder`],
+      [['vocab', 'c.txt', '-o', 'models'], 'wordloom: vocabulary file models is a folder; give a file path (such as models/name)'],
+      [['convert', 'c.txt', 'afile/x/y.vec'], `wordloom: cannot write output afile/x/y.vec: ${join(dir, 'afile')} is a file, not a folder`],
+      [['index', 'build', 'c.txt', '-o', 'models'], 'wordloom: index file models is a folder; give a file path (such as models/name)'],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(dir, ...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toBe(`${message}\n`); // one line: no vocabulary was counted, nothing trained
+    }
+  });
+
+  it('refuses to replace an unfinished run without --force, and x.vec and x.bin keep their own vocabularies', () => {
+    const dir = project();
+    writeFixture(dir, 'models/x.vec.ckpt', 'an unfinished run');
+    const refused = run(dir, 'train', 'word2vec', 'c.txt', '-o', 'models/x.vec', ...SMALL);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('wordloom: models/x.vec.ckpt holds an unfinished run: add --resume to continue it, or --force to start over (the checkpoint is replaced)\n');
+    const forced = run(dir, 'train', 'word2vec', 'c.txt', '-o', 'models/x.vec', ...SMALL, '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain('--force: starting over; the checkpoint models/x.vec.ckpt of the unfinished run will be replaced');
+    expect(existsSync(join(dir, 'models/x.vec.ckpt'))).toBe(false); // removed once the vectors were written
+    expect(forced.stdout).toContain('to models/x.vec (word2vec text)');
+    const binary = run(dir, 'train', 'word2vec', 'c.txt', '-o', 'models/x.bin', ...SMALL, '--min-count', '150');
+    expect(binary.code, binary.stderr).toBe(0);
+    expect(binary.stdout).toContain('(word2vec binary)\nvocabulary: models/x.bin.vocab');
+    expect(readFileSync(join(dir, 'models/x.vec.vocab'), 'utf8')).not.toBe(readFileSync(join(dir, 'models/x.bin.vocab'), 'utf8'));
+  });
+
+  it('the library leaves the checkpoint to a caller that asks to remove it itself', async () => {
+    const dir = project();
+    const checkpoint = join(dir, 'run.ckpt');
+    // a checkpoint is saved after every epoch but the last
+    await trainWord2Vec(join(dir, 'c.txt'), { dim: 8, epochs: 2, threads: 1, minCount: 1, checkpoint, keepCheckpoint: true });
+    expect(existsSync(checkpoint)).toBe(true);
+    await trainWord2Vec(join(dir, 'c.txt'), { dim: 8, epochs: 2, threads: 1, minCount: 1, checkpoint });
+    expect(existsSync(checkpoint)).toBe(false);
+  });
+});
+
+describe('wrong files are refused', () => {
+  it('says what the file looks like and which command wants it', async () => {
+    const dir = project();
+    writeFixture(dir, 'x.vocab', '<PAD>\t0\n<UNK>\t0\n<BOS>\t0\n<EOS>\t2\nking\t3\nqueen\t2\n');
+    writeFixture(dir, 'x.vec', '2 3\nking 0.1 0.2 0.3\nqueen 0.1 0.2 0.4\n');
+    writeFixture(dir, 'questions.txt', ': capital-common-countries\nathens greece baghdad iraq\n');
+    const vocabMessage = 'x.vocab looks like a vocabulary file ("word<TAB>count" lines, as wordloom vocab -o and training write), not vectors; train word2vec --read-vocab reads it, wordloom info describes it';
+    const cases: [string[], string][] = [
+      [['similar', 'x.vocab', 'king'], `wordloom: ${vocabMessage}`],
+      [['vocab', 'x.vec'], 'wordloom: x.vec looks like a vectors file (word2vec format, header "2 3": words and dimension), not a text corpus; wordloom vocab reads sentences, one a line (wordloom info tells what a file is)'],
+      [['train', 'word2vec', 'x.vec', '-o', 'y.vec'], 'wordloom: x.vec looks like a vectors file (word2vec format, header "2 3": words and dimension), not a text corpus; train word2vec reads sentences, one a line (wordloom info tells what a file is)'],
+      [['eval', 'similarity', 'x.vec', 'questions.txt'], 'wordloom: questions.txt looks like analogy questions (": section" lines, four words a line), not word pairs; wordloom eval analogy reads it'],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(dir, ...args);
+      expect(r.stderr, args.join(' ')).toBe(`${message}\n`);
+      expect(r.code, args.join(' ')).toBe(1);
+    }
+    await expect(KeyedVectors.fromFile(join(dir, 'x.vocab'))).rejects.toThrow('looks like a vocabulary file');
+  });
+
+  it('a word that --limit left out is not called unknown', () => {
+    const dir = project();
+    writeFixture(dir, 'x.vec', '3 2\nking 0.1 0.2\nqueen 0.1 0.3\napple 0.9 0.1\n');
+    const r = run(dir, 'similar', 'x.vec', 'apple', '--limit', '2');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('wordloom: word "apple" is not in the vocabulary of x.vec as loaded (its first 2 words, --limit 2; a larger --limit may have it)\n');
+  });
+});
+
+describe('one vocabulary of flags', () => {
+  it('--max-vocab and --min-count mean the same in vocab and train; --corpus-format, --from and --to name formats; old names still work', () => {
+    const dir = project();
+    const a = run(dir, '--json', 'vocab', 'c.txt', '--max-vocab', '10', '--corpus-format', 'text');
+    const b = run(dir, '--json', 'vocab', 'c.txt', '--max-size', '10', '--format', 'text');
+    expect(a.code, a.stderr).toBe(0);
+    expect(JSON.parse(a.stdout)).toMatchObject({ keptWords: 10, minCount: 5, maxVocab: 10 });
+    const withoutTime = (stdout: string): unknown => ({ ...JSON.parse(stdout), seconds: 0 });
+    expect(withoutTime(b.stdout)).toEqual(withoutTime(a.stdout));
+    const help = run(dir, 'vocab', '--help').stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('--max-vocab <n>');
+    expect(help).not.toContain('--max-size');
+    expect(help).toContain('(default: 5)');
+    const trainHelp = run(dir, 'train', 'word2vec', '--help').stdout.replace(/\s+/g, ' ');
+    expect(trainHelp).toContain('--min-count <n> drop words seen fewer times (default: 5)');
+    expect(trainHelp).toContain('--to <format>');
+    expect(trainHelp).toContain('--read-vocab <path>');
+    expect(trainHelp).toContain('<output>.vocab, e.g. models/x.vec.vocab');
+    writeFixture(dir, 'x.vec', '2 2\nking 0.1 0.2\nqueen 0.1 0.3\n');
+    expect(run(dir, '-q', 'similar', 'x.vec', 'king', '--from', 'text').code).toBe(0);
+    expect(run(dir, '-q', 'similar', 'x.vec', 'king', '--format', 'text').code).toBe(0);
+  });
+
+  it('warns when --threads is more than the cores', () => {
+    const dir = project();
+    const threads = String(availableParallelism() + 2);
+    const r = run(dir, 'train', 'word2vec', 'c.txt', '-o', 'models/t.vec', ...SMALL, '--threads', threads);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`wordloom: warning: --threads ${threads} is more than the ${availableParallelism()} cores of this machine`);
+  });
+});
+
+describe('training from a vocabulary file and from sentences in memory', () => {
+  it('train --read-vocab uses the vocabulary vocab -o wrote', () => {
+    const dir = project();
+    expect(run(dir, '-q', 'vocab', 'c.txt', '-o', 'v.tsv', '--max-vocab', '20').code).toBe(0);
+    const r = run(dir, '--json', 'train', 'word2vec', 'c.txt', '-o', 'models/v.vec', ...SMALL, '--read-vocab', 'v.tsv');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('vocabulary read from v.tsv');
+    expect(JSON.parse(r.stdout).words).toBe(20);
+  });
+
+  it('the library trains on strings or token arrays as it does on the file', async () => {
+    const dir = project();
+    const options = { dim: 8, epochs: 1, threads: 1, minCount: 1, seed: 5 };
+    const fromFile = await trainWord2Vec(join(dir, 'c.txt'), options);
+    const fromStrings = await trainWord2Vec(sentences(), options);
+    const fromTokens = await trainWord2Vec(sentences().map((s) => s.split(' ')), options);
+    expect(Array.from(fromStrings.vectors.vectors)).toEqual(Array.from(fromFile.vectors.vectors));
+    expect(Array.from(fromTokens.vectors.vectors)).toEqual(Array.from(fromFile.vectors.vectors));
+  });
+});
+
+describe('wordloom info', () => {
+  it('tells vectors (and how they were trained), vocabularies, metrics logs, checkpoints and text apart', () => {
+    const dir = project();
+    expect(run(dir, '-q', 'train', 'word2vec', 'c.txt', '-o', 'models/i.vec', ...SMALL).code).toBe(0);
+    const info = (path: string): Record<string, unknown> => {
+      const r = run(dir, '--json', 'info', path);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    expect(info('models/i.vec')).toMatchObject({ kind: 'vectors', format: 'word2vec-text', words: 60, dim: 8, trainer: 'word2vec', settings: { dim: 8, epochs: 1 } });
+    expect(info('models/i.vec.vocab')).toMatchObject({ kind: 'vocabulary', words: 60, tokens: 12000 });
+    expect(info('models/i.metrics.jsonl')).toMatchObject({ kind: 'metrics-log', trainer: 'word2vec', finished: true });
+    expect(info('c.txt')).toMatchObject({ kind: 'text' });
+    const human = run(dir, 'info', 'models/i.vec');
+    expect(human.stdout).toMatch(/^path: +models\/i\.vec\nkind: +vectors\nformat: +word2vec-text\n/);
+    expect(run(dir, 'info', 'missing').stderr).toBe('wordloom: no such file or folder: missing\n');
+  });
+});
