@@ -13,8 +13,17 @@ export const CONTROL = {
   stop: 6,
   /** Set by a worker whose task threw; the main thread reports it. */
   failed: 7,
+  /**
+   * Workers that joined this task (Atomics.add returns the count before). The main thread sets it
+   * to JOIN_CLOSED once it has done its own share: a worker arriving later (its core was busy
+   * with another process) sees a negative count and skips the task, whose work items are taken.
+   */
+  joined: 8,
 } as const;
-export const CONTROL_WORDS = 8;
+export const CONTROL_WORDS = 9;
+
+/** `joined` of a task that no worker may join any more (far below any count of joins). */
+export const JOIN_CLOSED = -(1 << 30);
 
 /**
  * How long a worker keeps spinning for the next task before it sleeps in Atomics.wait. A wake-up

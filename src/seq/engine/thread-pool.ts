@@ -1,15 +1,16 @@
 /**
  * The kernel threads: the main thread plus worker threads, all running the sequence kernels over
  * one shared WebAssembly memory. A task is dispatched synchronously (tfjs kernels are synchronous):
- * the main thread posts it in the control block, does its own share, then spins until the workers
- * report done. Workers start in the background; until all of them are up, tasks run on the main
+ * the main thread posts it in the control block, takes work items until none is left, then waits
+ * for the workers that joined the task meanwhile, never for one that had not woken up yet (its
+ * core busy with another process). Workers start in the background; until all of them are up, tasks run on the main
  * thread alone, with the same results (every task's split is independent of the thread count).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../embeddings/shared/package-root.js';
 import { Arena } from './arena.js';
-import { CONTROL, CONTROL_WORDS, type WorkerData } from './control.js';
+import { CONTROL, CONTROL_WORDS, JOIN_CLOSED, type WorkerData } from './control.js';
 import { instantiateSeqKernels, seqWasmModule, type KernelBuild, type SeqKernelExports } from './wasm-module.js';
 
 const INITIAL_PAGES = 256; // 16 MiB; grows on demand
@@ -106,13 +107,16 @@ export class ThreadPool {
     Atomics.store(ctrl, CONTROL.threads, threads);
     Atomics.store(ctrl, CONTROL.done, 0);
     Atomics.store(ctrl, CONTROL.failed, 0);
+    Atomics.store(ctrl, CONTROL.joined, 0);
     Atomics.add(ctrl, CONTROL.generation, 1);
     Atomics.notify(ctrl, CONTROL.generation);
+    // Our own share: work items until none is left (every task hands its work out as items).
     this.kernels.runTask(task, params, 0, threads);
-    // The workers' shares take about as long as ours: spin briefly, then sleep until notified, so a
-    // worker that lost its core to another process does not cost the main thread's too.
+    // Wait only for the workers that joined while work was left; one that was slow to wake (its
+    // core busy with another process) finds the task closed and its items taken.
+    const joined = Atomics.exchange(ctrl, CONTROL.joined, JOIN_CLOSED);
     let spins = 0;
-    for (let done = Atomics.load(ctrl, CONTROL.done); done < threads - 1; done = Atomics.load(ctrl, CONTROL.done)) {
+    for (let done = Atomics.load(ctrl, CONTROL.done); done < joined; done = Atomics.load(ctrl, CONTROL.done)) {
       if (++spins > MAIN_SPINS) Atomics.wait(ctrl, CONTROL.done, done, 1);
     }
     const failed = Atomics.load(ctrl, CONTROL.failed);

@@ -28,14 +28,17 @@ for (;;) {
   }
   seen = generation;
   if (Atomics.load(ctrl, CONTROL.stop) !== 0) break;
-  const threads = Atomics.load(ctrl, CONTROL.threads);
-  if (index < threads) {
-    try {
-      kernels.runTask(Atomics.load(ctrl, CONTROL.task), Atomics.load(ctrl, CONTROL.params), index, threads);
-    } catch {
-      Atomics.store(ctrl, CONTROL.failed, index);
-    }
-    Atomics.add(ctrl, CONTROL.done, 1);
-    Atomics.notify(ctrl, CONTROL.done);
+  if (index >= Atomics.load(ctrl, CONTROL.threads)) continue;
+  // Join the open task, or skip a closed one: the main thread waits only for workers that joined.
+  // A worker that was slow to wake may join a later task than the generation it saw; that task's
+  // work items are what it then takes, so it does that task's work (and may join it again after
+  // seeing its generation: taking no item twice, it does nothing twice).
+  if (Atomics.add(ctrl, CONTROL.joined, 1) < 0) continue;
+  try {
+    kernels.runTask(Atomics.load(ctrl, CONTROL.task), Atomics.load(ctrl, CONTROL.params), index, Atomics.load(ctrl, CONTROL.threads));
+  } catch {
+    Atomics.store(ctrl, CONTROL.failed, index);
   }
+  Atomics.add(ctrl, CONTROL.done, 1);
+  Atomics.notify(ctrl, CONTROL.done);
 }
