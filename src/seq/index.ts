@@ -1,7 +1,7 @@
 export {
   fusedLSTM, fusedGRU, fusedSimpleRNN, fusedDense, fusedEmbedding, fusedDot, fusedBidirectional,
   FusedLSTM, FusedGRU, FusedSimpleRNN, FusedDense, FusedEmbedding, FusedDot,
-  registerFusedLayers, unregisterFusedLayers, fusedLayersRegistered, withFusedLayers,
+  registerFusedLayers, unregisterFusedLayers, fusedLayersRegistered, withFusedLayers, executeOnce,
   type LSTMArgs, type GRUArgs, type SimpleRNNArgs, type DenseArgs, type EmbeddingArgs, type BidirectionalArgs, type DotArgs,
 } from './layers/index.js';
 export { setEngineThreads, engineThreads, engineReady, engineBuild } from './engine/index.js';

@@ -8,6 +8,7 @@ import type { BidirectionalArgs, DenseArgs, DotArgs, EmbeddingArgs, GRUArgs, LST
 
 export { FusedDense, FusedDot, FusedEmbedding, FusedGRU, FusedLSTM, FusedSimpleRNN };
 export { registerFusedLayers, unregisterFusedLayers, fusedLayersRegistered, withFusedLayers } from './registry.js';
+export { executeOnce } from './execute-once.js';
 export type { BidirectionalArgs, DenseArgs, DotArgs, EmbeddingArgs, GRUArgs, LSTMArgs, SimpleRNNArgs };
 
 /** Takes exactly tf.layers.lstm's arguments; saved as a plain tfjs 'LSTM'. */

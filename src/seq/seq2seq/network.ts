@@ -28,7 +28,7 @@
  * Luong with input feeding (h̃_{t-1} concatenated to the step's input).
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedBidirectional, fusedDense, fusedDot, fusedEmbedding, fusedGRU, fusedLSTM, fusedSimpleRNN } from '../layers/index.js';
+import { executeOnce, fusedBidirectional, fusedDense, fusedDot, fusedEmbedding, fusedGRU, fusedLSTM, fusedSimpleRNN } from '../layers/index.js';
 import type { CellName } from '../lm/options.js';
 import type { AttentionName } from './options.js';
 
@@ -184,7 +184,7 @@ export interface DecoderStep {
 
 /** Runs the encoder on source ids [batch, S] (int32, `<PAD>`-padded on the right). */
 export function encode(network: Seq2seqNetwork, source: tf.Tensor2D, training: boolean): Encoded {
-  const outs = execute(network.encoder, [source], training);
+  const outs = executeOnce(network.encoder, [source], training);
   const maskBias = tf.tidy(() => tf.mul(tf.cast(tf.equal(source, 0), 'float32'), MASKED).expandDims(1)) as tf.Tensor3D;
   return { memory: outs[0] as tf.Tensor3D, states: outs.slice(1) as tf.Tensor2D[], maskBias };
 }
@@ -193,56 +193,6 @@ export function encode(network: Seq2seqNetwork, source: tf.Tensor2D, training: b
 export function decodeSteps(network: Seq2seqNetwork, previous: tf.Tensor2D, states: tf.Tensor2D[], encoded: Encoded, feed: tf.Tensor3D | null, training: boolean): DecoderStep {
   const inputs: tf.Tensor[] = [previous, ...states, encoded.memory, encoded.maskBias];
   if (network.arch.inputFeeding) inputs.push(feed!);
-  const outs = execute(network.decoder, inputs, training);
+  const outs = executeOnce(network.decoder, inputs, training);
   return { logits: outs[0] as tf.Tensor3D, weights: outs[1] as tf.Tensor3D, attentional: outs[2] as tf.Tensor3D, states: outs.slice(3) as tf.Tensor2D[] };
-}
-
-interface SymbolicInternals {
-  id: number;
-  sourceLayer: tf.layers.Layer;
-  nodeIndex: number;
-}
-interface NodeInternals {
-  inputTensors: SymbolicInternals[];
-  outputTensors: SymbolicInternals[];
-  callArgs?: Record<string, unknown>;
-}
-
-/**
- * Runs a functional model on concrete tensors, calling every layer ONCE. Not model.execute: tfjs's
- * executor walks the graph by output tensor, so a layer with several outputs (a recurrent layer
- * returning its sequence and its states) runs once per output, three times for an LSTM, and the
- * fused forward passes whose outputs are then dropped keep their backward tapes until garbage
- * collection (the kernel arena grew by ~10 MB a training step). Not the model's own call() either:
- * it hands a recurrent layer the symbolic initial states it was built with. Masks flow as in
- * tfjs's executor (Embedding maskZero -> the recurrent layers).
- */
-function execute(model: tf.LayersModel, inputs: tf.Tensor[], training: boolean): tf.Tensor[] {
-  if (inputs.length !== model.inputs.length) throw new Error(`${model.name} takes ${model.inputs.length} inputs, got ${inputs.length}`);
-  return tf.tidy(() => {
-    const values = new Map<number, tf.Tensor>();
-    const masks = new Map<number, tf.Tensor | null>();
-    (model.inputs as unknown as SymbolicInternals[]).forEach((s, i) => values.set(s.id, inputs[i]!));
-    const visit = (s: SymbolicInternals): tf.Tensor => {
-      const known = values.get(s.id);
-      if (known !== undefined) return known;
-      const layer = s.sourceLayer;
-      const node = (layer as unknown as { inboundNodes: NodeInternals[] }).inboundNodes[s.nodeIndex]!;
-      const ins = node.inputTensors.map(visit);
-      const inMasks = node.inputTensors.map((t) => masks.get(t.id) ?? null);
-      const kwargs: Record<string, unknown> = { ...(node.callArgs ?? {}), training };
-      delete kwargs['initialState']; // the states are among the inputs
-      delete kwargs['mask'];
-      if (inMasks[0] !== null) kwargs['mask'] = inMasks[0];
-      const outs = layer.apply(ins.length === 1 ? ins[0]! : ins, kwargs);
-      const list = Array.isArray(outs) ? (outs as tf.Tensor[]) : [outs as tf.Tensor];
-      const outMask = layer.supportsMasking ? layer.computeMask(ins.length === 1 ? ins[0]! : ins, ins.length === 1 ? inMasks[0]! : (inMasks as tf.Tensor[])) : null;
-      node.outputTensors.forEach((o, i) => {
-        values.set(o.id, list[i]!);
-        masks.set(o.id, Array.isArray(outMask) ? (outMask[i] ?? null) : outMask);
-      });
-      return values.get(s.id)!;
-    };
-    return (model.outputs as unknown as SymbolicInternals[]).map(visit);
-  });
 }
