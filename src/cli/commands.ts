@@ -9,6 +9,7 @@ import { registerLanguageModelCommands } from './lm.js';
 import { registerReportCommands } from './report.js';
 import { registerSeq2seqCommands } from './seq2seq.js';
 import { registerInfoCommand } from './info.js';
+import { registerGloveCommands } from './glove.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, output: () => Output): void {
   registerReportCommands(program, output);
   registerSeq2seqCommands(program, output);
   registerInfoCommand(program, output);
+  registerGloveCommands(program, output);
 }

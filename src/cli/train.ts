@@ -18,11 +18,13 @@ import { vocabularyPathFor } from './vocabulary-path.js';
 
 export { vocabularyPathFor } from './vocabulary-path.js';
 export { showTrainingProgress } from './training-progress.js';
+import { registerGloveTrain } from './glove.js';
 
 export function registerTrainCommands(program: Command, output: () => Output): void {
   const train = program.command('train').description('train word embeddings (see `wordloom train <trainer> --help`)');
   registerWord2Vec(train, output);
   registerFastText(train, output);
+  registerGloveTrain(train, output);
 }
 
 interface Word2VecFlags extends Record<string, unknown> {
