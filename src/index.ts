@@ -105,3 +105,9 @@ export {
   type TrainingProgress,
 } from './embeddings/word2vec/index.js';
 export * from './seq/index.js';
+
+// GloVe: counting (C-tool record format) and training
+export {
+  trainGlove, countCooccurrences, resolveGloveOptions, saveGloveVocabulary, RecordReader, RecordWriter, GLOVE_DEFAULTS, GLOVE_OPTION_SPECS,
+  type GloveOptions, type GloveResult, type GloveSource, type CountResult, type GloveCountProgress, type GloveTrainProgress, type GloveIterationReport,
+} from './embeddings/glove/index.js';

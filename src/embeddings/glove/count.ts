@@ -68,6 +68,8 @@ export async function countCooccurrences(corpus: string, vocabulary: Vocabulary,
 
   const history = new Int32Array(window);
   let position = 0; // in-vocabulary words so far on this line
+  let head = 0; // next slot of the ring to write
+  const inverse = Float64Array.from({ length: window + 1 }, (_, d) => 1 / d);
   let tokens = 0;
   let bytesRead = 0;
   let totalBytes = 0;
@@ -93,18 +95,23 @@ export async function countCooccurrences(corpus: string, vocabulary: Vocabulary,
         const id = ids[i]!;
         if (id === Vocabulary.EOS) {
           position = 0;
+          head = 0;
           continue;
         }
         const w2 = id - 3; // 1-based GloVe id
         if (table.nearlyFull(pairsPerToken)) spill();
+        // the ring holds the last `window` words; slot `head` is the oldest, the one before it the newest
         const reach = position < window ? position : window;
+        let slot = head;
         for (let d = 1; d <= reach; d++) {
-          const w1 = history[(position - d) % window]!;
-          const weight = 1 / d;
+          slot = slot === 0 ? window - 1 : slot - 1;
+          const w1 = history[slot]!;
+          const weight = inverse[d]!;
           table.add(w1, w2, weight);
           if (symmetric) table.add(w2, w1, weight);
         }
-        history[position % window] = w2;
+        history[head] = w2;
+        head = head === window - 1 ? 0 : head + 1;
         position++;
       }
       tokens += countWords(ids);

@@ -50,6 +50,8 @@ export interface GloveOptions {
   threads: number;
   /** Seeds the initial weights and the record shuffles. Default 1. */
   seed: number;
+  /** Update kernel: 'wasm' (SIMD), 'js', or 'auto' (wasm when it loads). Default 'auto'. */
+  kernel: 'wasm' | 'js' | 'auto';
   /** Folder for the temporary shards and the shuffled record file. Default os.tmpdir(). */
   tmpDir: string | undefined;
   /** Checkpoint file: written after every iteration and on interrupt; removed after success. Default none. */
@@ -88,6 +90,7 @@ export const GLOVE_OPTION_SPECS = {
   vectors: { flag: '--vectors', kind: 'choice', choices: GLOVE_VECTORS, help: 'vectors written: sum = W + W~ (C tool -model 2), word = W alone (-model 1)', default: 'sum', defaultText: 'sum', recorded: true },
   threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'worker threads', defaultText: 'all cores', recorded: false },
   seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the initial weights and the shuffles', default: 1, defaultText: '1', recorded: true },
+  kernel: { flag: '--kernel', kind: 'choice', choices: ['wasm', 'js', 'auto'], help: 'training kernel', default: 'auto', defaultText: 'wasm when available', recorded: false },
   tmpDir: { flag: '--tmp-dir', kind: 'path', help: 'folder for temporary shards and shuffled records', defaultText: 'the system temporary folder', recorded: false },
   checkpoint: { flag: '--checkpoint', kind: 'path', help: 'checkpoint file written after every iteration and on interrupt', defaultText: 'none', recorded: false, cli: false },
   resume: { flag: '--resume', kind: 'boolean', help: 'continue from the checkpoint left by an interrupted run', default: false, defaultText: 'off', recorded: false },

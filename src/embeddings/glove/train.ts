@@ -24,7 +24,7 @@ import { loadGloveCheckpoint, saveGloveCheckpoint, type GloveCheckpoint } from '
 import { countCooccurrences, type CountResult } from './count.js';
 import { GLOVE_RECORDED_OPTIONS, resolveGloveOptions, type GloveOptions } from './options.js';
 import { RecordReader, RecordWriter } from './records.js';
-import { STOP, type GloveTask, type GloveWorkerData } from './worker-protocol.js';
+import { STOP, allocateGloveMemory, type GloveTask, type GloveWorkerData } from './worker-protocol.js';
 
 /** Where the records come from: a corpus to count, or counts already made (with their vocabulary). */
 export type GloveSource = { corpus: string } | { cooccur: string; vocabulary: string | Vocabulary };
@@ -122,11 +122,15 @@ async function trainOnRecords(
   }
   log(`${records} records${blocks.count > 1 ? `, shuffled through ${blocks.count} blocks on disk` : ' held in memory'}`);
 
-  const size = 2 * words * (dim + 1);
-  const weightsBuffer = new SharedArrayBuffer(size * 4);
-  const gradsqBuffer = new SharedArrayBuffer(size * 4);
-  const weights = new Float32Array(weightsBuffer);
-  const gradsq = new Float32Array(gradsqBuffer);
+  const { memory, layout } = allocateGloveMemory(words, dim, blocks.blockSize, threads);
+  const weights = new Float32Array(memory.buffer, layout.weights, layout.size);
+  const gradsq = new Float32Array(memory.buffer, layout.gradsq, layout.size);
+  const size = layout.size;
+  blocks.attach(
+    new Int32Array(memory.buffer, layout.word1, layout.blockCapacity),
+    new Int32Array(memory.buffer, layout.word2, layout.blockCapacity),
+    new Float64Array(memory.buffer, layout.values, layout.blockCapacity),
+  );
   if (resumed) {
     weights.set(resumed.weights);
     gradsq.set(resumed.gradsq);
@@ -135,27 +139,25 @@ async function trainOnRecords(
     for (let i = 0; i < size; i++) weights[i] = (random.nextFloat() - 0.5) / dim;
     gradsq.fill(1);
   }
-  const control = new Int32Array(new SharedArrayBuffer(4));
+  const control = new Int32Array(memory.buffer, layout.control, 4);
   const costs = resumed ? [...resumed.costs] : [];
   const firstIteration = resumed ? resumed.iterationsDone : 0;
   const onAbort = (): void => void Atomics.store(control, STOP, 1);
   options.signal?.addEventListener('abort', onAbort);
 
-  const data: GloveWorkerData = {
-    weights: weightsBuffer,
-    gradsq: gradsqBuffer,
-    word1: blocks.word1Buffer,
-    word2: blocks.word2Buffer,
-    values: blocks.valuesBuffer,
-    control: control.buffer as SharedArrayBuffer,
+  const data = (threadIndex: number): GloveWorkerData => ({
+    memory,
+    layout,
     dim,
     words,
     xMax: options.xMax,
     alpha: options.alpha,
     eta: options.eta,
     gradClip: options.gradClip,
-  };
-  const pool = await WorkerPool.start(workerScript('embeddings/glove/worker.js'), threads, () => data);
+    kernel: options.kernel,
+    threadIndex,
+  });
+  const pool = await WorkerPool.start(workerScript('embeddings/glove/worker.js'), threads, data);
   const started = performance.now();
   let skipped = 0;
   const save = async (iterationsDone: number): Promise<void> => {
@@ -168,6 +170,7 @@ async function trainOnRecords(
       let done = 0;
       let cost = 0;
       let finished = true;
+      const skippedBefore = skipped;
       const order = blocks.order(iteration);
       for (let b = 0; b < order.length; b++) {
         const length = blocks.load(order[b]!);
@@ -210,7 +213,7 @@ async function trainOnRecords(
         throwIfAborted(options.signal, { started: true, checkpoint: options.checkpoint });
       }
       const average = cost / records;
-      checkFinite(average, weights, options.eta);
+      checkFinite(average, weights, options.eta, skipped - skippedBefore, records);
       costs.push(average);
       const seconds = (performance.now() - iterationStart) / 1000;
       options.onIteration?.({ iteration: iteration + 1, iterations, cost: average, seconds });
@@ -229,8 +232,15 @@ async function trainOnRecords(
   return { vectors, vocabulary, options, counting, records, costs, seconds, secondsPerIteration: ran > 0 ? seconds / ran : 0, skipped };
 }
 
-/** NaN guard: a non-finite cost or weight stops the run, naming the option to lower. */
-function checkFinite(cost: number, weights: Float32Array, eta: number): void {
+/**
+ * NaN guard: a non-finite cost or weight, or more than 1% of an iteration's updates skipped for
+ * being NaN or infinite (the kernel skips them, as the C tool does, which keeps the weights finite
+ * while the run goes nowhere), stops the run naming the option to lower.
+ */
+function checkFinite(cost: number, weights: Float32Array, eta: number, skipped: number, records: number): void {
+  if (skipped > records / 100) {
+    throw new WordloomError('EDIVERGED', `training diverged: ${skipped} of ${records} updates in an iteration were NaN or infinite; lower --eta (currently ${eta})`);
+  }
   let bad = !Number.isFinite(cost);
   const step = Math.max(1, Math.floor(weights.length / 4096));
   for (let i = 0; i < weights.length && !bad; i += step) bad = !Number.isFinite(weights[i]!);
@@ -258,54 +268,49 @@ function outputVectors(vocabulary: Vocabulary, weights: Float32Array, dim: numbe
 class RecordBlocks {
   readonly records: number;
   readonly count: number;
-  readonly word1Buffer: SharedArrayBuffer;
-  readonly word2Buffer: SharedArrayBuffer;
-  readonly valuesBuffer: SharedArrayBuffer;
-  private readonly word1: Int32Array;
-  private readonly word2: Int32Array;
-  private readonly values: Float64Array;
-  private readonly files: string[] = [];
+  /** Records the shared arrays must hold. */
+  readonly blockSize: number;
+  private word1: Int32Array = new Int32Array(0);
+  private word2: Int32Array = new Int32Array(0);
+  private values: Float64Array = new Float64Array(0);
+  private files: string[] = [];
   private loaded = -1;
   private loadedLength = 0;
 
   constructor(
-    path: string,
-    words: number,
+    private readonly path: string,
+    private readonly words: number,
     memoryMb: number,
-    workDir: string,
+    private readonly workDir: string,
     private readonly seed: number,
   ) {
     const reader = new RecordReader(path, words);
     this.records = reader.total;
+    reader.close();
     const capacity = Math.max(1 << 16, Math.floor((memoryMb * 1048576) / 16));
     this.count = Math.max(1, Math.ceil(this.records / capacity));
-    const blockSize = this.count === 1 ? this.records : Math.ceil((this.records / this.count) * 1.1) + 1024;
-    this.word1Buffer = new SharedArrayBuffer(Math.max(1, blockSize) * 4);
-    this.word2Buffer = new SharedArrayBuffer(Math.max(1, blockSize) * 4);
-    this.valuesBuffer = new SharedArrayBuffer(Math.max(1, blockSize) * 8);
-    this.word1 = new Int32Array(this.word1Buffer);
-    this.word2 = new Int32Array(this.word2Buffer);
-    this.values = new Float64Array(this.valuesBuffer);
+    this.blockSize = Math.max(1, this.count === 1 ? this.records : Math.ceil((this.records / this.count) * 1.1) + 1024);
+  }
+
+  /** Gives the shared arrays; reads the records into them (one block) or deals them into block files. */
+  attach(word1: Int32Array, word2: Int32Array, values: Float64Array): void {
+    this.word1 = word1;
+    this.word2 = word2;
+    this.values = values;
+    const reader = new RecordReader(this.path, this.words);
     if (this.count === 1) {
-      let n = 0;
-      while (reader.next()) {
-        this.word1.set(reader.word1.subarray(0, reader.length), n);
-        this.word2.set(reader.word2.subarray(0, reader.length), n);
-        this.values.set(reader.value.subarray(0, reader.length), n);
-        n += reader.length;
-      }
+      this.loadedLength = this.fill(reader);
       this.loaded = 0;
-      this.loadedLength = n;
       return;
     }
     // deal the records at random into block files, keeping each block under its size
-    const writers = Array.from({ length: this.count }, (_, b) => new RecordWriter(join(workDir, `block-${b}.bin`)));
-    const random = new SeededRandom(mixSeed(seed, 7));
+    const writers = Array.from({ length: this.count }, (_, b) => new RecordWriter(join(this.workDir, `block-${b}.bin`)));
+    const random = new SeededRandom(mixSeed(this.seed, 7));
     try {
       while (reader.next()) {
         for (let i = 0; i < reader.length; i++) {
           let b = Math.floor(random.nextFloat() * this.count);
-          while (writers[b]!.count >= blockSize) b = (b + 1) % this.count;
+          while (writers[b]!.count >= this.blockSize) b = (b + 1) % this.count;
           writers[b]!.write(reader.word1[i]!, reader.word2[i]!, reader.value[i]!);
         }
       }
@@ -313,6 +318,17 @@ class RecordBlocks {
       for (const w of writers) w.close();
     }
     this.files = writers.map((w) => w.path);
+  }
+
+  private fill(reader: RecordReader): number {
+    let n = 0;
+    while (reader.next()) {
+      this.word1.set(reader.word1.subarray(0, reader.length), n);
+      this.word2.set(reader.word2.subarray(0, reader.length), n);
+      this.values.set(reader.value.subarray(0, reader.length), n);
+      n += reader.length;
+    }
+    return n;
   }
 
   /** The order of the blocks in an iteration. */
@@ -329,17 +345,9 @@ class RecordBlocks {
   /** Puts block b in the shared arrays; returns its length. */
   load(b: number): number {
     if (this.loaded === b) return this.loadedLength;
-    const reader = new RecordReader(this.files[b]!);
-    let n = 0;
-    while (reader.next()) {
-      this.word1.set(reader.word1.subarray(0, reader.length), n);
-      this.word2.set(reader.word2.subarray(0, reader.length), n);
-      this.values.set(reader.value.subarray(0, reader.length), n);
-      n += reader.length;
-    }
+    this.loadedLength = this.fill(new RecordReader(this.files[b]!));
     this.loaded = b;
-    this.loadedLength = n;
-    return n;
+    return this.loadedLength;
   }
 
   close(): void {

@@ -1,27 +1,54 @@
 /**
  * A GloVe worker thread: shuffles its range of the current block of records in place, then runs
  * AdaGrad on each record against the shared weights without locks (Hogwild), as the C tool's
- * glove_thread does: same cost, gradient clip, NaN skips and AdaGrad accumulators. Nothing is
- * allocated per record.
+ * glove_thread does: same cost, gradient clip, NaN skips and AdaGrad accumulators. The update
+ * runs in the WebAssembly SIMD kernel (assembly/glove.ts) or, as a fallback, in the JS loop below;
+ * neither allocates per record.
  */
+import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SeededRandom } from '../shared/rng.js';
-import type { GloveTask, GloveWorkerData } from './worker-protocol.js';
-import { STOP } from './worker-protocol.js';
+import { STATIC_DATA_BYTES, STOP, type GloveTask, type GloveWorkerData } from './worker-protocol.js';
+
+/** Same relative path from src/embeddings/glove (vitest) and dist/embeddings/glove. */
+const WASM_URL = new URL('../../../dist/wasm/glove.wasm', import.meta.url);
 
 const data = workerData as GloveWorkerData;
 const port = parentPort!;
-const W = new Float32Array(data.weights);
-const G = new Float32Array(data.gradsq);
-const word1 = new Int32Array(data.word1);
-const word2 = new Int32Array(data.word2);
-const values = new Float64Array(data.values);
-const control = new Int32Array(data.control);
-const { dim, words, xMax, alpha, eta, gradClip } = data;
+const { layout, dim, words, xMax, alpha, eta, gradClip } = data;
+const buffer = data.memory.buffer;
+const W = new Float32Array(buffer, layout.weights, layout.size);
+const G = new Float32Array(buffer, layout.gradsq, layout.size);
+const word1 = new Int32Array(buffer, layout.word1, layout.blockCapacity);
+const word2 = new Int32Array(buffer, layout.word2, layout.blockCapacity);
+const values = new Float64Array(buffer, layout.values, layout.blockCapacity);
+const control = new Int32Array(buffer, layout.control, 4);
+const scratch = layout.scratch + data.threadIndex * 2 * dim * 4;
+const update1 = new Float32Array(buffer, scratch, dim);
+const update2 = new Float32Array(buffer, scratch + dim * 4, dim);
 const row = dim + 1;
-const update1 = new Float32Array(dim);
-const update2 = new Float32Array(dim);
 const REPORT_EVERY = 1 << 16;
+
+interface WasmKernel {
+  train(weights: number, gradsq: number, word1: number, word2: number, values: number, start: number, end: number, dim: number, words: number, xMax: number, alpha: number, eta: number, gradClip: number, update: number): void;
+  cost(): number;
+  skipped(): number;
+  heapBase(): number;
+}
+
+async function loadWasm(): Promise<WasmKernel | null> {
+  if (data.kernel === 'js') return null;
+  try {
+    const module = await WebAssembly.compile(await readFile(WASM_URL));
+    const instance = await WebAssembly.instantiate(module, { env: { memory: data.memory, abort: () => { throw new Error('glove wasm kernel aborted'); } } });
+    const kernel = instance.exports as unknown as WasmKernel;
+    if (kernel.heapBase() > STATIC_DATA_BYTES) throw new Error(`glove.wasm has ${kernel.heapBase()} bytes of static data, more than the ${STATIC_DATA_BYTES} the layout leaves it`);
+    return kernel;
+  } catch (err) {
+    if (data.kernel === 'wasm') throw err;
+    return null;
+  }
+}
 
 function shuffle(start: number, end: number, random: SeededRandom): void {
   for (let i = end - 1; i > start; i--) {
@@ -40,19 +67,11 @@ function shuffle(start: number, end: number, random: SeededRandom): void {
 
 const clip = (g: number): number => (g > gradClip ? gradClip : g < -gradClip ? -gradClip : g);
 
-function train(task: GloveTask): void {
-  shuffle(task.start, task.end, new SeededRandom(task.seed));
+/** The JS update of records [start, end): the cost added and the records skipped. */
+function trainJs(start: number, end: number, out: { cost: number; skipped: number }): void {
   let cost = 0;
   let skipped = 0;
-  let reported = task.start;
-  let r = task.start;
-  for (; r < task.end; r++) {
-    if (r - reported >= REPORT_EVERY) {
-      port.postMessage({ type: 'progress', done: r - reported, cost });
-      cost = 0;
-      reported = r;
-      if (Atomics.load(control, STOP) !== 0) break;
-    }
+  for (let r = start; r < end; r++) {
     const l1 = (word1[r]! - 1) * row;
     const l2 = (word2[r]! - 1 + words) * row;
     const x = values[r]!;
@@ -93,14 +112,43 @@ function train(task: GloveTask): void {
     G[l1 + dim]! += f2;
     G[l2 + dim]! += f2;
   }
-  port.postMessage({ type: 'done', done: r - reported, cost, skipped, finished: r >= task.end });
+  out.cost = cost;
+  out.skipped = skipped;
 }
 
-port.on('message', (task: GloveTask) => {
-  try {
-    train(task);
-  } catch (err) {
-    port.postMessage({ type: 'error', message: (err as Error).message });
-  }
-});
-port.postMessage({ type: 'ready' });
+async function start(): Promise<void> {
+  const wasm = await loadWasm();
+  const piece = { cost: 0, skipped: 0 };
+  const runPiece = (from: number, to: number): void => {
+    if (wasm) {
+      wasm.train(layout.weights, layout.gradsq, layout.word1, layout.word2, layout.values, from, to, dim, words, xMax, alpha, Math.fround(eta), Math.fround(gradClip), scratch);
+      piece.cost = wasm.cost();
+      piece.skipped = wasm.skipped();
+    } else trainJs(from, to, piece);
+  };
+  port.on('message', (task: GloveTask) => {
+    try {
+      shuffle(task.start, task.end, new SeededRandom(task.seed));
+      let skipped = 0;
+      let r = task.start;
+      let stopped = false;
+      while (r < task.end) {
+        const to = Math.min(task.end, r + REPORT_EVERY);
+        runPiece(r, to);
+        skipped += piece.skipped;
+        port.postMessage({ type: 'progress', done: to - r, cost: piece.cost });
+        r = to;
+        if (r < task.end && Atomics.load(control, STOP) !== 0) {
+          stopped = true;
+          break;
+        }
+      }
+      port.postMessage({ type: 'done', done: 0, cost: 0, skipped, finished: !stopped });
+    } catch (err) {
+      port.postMessage({ type: 'error', message: (err as Error).message });
+    }
+  });
+  port.postMessage({ type: 'ready', kernel: wasm ? 'wasm' : 'js' });
+}
+
+start().catch((err: Error) => port.postMessage({ type: 'error', message: err.message }));
