@@ -84,7 +84,7 @@ export interface PaddedBatch {
 }
 
 export function padSources(sources: readonly Int32Array[]): { source: Int32Array; sourceLength: number } {
-  const S = Math.max(1, ...sources.map((s) => s.length));
+  const S = sources.reduce((m, s) => Math.max(m, s.length), 1);
   const source = new Int32Array(sources.length * S);
   sources.forEach((s, r) => source.set(s, r * S));
   return { source, sourceLength: S };
@@ -93,7 +93,7 @@ export function padSources(sources: readonly Int32Array[]): { source: Int32Array
 export function padBatch(pairs: readonly EncodedPair[]): PaddedBatch {
   const rows = pairs.length;
   const { source, sourceLength } = padSources(pairs.map((p) => p.source));
-  const T = Math.max(...pairs.map((p) => p.target.length)) + 1;
+  const T = pairs.reduce((m, p) => Math.max(m, p.target.length), 0) + 1;
   const targetIn = new Int32Array(rows * T);
   const targetOut = new Int32Array(rows * T);
   const targetMask = new Float32Array(rows * T);

@@ -221,7 +221,8 @@ async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair
   const variables = models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
   const optimizer = createOptimizer(options.optimizer, options.lr);
   const stepwise = trainsStepByStep(options);
-  const maxTargetLength = Math.max(1, ...train.map((p) => p.target.length));
+  // A loop, not Math.max(...lengths): spreading 180k arguments overflows the stack.
+  const maxTargetLength = train.reduce((m, p) => Math.max(m, p.target.length), 1);
   const decodeLimit = 2 * maxTargetLength + 10;
   const batchesPerEpoch = Math.ceil(train.length / options.batch);
   const plannedSteps = options.maxSteps > 0 ? Math.min(options.maxSteps, batchesPerEpoch * options.epochs) : batchesPerEpoch * options.epochs;

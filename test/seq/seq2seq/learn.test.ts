@@ -40,6 +40,14 @@ describe('trainSeq2seq', () => {
     }
   }, 300_000);
 
+  it('takes a training set of 200,000 pairs (no per-pair function arguments: 180k of them overflowed the stack)', async () => {
+    const few = reversedDigits(4, 50, 2, 4);
+    const pairs = Array.from({ length: 200_000 }, (_, i) => few[i % few.length]!);
+    const model = await trainSeq2seq(pairs, { units: 8, embedding: 4, batch: 64, epochs: 1, maxSteps: 1, valFraction: 0, valDecode: 0, threads: 1 });
+    expect(model.history.length).toBe(1);
+    model.dispose();
+  }, 120_000);
+
   it('rejects impossible options with the flag named', () => {
     expect(() => resolveSeq2seqOptions({ bidirectional: true, units: 33 })).toThrow(/--bidirectional needs an even --units/);
     expect(() => resolveSeq2seqOptions({ attention: 'bahdanau', inputFeeding: true })).toThrow(/--input-feeding is for Luong/);
