@@ -10,6 +10,7 @@ import { registerReportCommands } from './report.js';
 import { registerSeq2seqCommands } from './seq2seq.js';
 import { registerInfoCommand } from './info.js';
 import { registerGloveCommands } from './glove.js';
+import { registerClassifyCommands } from './classify.js';
 
 /** Each command group lives in its own file and registers itself here. */
 export function registerCommands(program: Command, output: () => Output): void {
@@ -23,4 +24,5 @@ export function registerCommands(program: Command, output: () => Output): void {
   registerSeq2seqCommands(program, output);
   registerInfoCommand(program, output);
   registerGloveCommands(program, output);
+  registerClassifyCommands(program, output);
 }

@@ -17,6 +17,7 @@ import {
 import type { EpochReport, LanguageModelEvaluation, LanguageModelProgress } from '../seq/lm/progress.js';
 import { fixed, formatDuration, type Output } from './output.js';
 import { checkedNumber, settingsFromFlags, specOptions, withDefault } from './spec-options.js';
+import { bestFlags, describeTrial, trialTable, type TrialFormat } from './trials.js';
 import type { ContextualEmbeddings } from '../seq/lm/contextual.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import type { ProgressBar } from './progress-bar.js';
@@ -94,7 +95,7 @@ function registerTrain(lm: Command, output: () => Output): void {
     const checkpoint = partial.checkpoint;
     let lastEpoch: EpochReport | null = null;
     const savedNote = (r: EpochReport | null): string | null => (r ? `epoch ${r.epoch}/${r.epochs} done; checkpoint ${checkpoint}` : null);
-    log(`checkpoint: ${checkpoint}, saved after every epoch and on Ctrl-C (continue with --resume)`);
+    if (!partial.autotune) log(`checkpoint: ${checkpoint}, saved after every epoch and on Ctrl-C (continue with --resume)`);
     const metrics = MetricsLog.open(metricsPathFor(target), { trainer: 'lm', settings: { text, ...partial }, resume: partial.resume });
     let model: Awaited<ReturnType<typeof trainLanguageModel>>;
     try {
@@ -113,6 +114,7 @@ function registerTrain(lm: Command, output: () => Output): void {
           log(describeEpoch(report));
           metrics.epoch(epochMetrics(report));
         },
+        onTrial: (trial) => log(describeTrial(trial, TRIALS)),
       });
     } catch (err) {
       metrics.close();
@@ -155,7 +157,9 @@ function registerTrain(lm: Command, output: () => Output): void {
       const v = model.config.validation;
       const backward = model.config.backward;
       const bv = backward?.validation ?? null;
+      const tuned = model.config.autotune;
       return [
+        ...(tuned ? [trialTable(tuned.trials, TRIALS), `best settings: ${bestFlags(tuned.best, flagOf)}`] : []),
         `wrote ${target}: ${a.layers} x ${a.units} ${a.cell.toUpperCase()} ${model.config.level}-level model${backward ? ', bidirectional (forward and backward)' : ''}, ${a.vocabularySize} tokens in the vocabulary`,
         `${training.epochs} epoch${training.epochs === 1 ? '' : 's'}, ${training.steps} steps in ${formatDuration(training.seconds)} (${STOPPED[training.stopped]}); ` +
           `final training loss ${last ? fixed(last.trainLoss, 4) : '-'}` +
@@ -199,6 +203,10 @@ function epochMetrics(r: EpochReport): { epoch: number } & Record<string, unknow
     seconds: r.seconds,
   };
 }
+
+const flagOf = (name: string): string => LANGUAGE_MODEL_OPTION_SPECS[name as LanguageModelSetting]?.flag ?? name;
+/** Trials are scored by the negative validation loss; shown as the loss. */
+const TRIALS: TrialFormat = { flagOf, scoreName: 'val loss', score: (x) => fixed(-x, 4) };
 
 const STOPPED = { epochs: 'all epochs', 'early-stop': 'early stop', 'max-steps': 'step limit' } as const;
 

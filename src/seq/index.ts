@@ -13,3 +13,6 @@ export { sparseSoftmaxCrossEntropy, type LossReduction } from './losses/sparse-s
 export * from './generate/index.js';
 export * from './lm/index.js';
 export { FusedAdam, fusedAdam } from './optimizers/fused-adam.js';
+export * from './classify/index.js';
+export * from './metrics/index.js';
+export * from './tune/index.js';

@@ -88,13 +88,13 @@ describe('wordloom lm train (built CLI)', () => {
     expect(r.code).toBe(0);
     for (const flag of ['--level', '--tokenizer', '--lowercase', '--min-count', '--max-vocab', '--cell', '--layers', '--units', '--embedding',
       '--dropout', '--seq-len', '--batch', '--epochs', '--max-steps', '--lr', '--optimizer', '--clip', '--val', '--val-file', '--lr-decay',
-      '--patience', '--tie-weights', '--bidirectional', '--seed', '--threads', '--checkpoint', '--checkpoint-every', '--resume', '--backend']) {
+      '--patience', '--tie-weights', '--bidirectional', '--autotune', '--budget', '--seed', '--threads', '--checkpoint', '--checkpoint-every', '--resume', '--backend']) {
       expect(r.stdout).toContain(`  ${flag} `);
     }
     const flat = r.stdout.replace(/\s+/g, ' ');
     expect(flat).toContain('--units <n> units of each recurrent layer (default: 256)');
     expect(flat).toContain('(default: <output>.ckpt)');
-    expect(flat.match(/\(default: /g)!.length).toBe(29);
+    expect(flat.match(/\(default: /g)!.length).toBe(31);
     for (const command of [['generate'], ['lm', 'eval'], ['lm', 'embed']]) {
       const help = run(...command, '--help');
       expect(help.code).toBe(0);

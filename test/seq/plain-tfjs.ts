@@ -13,6 +13,8 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export interface IntInput {
   shape: number[];
   values: number[];
+  /** Default int32 (token ids); float32 for models that read vectors. */
+  dtype?: 'int32' | 'float32';
 }
 
 export interface PlainTfjsResult {
@@ -41,7 +43,7 @@ for (const [name, dir] of Object.entries(dirs)) {
   const model = await tf.loadLayersModel(handler);
   out[name] = {
     classes: model.layers.map((l) => l.getClassName()),
-    results: inputs.map((x) => { const y = model.predict(tf.tensor(x.values, x.shape, 'int32')); return { shape: y.shape, values: Array.from(y.dataSync()) }; }),
+    results: inputs.map((x) => { const y = model.predict(tf.tensor(x.values, x.shape, x.dtype ?? 'int32')); return { shape: y.shape, values: Array.from(y.dataSync()) }; }),
   };
 }
 process.stdout.write('RESULT ' + JSON.stringify(out) + '\\n');

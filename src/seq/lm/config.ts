@@ -4,6 +4,7 @@
  * and how well it did on its validation text.
  */
 import type { TokenizerName } from '../../text/tokenizer.js';
+import type { AutotuneRecord } from '../tune/random-search.js';
 import type { Architecture } from './network.js';
 import type { LanguageModelLevel, RecordedSettings } from './options.js';
 import type { EpochReport, LanguageModelEvaluation } from './progress.js';
@@ -55,4 +56,6 @@ export interface LanguageModelConfig {
    * tfjs, `generate`) use the forward model; hence no format version change.
    */
   backward?: BackwardRecord;
+  /** After --autotune: the trials and the settings of the model kept. */
+  autotune?: AutotuneRecord;
 }

@@ -5,6 +5,7 @@ import {
 } from '../../util/option-spec.js';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenizer.js';
 import type { EpochReport, LanguageModelProgress } from './progress.js';
+import type { Trial } from '../tune/random-search.js';
 
 /**
  * Every language-model training option in one place, declared once: the interface (what the
@@ -71,6 +72,14 @@ export interface LanguageModelOptions {
    * states give contextual vectors (contextualEmbeddings). Generation uses the forward model. Default false.
    */
   bidirectional: boolean;
+  /**
+   * Random search (coarse, then fine, in log space) over the learning rate, dropout, units and
+   * epochs, each trial a training run scored by its validation loss, within `budget` seconds; the
+   * best trial's model is kept and lm.json records the trials. Needs validation. Default false.
+   */
+  autotune: boolean;
+  /** Autotune: seconds the whole search may take. Default 300. */
+  budget: number;
   /** Seeds the initial weights and the dropout masks. Default 1. */
   seed: number;
   /** Threads of the fused kernels (results do not depend on it). Default: all cores. */
@@ -85,6 +94,8 @@ export interface LanguageModelOptions {
   onProgress: ((progress: LanguageModelProgress) => void) | undefined;
   /** Called after every epoch with its training and validation figures. */
   onEpoch: ((report: EpochReport) => void) | undefined;
+  /** Autotune: called after every trial. */
+  onTrial: ((trial: Trial) => void) | undefined;
   /** One-line notes (vocabulary size, data layout, checkpoint saved, learning-rate decay, early stop). */
   onLog: ((message: string) => void) | undefined;
   /** Aborting stops training after the current step, saves a checkpoint (when `checkpoint` is set)
@@ -93,7 +104,7 @@ export interface LanguageModelOptions {
 }
 
 /** The options that are plain values (no callbacks): those a checkpoint and lm.json record. */
-export type LanguageModelSetting = Exclude<keyof LanguageModelOptions, 'onProgress' | 'onEpoch' | 'onLog' | 'signal'>;
+export type LanguageModelSetting = Exclude<keyof LanguageModelOptions, 'onProgress' | 'onEpoch' | 'onTrial' | 'onLog' | 'signal'>;
 
 export type { OptionSpec } from '../../util/option-spec.js';
 
@@ -126,6 +137,8 @@ export const LANGUAGE_MODEL_OPTION_SPECS = {
   patience: { flag: '--patience', kind: 'integer', min: 0, help: 'stop after this many epochs without validation improvement; 0 = never', defaultText: '3', default: 3, recorded: true },
   tieWeights: { flag: '--tie-weights', kind: 'boolean', help: 'word level: share the embedding table with the output layer (needs --embedding equal to --units)', defaultText: 'off', default: false, recorded: true },
   bidirectional: { flag: '--bidirectional', kind: 'boolean', help: 'also train a backward model (right to left) for contextual word vectors (wordloom lm embed), as ELMo does', defaultText: 'off', default: false, recorded: true },
+  autotune: { flag: '--autotune', kind: 'boolean', help: 'random search (coarse, then fine, in log space) over --lr, --dropout, --units and --epochs on the validation loss, within --budget seconds', defaultText: 'off', default: false, recorded: false },
+  budget: { flag: '--budget', kind: 'number', above: 0, max: 1e7, help: 'autotune: seconds the whole search may take', defaultText: '300', default: 300, recorded: false },
   seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the initial weights and dropout masks', defaultText: '1', default: 1, recorded: true },
   threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'kernel threads (results do not depend on it)', defaultText: 'all cores', recorded: false },
   checkpoint: { flag: '--checkpoint', kind: 'path', help: 'checkpoint file written each epoch and on interrupt', defaultText: 'none', recorded: false },
@@ -153,6 +166,7 @@ export function resolveLanguageModelOptions(partial: Partial<LanguageModelOption
     checkpoint: undefined,
     onProgress: undefined,
     onEpoch: undefined,
+    onTrial: undefined,
     onLog: undefined,
     signal: undefined,
     ...defined,
@@ -170,6 +184,10 @@ export function resolveLanguageModelOptions(partial: Partial<LanguageModelOption
     }
     o.valFraction = 0;
   }
+  if (o.autotune && o.valFraction === 0 && o.valFile === undefined) {
+    throw new WordloomError('EOPTION', 'option --autotune needs validation text: give --val-file or a --val share above 0');
+  }
+  if (o.autotune && o.resume) throw new WordloomError('EOPTION', 'option --autotune cannot --resume (each trial is a run of its own)');
   if (o.resume && !o.checkpoint) {
     throw new WordloomError('EOPTION', 'option --resume needs a checkpoint path (library option checkpoint)');
   }

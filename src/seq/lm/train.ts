@@ -64,6 +64,10 @@ export async function trainLanguageModel(text: TextSource, partial: Partial<Lang
   let options = resolveLanguageModelOptions(partial);
   const log = options.onLog ?? (() => undefined);
   throwIfAborted(options.signal, { started: false });
+  if (options.autotune) {
+    const { autotuneLanguageModel } = await import('./autotune.js');
+    return autotuneLanguageModel(text, partial, options, trainLanguageModel);
+  }
 
   let resumed: LanguageModelCheckpoint | null = null;
   if (options.resume) {

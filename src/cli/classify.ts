@@ -1,0 +1,214 @@
+/**
+ * The text-classifier commands: `wordloom classify train`, `classify predict` and `classify eval`.
+ * train's flags, ranges, help and defaults come from the library's one declaration
+ * (CLASSIFIER_OPTION_SPECS). The modules that load TensorFlow.js are imported when a command runs.
+ */
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import type { BackendName } from '../seq/backend/backend-name.js';
+import { CLASSIFIER_OPTION_SPECS, resolveClassifierOptions, type ClassifierOptions, type ClassifierSetting } from '../seq/classify/options.js';
+import type { ClassifierEpochReport } from '../seq/classify/progress.js';
+import type { Classifier } from '../seq/classify/classifier.js';
+import { backendOption, stripSlashes, useBackend } from './lm.js';
+import { fixed, formatDuration, type Output } from './output.js';
+import { settingsFromFlags, specOptions } from './spec-options.js';
+import { bestFlags, describeTrial, trialTable, type TrialFormat } from './trials.js';
+
+export function registerClassifyCommands(program: Command, output: () => Output): void {
+  const classify = program.command('classify').description('text classifiers on pretrained word vectors (averaged or recurrent): train, predict, evaluate');
+  registerTrain(classify, output);
+  registerPredict(classify, output);
+  registerEval(classify, output);
+}
+
+const SETTING_OPTIONS = specOptions<ClassifierSetting>(CLASSIFIER_OPTION_SPECS);
+
+interface TrainFlags extends Record<string, unknown> {
+  vectors: string;
+  output: string;
+  backend?: BackendName;
+}
+
+function registerTrain(classify: Command, output: () => Output): void {
+  const command = classify
+    .command('train')
+    .description(
+      'train a classifier on labelled lines (label<TAB>text, label text, or __label__x text) over pretrained word vectors; ' +
+        'one line per epoch with validation accuracy, early stopping on it; --autotune searches the settings within --budget seconds',
+    )
+    .argument('<train>', 'labelled training file (.gz too)')
+    .requiredOption('--vectors <file>', 'pretrained word vectors in any format wordloom loads (word2vec text or binary, GloVe, fastText .vec)')
+    .requiredOption('-o, --output <folder>', 'model folder to write (model.json, weights.bin, vocab.tsv, classifier.json); an existing classifier folder is replaced');
+  for (const { option } of SETTING_OPTIONS) command.addOption(option);
+  command.addOption(backendOption());
+  command.action(async (train: string, flags: TrainFlags) => {
+    const out = output();
+    const target = stripSlashes(flags.output);
+    const partial = settingsFromFlags(SETTING_OPTIONS, flags) as Partial<ClassifierOptions>;
+    resolveClassifierOptions(partial); // bad combinations are usage errors, before any work
+    const { checkClassifierOutput, trainClassifier } = await import('../seq/classify/index.js');
+    await checkClassifierOutput(target);
+    const backend = await useBackend(flags.backend, out);
+    const controller = new AbortController();
+    const onSigint = (): void => {
+      if (controller.signal.aborted) process.exit(130);
+      out.log(partial.autotune ? 'interrupted: ending the search with the best trial so far (Ctrl-C again to quit at once)' : 'interrupted (Ctrl-C again to quit at once)');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    let model: Awaited<ReturnType<typeof trainClassifier>>;
+    try {
+      model = await trainClassifier(train, flags.vectors, {
+        ...partial,
+        signal: controller.signal,
+        onLog: (m) => out.log(m),
+        onEpoch: (r) => out.log(describeEpoch(r)),
+        onTrial: (t) => out.log(describeTrial(t, TRIALS)),
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    try {
+      await model.save(target);
+    } finally {
+      model.dispose();
+    }
+    const c = model.config;
+    const t = c.training!;
+    const summary = {
+      output: target,
+      backend,
+      model: c.model,
+      labels: c.labels,
+      epochs: t.epochs,
+      bestEpoch: t.bestEpoch,
+      stopped: t.stopped,
+      seconds: Number(t.seconds.toFixed(2)),
+      trainExamples: t.trainExamples,
+      unknownTokens: t.unknownTokens,
+      tokens: t.tokens,
+      validation: c.validation,
+      ...(c.autotune ? { autotune: c.autotune } : {}),
+      settings: t.settings,
+    };
+    out.result(summary, () =>
+      [
+        ...(c.autotune ? [trialTable(c.autotune.trials, TRIALS), `best settings: ${bestFlags(c.autotune.best, flagOf)}`] : []),
+        `wrote ${target}: ${describeModel(model)}, ${c.labels.length} classes`,
+        `${t.epochs} epoch${t.epochs === 1 ? '' : 's'} in ${formatDuration(t.seconds)} (${t.stopped === 'early-stop' ? 'early stop' : 'all epochs'})` +
+          (c.validation ? `; validation accuracy ${pct(c.validation.accuracy)} (epoch ${t.bestEpoch}, ${c.validation.examples} examples)` : '; no validation'),
+      ].join('\n'),
+    );
+  });
+}
+
+function describeModel(model: Classifier): string {
+  const c = model.config;
+  if (c.averaged) return `averaged word vectors (${c.averaged.dim}d${c.averaged.wordNgrams > 1 ? `, word n-grams up to ${c.averaged.wordNgrams} in ${c.averaged.buckets} buckets` : ''})`;
+  const r = c.recurrent!;
+  return `${r.layers} x ${r.units} ${r.bidirectional ? 'bidirectional ' : ''}${r.cell.toUpperCase()} over ${r.embedding}d word vectors, ${r.pooling} pooling`;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+const flagOf = (key: string): string => CLASSIFIER_OPTION_SPECS[key as ClassifierSetting]?.flag ?? key;
+const TRIALS: TrialFormat = { flagOf, scoreName: 'val accuracy', score: (x) => pct(x) };
+
+function describeEpoch(r: ClassifierEpochReport): string {
+  return [
+    `epoch ${r.epoch}/${r.epochs}`,
+    `train loss ${fixed(r.trainLoss, 4)}`,
+    r.valAccuracy === null ? 'no validation' : `val accuracy ${pct(r.valAccuracy)}  val loss ${fixed(r.valLoss!, 4)}`,
+    formatDuration(r.seconds),
+  ].join('  ') + (r.valAccuracy !== null && !r.improved ? '  (no improvement)' : '');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface ModelFlags {
+  backend?: BackendName;
+}
+
+async function openClassifier(dir: string, flags: ModelFlags, out: Output): Promise<Classifier> {
+  const { loadClassifier } = await import('../seq/classify/index.js');
+  await useBackend(flags.backend, out);
+  return loadClassifier(dir);
+}
+
+function registerPredict(classify: Command, output: () => Output): void {
+  classify
+    .command('predict')
+    .description('the label and class probabilities of each text (the arguments, else one text per line of stdin)')
+    .argument('<model>', 'classifier folder written by `wordloom classify train`')
+    .argument('[text...]', 'texts to classify; none: read lines from stdin')
+    .addOption(backendOption())
+    .action(async (dir: string, texts: string[], flags: ModelFlags) => {
+      const out = output();
+      const classifier = await openClassifier(dir, flags, out);
+      try {
+        const results: unknown[] = [];
+        const emit = (batch: string[]): void => {
+          const predictions = classifier.predict(batch);
+          predictions.forEach((p, i) => {
+            const probabilities = Object.fromEntries(classifier.labels.map((l, c) => [l, Number(p.probabilities[c]!.toFixed(6))]));
+            if (out.options.json) results.push({ text: batch[i], label: p.label, probabilities, tokens: p.tokens, unknown: p.unknown });
+            else process.stdout.write(`${p.label}\t${classifier.labels.map((l, c) => `${l}:${p.probabilities[c]!.toFixed(4)}`).join(' ')}\n`);
+          });
+        };
+        if (texts.length > 0) emit(texts);
+        else {
+          let batch: string[] = [];
+          for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+            if (line.trim() === '') continue;
+            batch.push(line);
+            if (batch.length >= 1000) {
+              emit(batch);
+              batch = [];
+            }
+          }
+          if (batch.length > 0) emit(batch);
+        }
+        if (out.options.json) out.result(results, () => '');
+      } finally {
+        classifier.dispose();
+      }
+    });
+}
+
+function registerEval(classify: Command, output: () => Output): void {
+  classify
+    .command('eval')
+    .description('accuracy, macro-F1, per-class precision and recall and the confusion matrix of a classifier on a labelled file')
+    .argument('<model>', 'classifier folder written by `wordloom classify train`')
+    .argument('<test>', 'labelled file in any of the training layouts')
+    .addOption(backendOption())
+    .action(async (dir: string, test: string, flags: ModelFlags) => {
+      const out = output();
+      const classifier = await openClassifier(dir, flags, out);
+      const { evaluateClassifier } = await import('../seq/classify/index.js');
+      let r: Awaited<ReturnType<typeof evaluateClassifier>>;
+      try {
+        r = await evaluateClassifier(classifier, test);
+      } finally {
+        classifier.dispose();
+      }
+      out.result({ model: dir, test, ...r }, () => {
+        const width = Math.max(5, ...r.labels.map((l) => l.length));
+        const lines = [
+          `${dir} on ${test}: ${r.examples} examples`,
+          `accuracy  ${pct(r.accuracy)}`,
+          `macro-F1  ${pct(r.macroF1)}`,
+          `loss      ${fixed(r.loss, 4)} nats`,
+          `unknown   ${r.unknownTokens} of ${r.tokens} tokens (skipped)`,
+          '',
+          `${'class'.padEnd(width)}  precision  recall   F1       support`,
+          ...r.perClass.map((c) => `${c.label.padEnd(width)}  ${pct(c.precision).padEnd(9)}  ${pct(c.recall).padEnd(7)}  ${pct(c.f1).padEnd(7)}  ${c.support}`),
+          '',
+          'confusion (rows: true class, columns: predicted)',
+          `${''.padEnd(width)}  ${r.labels.map((l) => l.padStart(6)).join(' ')}`,
+          ...r.confusion.map((row, i) => `${r.labels[i]!.padEnd(width)}  ${row.map((n) => String(n).padStart(6)).join(' ')}`),
+        ];
+        return lines.join('\n');
+      });
+    });
+}
+

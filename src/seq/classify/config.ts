@@ -1,0 +1,47 @@
+/**
+ * classifier.json: what a saved classifier is and how to feed it: how text becomes words, the
+ * classes in output order, the model's shape, how it was trained, its validation figures and,
+ * after --autotune, the table of trials and the settings chosen.
+ */
+import type { AutotuneRecord } from '../tune/random-search.js';
+import type { ClassifierModelName, ClassifierTokenizer, RecordedClassifierSettings } from './options.js';
+import type { ClassifierEpochReport } from './progress.js';
+import type { RecurrentArchitecture } from './recurrent.js';
+import type { AveragedShape } from './averaged.js';
+
+export const CLASSIFIER_FORMAT = 'wordloom-classifier';
+export const CLASSIFIER_FORMAT_VERSION = 1;
+
+export interface ClassifierTrainingRecord {
+  settings: RecordedClassifierSettings;
+  /** The vectors file the words started from (null when given as an object). */
+  vectors: string | null;
+  stopped: 'epochs' | 'early-stop';
+  epochs: number;
+  /** 1-based epoch whose weights the model has (best validation accuracy), null without validation. */
+  bestEpoch: number | null;
+  trainExamples: number;
+  valExamples: number;
+  /** Training tokens, and those not in the word table (skipped). */
+  tokens: number;
+  unknownTokens: number;
+  seconds: number;
+  history: ClassifierEpochReport[];
+}
+
+export interface ClassifierConfig {
+  format: typeof CLASSIFIER_FORMAT;
+  version: typeof CLASSIFIER_FORMAT_VERSION;
+  model: ClassifierModelName;
+  /** Class names in the order of the model's outputs. */
+  labels: string[];
+  tokenizer: ClassifierTokenizer;
+  lowercase: boolean;
+  /** avg: the table's shape (features.bin: (words + buckets) x dim float32 little-endian; model.json reads the mean row). */
+  averaged: AveragedShape | null;
+  /** rnn: the network's shape (model.json reads word ids, 0 = padding). */
+  recurrent: RecurrentArchitecture | null;
+  training: ClassifierTrainingRecord | null;
+  validation: { accuracy: number; loss: number; examples: number } | null;
+  autotune?: AutotuneRecord;
+}

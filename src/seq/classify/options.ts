@@ -1,0 +1,159 @@
+import { availableParallelism } from 'node:os';
+import { WordloomError } from '../../errors.js';
+import { checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys } from '../../util/option-spec.js';
+import { CELLS, type CellName } from '../lm/options.js';
+import type { ClassifierEpochReport, TrialReport } from './progress.js';
+
+/**
+ * Every text-classifier training option in one place: the interface the library takes, the
+ * defaults, and per option its flag, kind, range and help (CLASSIFIER_OPTION_SPECS), from which
+ * `wordloom classify train` builds its flags and resolveClassifierOptions() validates. Flags map
+ * one to one onto fields (`--word-ngrams` -> wordNgrams), with the language model's names where
+ * the concept is the same (--cell, --layers, --units, --lr, --dropout, --val, --val-file, --patience).
+ */
+export type ClassifierModelName = 'avg' | 'rnn';
+export type PoolingName = 'last' | 'max' | 'mean';
+export type ClassWeighting = 'none' | 'balanced';
+export type ClassifierTokenizer = 'whitespace' | 'english';
+
+export const CLASSIFIER_MODELS: readonly ClassifierModelName[] = ['avg', 'rnn'];
+export const POOLINGS: readonly PoolingName[] = ['last', 'max', 'mean'];
+export const CLASS_WEIGHTINGS: readonly ClassWeighting[] = ['none', 'balanced'];
+export const CLASSIFIER_TOKENIZERS: readonly ClassifierTokenizer[] = ['whitespace', 'english'];
+
+export interface ClassifierOptions {
+  /** 'avg': the mean of the words' vectors (plus hashed word n-grams) into a softmax, trained by SGD as fastText's supervised mode; 'rnn': embedding, recurrent layers, softmax. Default 'avg'. */
+  model: ClassifierModelName;
+  /** How a text is split into words. Default 'whitespace' (pre-tokenized text). */
+  tokenizer: ClassifierTokenizer;
+  /** Lowercase the text. Default false (a word missing from the vectors is looked up lowercased anyway). */
+  lowercase: boolean;
+  /** avg: also average hashed embeddings of word n-grams up to this length (fastText's -wordNgrams); 1 = words only. Default 1. */
+  wordNgrams: number;
+  /** avg: rows of the hashed n-gram table (fastText's -bucket). Default 100000. */
+  buckets: number;
+  /** Keep the first n words of the vectors file besides every word of the training and validation text; 0 = all. Default 100000. */
+  maxVectors: number;
+  /** Keep the pretrained word vectors fixed (the n-gram table and the layers above still train). Default false. */
+  freeze: boolean;
+  /** rnn: recurrent cell. Default 'lstm'. */
+  cell: CellName;
+  /** rnn: stacked recurrent layers. Default 1. */
+  layers: number;
+  /** rnn: units per direction of every recurrent layer (the hidden size). Default 128. */
+  units: number;
+  /** rnn: also read the text right to left, concatenating both directions. Default false. */
+  bidirectional: boolean;
+  /** rnn: the sentence vector: the last state, or the max or mean over time of the states (padding masked). Default 'last'. */
+  pooling: PoolingName;
+  /** Dropout on the sentence vector (and between recurrent layers), training only. Default 0. */
+  dropout: number;
+  /** L2 weight decay on the output layer (avg) or every trainable weight (rnn, decoupled as AdamW). Default 0. */
+  weightDecay: number;
+  /** Learning rate: SGD decaying linearly to 0 (avg), Adam (rnn). Default 0.1 for avg, 0.002 for rnn. */
+  lr: number;
+  /** rnn: sentences per training step. Default 32. */
+  batch: number;
+  /** Passes over the training set (at most, with early stopping). Default 10. */
+  epochs: number;
+  /** Stop after this many epochs in a row without a better validation accuracy; 0 = never. Default 3. */
+  patience: number;
+  /** rnn: gradients are scaled down when their global norm exceeds this; 0 = off. Default 5. */
+  clip: number;
+  /** Share of the training set (a seeded random sample) held out for validation; 0 = none. Ignored with valFile. Default 0.1. */
+  valFraction: number;
+  /** A separate labelled validation file; then the whole training file trains. Default none. */
+  valFile: string | undefined;
+  /** 'balanced': weigh each class's loss by examples / (classes x examples of the class), for imbalanced data. Default 'none'. */
+  classWeights: ClassWeighting;
+  /** Random search over the learning rate, weight decay, dropout, epochs and the hidden size (rnn) or n-grams (avg), on the validation set. Default false. */
+  autotune: boolean;
+  /** Seconds the search may take in all (fastText's -autotune-duration). Default 300. */
+  budget: number;
+  /** Seeds the initial weights, the shuffling, the dropout masks and the validation split. Default 1. */
+  seed: number;
+  /** Threads of the fused kernels (results do not depend on it). Default: all cores. */
+  threads: number;
+  /** Called after every epoch with its training and validation figures. */
+  onEpoch: ((report: ClassifierEpochReport) => void) | undefined;
+  /** Autotune: called after every trial. */
+  onTrial: ((trial: TrialReport) => void) | undefined;
+  /** One-line notes (vocabulary, unknown words, early stop). */
+  onLog: ((message: string) => void) | undefined;
+  /** Aborting stops training after the current step and rejects with WordloomError 'EINTERRUPTED'. */
+  signal: AbortSignal | undefined;
+}
+
+export type ClassifierSetting = Exclude<keyof ClassifierOptions, 'onEpoch' | 'onTrial' | 'onLog' | 'signal'>;
+
+/** The learning rate when none is given: per-example SGD (avg) takes a far larger step than Adam (rnn). */
+export function defaultLearningRate(model: ClassifierModelName): number {
+  return model === 'avg' ? 0.1 : 2e-3;
+}
+
+export const CLASSIFIER_OPTION_SPECS = {
+  model: { flag: '--model', kind: 'choice', choices: CLASSIFIER_MODELS, help: 'avg: mean of word vectors (+ n-grams) into a softmax; rnn: recurrent layers over the word vectors', defaultText: 'avg', default: 'avg', recorded: true },
+  tokenizer: { flag: '--tokenizer', kind: 'choice', choices: CLASSIFIER_TOKENIZERS, help: 'how a text is split into words', defaultText: 'whitespace', default: 'whitespace', recorded: true },
+  lowercase: { flag: '--lowercase', kind: 'boolean', help: 'lowercase the text (a word missing from the vectors is looked up lowercased anyway)', defaultText: 'off', default: false, recorded: true },
+  wordNgrams: { flag: '--word-ngrams', kind: 'integer', min: 1, max: 5, help: 'avg: also average hashed word n-grams up to this length', defaultText: '1 (words only)', default: 1, recorded: true },
+  buckets: { flag: '--buckets', kind: 'integer', min: 1, max: 10_000_000, help: 'avg: rows of the hashed n-gram table', defaultText: '100000', default: 100_000, recorded: true },
+  maxVectors: { flag: '--max-vectors', kind: 'integer', min: 0, help: 'keep the first n words of the vectors file (besides the words of the training text); 0 = all', defaultText: '100000', default: 100_000, recorded: true },
+  freeze: { flag: '--freeze', kind: 'boolean', help: 'keep the pretrained word vectors fixed', defaultText: 'off (fine-tuned)', default: false, recorded: true },
+  cell: { flag: '--cell', kind: 'choice', choices: CELLS.filter((c) => c !== 'rnn'), help: 'rnn: recurrent cell', defaultText: 'lstm', default: 'lstm', recorded: true },
+  layers: { flag: '--layers', kind: 'integer', min: 1, max: 16, help: 'rnn: stacked recurrent layers', defaultText: '1', default: 1, recorded: true },
+  units: { flag: '--units', kind: 'integer', min: 1, max: 8192, help: 'rnn: units per direction of each recurrent layer', defaultText: '128', default: 128, recorded: true },
+  bidirectional: { flag: '--bidirectional', kind: 'boolean', help: 'rnn: read the text in both directions', defaultText: 'off', default: false, recorded: true },
+  pooling: { flag: '--pooling', kind: 'choice', choices: POOLINGS, help: 'rnn: the sentence vector: last state, or max or mean over time', defaultText: 'last', default: 'last', recorded: true },
+  dropout: { flag: '--dropout', kind: 'number', min: 0, max: 0.95, help: 'dropout on the sentence vector (and between recurrent layers) while training', defaultText: '0', default: 0, recorded: true },
+  weightDecay: { flag: '--weight-decay', kind: 'number', min: 0, max: 1, help: 'L2 weight decay (avg: output layer; rnn: all trainable weights, decoupled)', defaultText: '0', default: 0, recorded: true },
+  lr: { flag: '--lr', kind: 'number', above: 0, max: 100, help: 'learning rate (avg: SGD decaying to 0; rnn: Adam)', defaultText: '0.1 for avg, 0.002 for rnn', recorded: true },
+  batch: { flag: '--batch', kind: 'integer', min: 1, max: 100_000, help: 'rnn: sentences per training step', defaultText: '32', default: 32, recorded: true },
+  epochs: { flag: '--epochs', kind: 'integer', min: 1, max: 100_000, help: 'passes over the training set (at most)', defaultText: '10', default: 10, recorded: true },
+  patience: { flag: '--patience', kind: 'integer', min: 0, help: 'stop after this many epochs without a better validation accuracy; 0 = never', defaultText: '3', default: 3, recorded: true },
+  clip: { flag: '--clip', kind: 'number', min: 0, help: 'rnn: clip gradients to this global norm; 0 = off', defaultText: '5', default: 5, recorded: true },
+  valFraction: { flag: '--val', kind: 'number', min: 0, max: 0.9, help: 'share of the training set (a seeded random sample) held out for validation; 0 = none', defaultText: '0.1', default: 0.1, recorded: true },
+  valFile: { flag: '--val-file', kind: 'path', help: 'labelled validation file (instead of --val)', defaultText: 'none', recorded: true },
+  classWeights: { flag: '--class-weights', kind: 'choice', choices: CLASS_WEIGHTINGS, help: 'balanced: weigh each class inversely to its frequency', defaultText: 'none', default: 'none', recorded: true },
+  autotune: { flag: '--autotune', kind: 'boolean', help: 'random search (coarse, then fine, in log space) over lr, weight decay, dropout, epochs and units (rnn) or n-grams (avg) on the validation set', defaultText: 'off', default: false, recorded: false },
+  budget: { flag: '--budget', kind: 'number', above: 0, max: 1e7, help: 'autotune: seconds the whole search may take', defaultText: '300', default: 300, recorded: false },
+  seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the weights, shuffling, dropout and validation split', defaultText: '1', default: 1, recorded: true },
+  threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'kernel threads (results do not depend on it)', defaultText: 'all cores', recorded: false },
+} as const satisfies OptionSpecs<Pick<ClassifierOptions, ClassifierSetting>>;
+
+type Specs = typeof CLASSIFIER_OPTION_SPECS;
+
+export const CLASSIFIER_DEFAULTS = defaultsOf(CLASSIFIER_OPTION_SPECS) as Pick<ClassifierOptions, DefaultedKeys<Specs>>;
+
+/** The settings a saved model records (everything that shapes the model or its training). */
+export const RECORDED_CLASSIFIER_SETTINGS = recordedKeysOf(CLASSIFIER_OPTION_SPECS) as readonly RecordedKeys<Specs>[];
+export type RecordedClassifierSettings = Pick<ClassifierOptions, RecordedKeys<Specs>>;
+
+/** Fills in defaults and rejects impossible values with one line naming the flag and the accepted range. */
+export function resolveClassifierOptions(partial: Partial<ClassifierOptions> = {}): ClassifierOptions {
+  const defined = definedOnly(partial);
+  const model = defined.model ?? CLASSIFIER_DEFAULTS.model;
+  const o: ClassifierOptions = {
+    ...CLASSIFIER_DEFAULTS,
+    lr: CLASSIFIER_MODELS.includes(model) ? defaultLearningRate(model) : 0.1,
+    threads: availableParallelism(),
+    valFile: undefined,
+    onEpoch: undefined,
+    onTrial: undefined,
+    onLog: undefined,
+    signal: undefined,
+    ...defined,
+  };
+  checkSettings(CLASSIFIER_OPTION_SPECS, o);
+  if (o.valFile !== undefined) {
+    if (defined.valFraction !== undefined && defined.valFraction !== 0) throw new WordloomError('EOPTION', 'options --val and --val-file exclude each other (give one)');
+    o.valFraction = 0;
+  }
+  if (o.autotune && o.valFile === undefined && o.valFraction === 0) {
+    throw new WordloomError('EOPTION', 'option --autotune needs validation data: give --val-file or a --val share above 0');
+  }
+  return o;
+}
+
+export function recordedClassifierSettings(options: ClassifierOptions): RecordedClassifierSettings {
+  return Object.fromEntries(RECORDED_CLASSIFIER_SETTINGS.map((k) => [k, options[k]])) as unknown as RecordedClassifierSettings;
+}
