@@ -46,11 +46,11 @@ function registerPlot(program: Command, output: () => Output): void {
       .argument('<vectors>', 'vectors file')
       .argument('[words...]', 'words to put on the map (default: the --top most frequent)')
       .requiredOption('-o, --output <path>', 'map to write: .svg or .html')
-      .option('--top <n>', 'add the n most frequent words (default 300 when no words or groups are given)', positiveInteger('--top'))
+      .option('--top <n>', 'add the n most frequent words (default: 300 when no words or groups are given)', positiveInteger('--top'))
       .option('--groups <file|debias>', GROUPS_HELP)
       .addOption(new Option('--method <name>', 'projection: pca, tsne or umap').choices(['pca', 'tsne', 'umap']).default('pca'))
       .option('--seed <n>', 'random seed of t-SNE and UMAP: the same seed gives the same map', integerOption('--seed', { min: 0 }), 1)
-      .option('--iterations <n>', 't-SNE steps (default 500) or UMAP epochs (default: by size)', positiveInteger('--iterations'))
+      .option('--iterations <n>', 't-SNE steps (default: 500) or UMAP epochs (default: by size)', positiveInteger('--iterations'))
       .option('--perplexity <x>', 't-SNE perplexity (default min(30, (words - 1) / 3))', numberOption('--perplexity'))
       .option('--neighbours <n>', 'UMAP neighbours (default min(15, words - 1))', positiveInteger('--neighbours'))
       .option('--title <text>', 'heading of the map (default: the file and the method)'),
@@ -100,7 +100,7 @@ function registerExport(program: Command, output: () => Output): void {
       .description('the files the TensorFlow Embedding Projector loads: tensors.tsv, metadata.tsv, projector_config.json (and .pbtxt for TensorBoard)')
       .argument('<vectors>', 'vectors file')
       .requiredOption('-o, --output <dir>', 'folder to write the files into')
-      .option('--top <n>', 'only the n most frequent words (default 10000)', positiveInteger('--top'))
+      .option('--top <n>', 'only the n most frequent words (default: 10000)', positiveInteger('--top'))
       .option('--groups <file|debias>', 'add a group column to metadata.tsv (file of `word<TAB>group` lines, or `debias`)'),
   ).action(async (path: string, flags: ExportFlags) => {
     const out = output();
@@ -169,7 +169,7 @@ function registerServe(program: Command, output: () => Output): void {
     .argument('<models...>', 'vectors files and language-model folders')
     .option('--port <n>', 'port to listen on; 0 = any free port', portOption, 8080)
     .option('--host <address>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
-    .option('--ef <n>', 'HNSW search list size for indexed vectors (default 100)', positiveInteger('--ef'))
+    .option('--ef <n>', 'HNSW search list size for indexed vectors (default: 100)', positiveInteger('--ef'))
     .action(async (models: string[], flags: ServeFlags) => {
       const out = output();
       const { startPlayground } = await import('../report/server.js');

@@ -1,4 +1,5 @@
 import { KeyedVectors } from '../../vectors/keyed-vectors.js';
+import type { CorpusInput } from '../../text/sentence-source.js';
 import { saveVectors, type VectorFormat } from '../../vectors/formats/index.js';
 import type { Vocabulary } from '../../text/vocabulary.js';
 import type { Word2VecOptions } from './options.js';
@@ -27,10 +28,11 @@ export class Word2Vec {
   ) {}
 
   /** Trains on a text file, .gz file or directory (see Word2VecOptions for every option and default). */
-  static async train(corpus: string, options: Partial<Word2VecOptions> = {}): Promise<Word2Vec> {
+  /** Trains on a corpus path, or on sentences in memory (strings, or arrays of tokens). */
+  static async train(corpus: CorpusInput, options: Partial<Word2VecOptions> = {}): Promise<Word2Vec> {
     const result = await trainWord2Vec(corpus, options);
     const { kernel, wordsPerEpoch, seconds, loss } = result;
-    return new Word2Vec(new KeyedVectors(result.vectors, { name: corpus }), result.vocabulary, result.options, {
+    return new Word2Vec(new KeyedVectors(result.vectors, { name: typeof corpus === 'string' ? corpus : 'sentences' }), result.vocabulary, result.options, {
       kernel,
       wordsPerEpoch,
       seconds,
