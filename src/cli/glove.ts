@@ -4,6 +4,7 @@
  * flags come from GLOVE_OPTION_SPECS; progress is drawn for both phases (tokens/s while
  * counting, cost and ETA while training).
  */
+import { siNumber, type ProgressBar } from './progress-bar.js';
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { WordloomError } from '../errors.js';
@@ -45,23 +46,28 @@ function checkOutputPath(path: string): void {
   }
 }
 
-function describeCount(p: GloveCountProgress): string {
-  const share = p.totalBytes > 0 ? `${((p.bytesRead / p.totalBytes) * 100).toFixed(1)}%  ` : '';
-  return `counting  ${share}${(p.tokens / 1e6).toFixed(2)}M tokens  ${(p.tokensPerSecond / 1e6).toFixed(2)}M tokens/s  ${p.shards} shards`;
+/** Counting on the bar: share of the corpus bytes read, tokens, shards. */
+function showCount(bar: ProgressBar, p: GloveCountProgress): void {
+  bar.update(p.bytesRead, { label: 'counting', details: [`${siNumber(p.tokens)} tokens`, `${p.shards} shards`] }, p.totalBytes);
 }
 
-function describeTrain(p: GloveTrainProgress): string {
-  return [
-    `iteration ${p.iteration}/${p.iterations}`,
-    `${(p.fraction * 100).toFixed(1)}%`,
-    `${(p.recordsPerSecond / 1e6).toFixed(2)}M records/s`,
-    `cost ${Number.isFinite(p.cost) ? p.cost.toFixed(4) : '-'}`,
-    `ETA ${formatDuration(p.etaSeconds)}`,
-  ].join('  ');
+/** Training on the bar: iteration, share of the whole run, records/s, cost, ETA. */
+function showTrain(bar: ProgressBar, p: GloveTrainProgress): void {
+  bar.update(
+    Math.round(p.fraction * 1e6),
+    {
+      label: `iteration ${p.iteration}/${p.iterations}`,
+      details: [`cost ${Number.isFinite(p.cost) ? p.cost.toFixed(4) : '-'}`],
+      etaSeconds: p.etaSeconds,
+      perSecond: p.recordsPerSecond,
+    },
+    1e6,
+  );
 }
 
 interface TrainFlags extends Record<string, unknown> {
   output: string;
+  to?: VectorFormat;
   format?: VectorFormat;
   cooccur?: string;
   vocab?: string;
@@ -79,15 +85,17 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
   command
     .option('--cooccur <file>', 'train on these co-occurrence records (C tool format, e.g. from `wordloom glove cooccur` or the C tool) instead of counting a corpus; needs --vocab')
     .option('--vocab <file>', 'with --cooccur: the vocabulary its word ids refer to (`word count` lines, as vocab_count writes)')
-    .option('--format <format>', 'output format: glove, text, binary (default: from the extension)', vectorFormatOption('--format'))
+    .option('--to <format>', 'output format: glove, text, binary (default: from the extension)', vectorFormatOption('--to'))
+    // the flag's old name, kept working; output formats are --to in every command
+    .addOption(new Option('--format <format>').argParser(vectorFormatOption('--format')).hideHelp())
     .action(async (corpus: string | undefined, flags: TrainFlags) => {
       const out = output();
       if ((corpus === undefined) === (flags.cooccur === undefined)) {
         throw new WordloomError('EUSAGE', 'give either a corpus or --cooccur FILE (with --vocab FILE)');
       }
       if (flags.cooccur !== undefined && flags.vocab === undefined) throw new WordloomError('EUSAGE', 'option --cooccur needs --vocab (the vocabulary its word ids refer to)');
-      const format = outputFormat(flags.output, flags.format);
-      if (format === 'fasttext-vec') throw new WordloomError('EUSAGE', 'GloVe writes glove, word2vec text or binary vectors (--format glove|text|binary)');
+      const format = outputFormat(flags.output, flags.to ?? flags.format);
+      if (format === 'fasttext-vec') throw new WordloomError('EUSAGE', 'GloVe writes glove, word2vec text or binary vectors (--to glove|text|binary)');
       checkOutputPath(flags.output);
       const checkpoint = `${flags.output}.ckpt`;
       const settings = settingsFromFlags(TRAIN_FLAGS, flags) as Partial<GloveOptions>;
@@ -96,11 +104,12 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
       const controller = new AbortController();
       const onSigint = (): void => {
         if (controller.signal.aborted) process.exit(130);
-        out.log('\ninterrupted: saving a checkpoint (Ctrl-C again to quit at once)');
+        out.log('interrupted: saving a checkpoint (Ctrl-C again to quit at once)');
         controller.abort();
       };
       process.on('SIGINT', onSigint);
-      const line = out.progress();
+      const bar = out.progressBar(0, 'B');
+      let phase: 'count' | 'train' = 'count';
       const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'glove', settings: { corpus, ...settings }, ...(settings.resume ? { resume: true } : {}) });
       let result;
       try {
@@ -108,27 +117,26 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
           ...settings,
           checkpoint,
           signal: controller.signal,
-          onLog: (m) => {
-            line.clear();
-            out.log(m);
-          },
-          onCountProgress: (p) => line.update(describeCount(p)),
+          onLog: (m) => out.log(m),
+          onCountProgress: (p) => showCount(bar, p),
           onProgress: (p) => {
-            line.update(describeTrain(p));
+            if (phase === 'count') {
+              phase = 'train';
+              bar.restart('records');
+            }
+            showTrain(bar, p);
             metrics.progress({ epoch: p.iteration, epochs: p.iterations, fraction: p.fraction, loss: p.cost, recordsPerSecond: p.recordsPerSecond });
           },
           onIteration: (r) => {
-            line.clear();
             out.log(`iteration ${r.iteration}/${r.iterations}  cost ${r.cost.toFixed(6)}  ${formatDuration(r.seconds)}`);
             metrics.epoch({ epoch: r.iteration, epochs: r.iterations, trainLoss: r.cost });
           },
         });
-        line.done();
       } catch (err) {
-        line.clear();
         metrics.close();
         throw err;
       } finally {
+        bar.stop(); // the summary or the error message follows on a clean line
         process.off('SIGINT', onSigint);
       }
       await saveVectors(flags.output, result.vectors, { format });
@@ -188,20 +196,17 @@ export function registerGloveCommands(program: Command, output: () => Output): v
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.on('SIGINT', onSigint);
-    const line = out.progress();
+    const bar = out.progressBar(0, 'B');
     let result;
     try {
       result = await countCooccurrences(corpus, vocabulary, flags.output, {
         window: o.window, symmetric: o.symmetric, memory: o.memory, tmpDir: o.tmpDir, lowercase: o.lowercase, tokenizer: o.tokenizer,
         signal: controller.signal,
-        onProgress: (p) => line.update(describeCount(p)),
-        onLog: (m) => { line.clear(); out.log(m); },
+        onProgress: (p) => showCount(bar, p),
+        onLog: (m) => out.log(m),
       });
-      line.done();
-    } catch (err) {
-      line.clear();
-      throw err;
     } finally {
+      bar.stop();
       process.off('SIGINT', onSigint);
     }
     const vocabPath = flags.output.replace(/\.bin$/i, '') + '.vocab';

@@ -144,15 +144,23 @@ export class ProgressBar {
   private startTime = 0;
   private latest: Snapshot | null = null;
   private stopped = false;
+  private unit: string;
 
-  constructor(total: number, private readonly options: ProgressBarOptions) {
+  constructor(total: number, options: ProgressBarOptions) {
     this.total = total;
+    this.unit = options.unit;
     this.stream = options.stream ?? process.stderr;
     this.tty = Boolean(this.stream.isTTY) && process.env.TERM !== 'dumb';
     this.quiet = options.quiet ?? false;
     this.plainEveryMs = options.plainEveryMs ?? 10_000;
     this.firstFrameAfterMs = options.firstFrameAfterMs ?? 400;
     active.add(this);
+  }
+
+  /** A new phase of the same command (counting, then training): a new unit, and the rate measured afresh. */
+  restart(unit: string): void {
+    this.unit = unit;
+    this.startValue = null;
   }
 
   /** Until stopped: log lines go above it. */
@@ -226,7 +234,7 @@ export class ProgressBar {
     return {
       ...(f.label !== undefined ? { label: f.label } : {}),
       fraction,
-      ...(Number.isFinite(perSecond) ? { rate: `${siNumber(perSecond)}${this.options.unit.length > 1 ? ' ' : ''}${this.options.unit}/s` } : {}),
+      ...(Number.isFinite(perSecond) ? { rate: `${siNumber(perSecond)}${this.unit.length > 1 ? ' ' : ''}${this.unit}/s` } : {}),
       details: f.details ?? [],
       ...(Number.isFinite(eta) ? { eta: formatDuration(eta) } : {}),
     };
