@@ -9,6 +9,7 @@ import type { BackendName } from '../seq/backend/backend-name.js';
 import { CLASSIFIER_OPTION_SPECS, resolveClassifierOptions, type ClassifierOptions, type ClassifierSetting } from '../seq/classify/options.js';
 import type { ClassifierEpochReport } from '../seq/classify/progress.js';
 import type { Classifier } from '../seq/classify/classifier.js';
+import { interruptOnSigint } from './interrupt.js';
 import { backendOption, stripSlashes, useBackend } from './lm.js';
 import { fixed, formatDuration, type Output } from './output.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
@@ -49,24 +50,18 @@ function registerTrain(classify: Command, output: () => Output): void {
     const { checkClassifierOutput, trainClassifier } = await import('../seq/classify/index.js');
     await checkClassifierOutput(target);
     const backend = await useBackend(flags.backend, out);
-    const controller = new AbortController();
-    const onSigint = (): void => {
-      if (controller.signal.aborted) process.exit(130);
-      out.log(partial.autotune ? 'interrupted: ending the search with the best trial so far (Ctrl-C again to quit at once)' : 'interrupted (Ctrl-C again to quit at once)');
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = interruptOnSigint(out, partial.autotune ? 'ending the search with the best trial so far' : 'stopping');
     let model: Awaited<ReturnType<typeof trainClassifier>>;
     try {
       model = await trainClassifier(train, flags.vectors, {
         ...partial,
-        signal: controller.signal,
+        signal: interrupt.signal,
         onLog: (m) => out.log(m),
         onEpoch: (r) => out.log(describeEpoch(r)),
         onTrial: (t) => out.log(describeTrial(t, TRIALS)),
       });
     } finally {
-      process.off('SIGINT', onSigint);
+      interrupt.release();
     }
     try {
       await model.save(target);

@@ -4,6 +4,7 @@
  * flags come from GLOVE_OPTION_SPECS; progress is drawn for both phases (tokens/s while
  * counting, cost and ETA while training).
  */
+import { interruptOnSigint } from './interrupt.js';
 import { siNumber, type ProgressBar } from './progress-bar.js';
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
@@ -101,13 +102,7 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
       const settings = settingsFromFlags(TRAIN_FLAGS, flags) as Partial<GloveOptions>;
       if (flags.left) settings.symmetric = false;
       resolveGloveOptions({ ...settings, checkpoint });
-      const controller = new AbortController();
-      const onSigint = (): void => {
-        if (controller.signal.aborted) process.exit(130);
-        out.log('interrupted: saving a checkpoint (Ctrl-C again to quit at once)');
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const interrupt = interruptOnSigint(out, 'saving a checkpoint');
       const bar = out.progressBar(0, 'B');
       let phase: 'count' | 'train' = 'count';
       const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'glove', settings: { corpus, ...settings }, ...(settings.resume ? { resume: true } : {}) });
@@ -116,7 +111,7 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
         result = await trainGlove(corpus !== undefined ? { corpus } : { cooccur: flags.cooccur!, vocabulary: flags.vocab! }, {
           ...settings,
           checkpoint,
-          signal: controller.signal,
+          signal: interrupt.signal,
           onLog: (m) => out.log(m),
           onCountProgress: (p) => showCount(bar, p),
           onProgress: (p) => {
@@ -137,7 +132,7 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
         throw err;
       } finally {
         bar.stop(); // the summary or the error message follows on a clean line
-        process.off('SIGINT', onSigint);
+        interrupt.release();
       }
       await saveVectors(flags.output, result.vectors, { format });
       const vocabPath = vocabularyPathFor(flags.output);
@@ -193,21 +188,19 @@ export function registerGloveCommands(program: Command, output: () => Output): v
     const o = resolveGloveOptions({ ...(settingsFromFlags(COUNT_FLAGS, flags) as Partial<GloveOptions>), ...(flags.left ? { symmetric: false } : {}) });
     const vocabulary = await buildVocabulary(corpus, { minCount: o.minCount, ...(o.maxVocab > 0 ? { maxSize: o.maxVocab } : {}), lowercase: o.lowercase, tokenizer: o.tokenizer });
     if (vocabulary.size - Vocabulary.FIRST_WORD < 1) throw new WordloomError('EEMPTY', `${corpus}: no word occurs at least ${o.minCount} times (option --min-count)`);
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.on('SIGINT', onSigint);
+    const interrupt = interruptOnSigint(out, 'stopping the count and removing its temporary shards');
     const bar = out.progressBar(0, 'B');
     let result;
     try {
       result = await countCooccurrences(corpus, vocabulary, flags.output, {
         window: o.window, symmetric: o.symmetric, memory: o.memory, tmpDir: o.tmpDir, lowercase: o.lowercase, tokenizer: o.tokenizer,
-        signal: controller.signal,
+        signal: interrupt.signal,
         onProgress: (p) => showCount(bar, p),
         onLog: (m) => out.log(m),
       });
     } finally {
       bar.stop();
-      process.off('SIGINT', onSigint);
+      interrupt.release();
     }
     const vocabPath = flags.output.replace(/\.bin$/i, '') + '.vocab';
     await saveGloveVocabulary(vocabPath, vocabulary);

@@ -15,6 +15,7 @@ import {
   LANGUAGE_MODEL_OPTION_SPECS, resolveLanguageModelOptions, type LanguageModelOptions, type LanguageModelSetting, type OptionSpec,
 } from '../seq/lm/options.js';
 import type { EpochReport, LanguageModelEvaluation, LanguageModelProgress } from '../seq/lm/progress.js';
+import { interruptOnSigint } from './interrupt.js';
 import { fixed, formatDuration, type Output } from './output.js';
 import { checkedNumber, settingsFromFlags, specOptions, withDefault } from './spec-options.js';
 import { bestFlags, describeTrial, trialTable, type TrialFormat } from './trials.js';
@@ -82,14 +83,8 @@ function registerTrain(lm: Command, output: () => Output): void {
     await checkModelOutput(target);
     const backend = await useBackend(flags.backend, out);
 
-    const controller = new AbortController();
     const bar = out.progressBar(0, 'tokens');
-    const onSigint = (): void => {
-      if (controller.signal.aborted) process.exit(130);
-      out.log('interrupted: stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)');
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = interruptOnSigint(out, 'stopping after this step and saving a checkpoint');
     const log = (message: string): void => out.log(message);
     // The per-epoch "checkpoint saved" note is said once here instead of after every epoch line.
     const checkpoint = partial.checkpoint;
@@ -101,7 +96,7 @@ function registerTrain(lm: Command, output: () => Output): void {
     try {
       model = await trainLanguageModel(text, {
         ...partial,
-        signal: controller.signal,
+        signal: interrupt.signal,
         onLog: (message) => {
           if (message !== savedNote(lastEpoch)) log(message);
         },
@@ -121,7 +116,7 @@ function registerTrain(lm: Command, output: () => Output): void {
       throw err;
     } finally {
       bar.stop(); // the summary or the error message follows on a clean line
-      process.off('SIGINT', onSigint);
+      interrupt.release();
     }
     try {
       await model.save(target);

@@ -15,6 +15,7 @@ import { SEQ2SEQ_OPTION_SPECS, resolveSeq2seqOptions, type Seq2seqOptions, type 
 import type { Seq2seqEpochReport, Seq2seqEvaluation, Seq2seqProgress } from '../seq/seq2seq/progress.js';
 import { DATE_SPLITS, generateDatePairs, type DateSplit } from '../corpora/dates.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { interruptOnSigint } from './interrupt.js';
 import { backendOption, stripSlashes, useBackend } from './lm.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
 import { integerOption, numberOption } from './option-parsers.js';
@@ -72,27 +73,21 @@ function registerTrain(group: Command, output: () => Output): void {
     const { checkSeq2seqOutput, saveSeq2seqModel, trainSeq2seq } = await import('../seq/seq2seq/index.js');
     await checkSeq2seqOutput(target);
     const backend = await useBackend(flags.backend, out);
-    const controller = new AbortController();
     const bar = out.progressBar(0, 'steps');
-    const onSigint = (): void => {
-      if (controller.signal.aborted) process.exit(130);
-      out.log('interrupted: stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)');
-      controller.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = interruptOnSigint(out, 'stopping after this step and saving a checkpoint');
     const log = (message: string): void => out.log(message);
     let model: Awaited<ReturnType<typeof trainSeq2seq>>;
     try {
       model = await trainSeq2seq(pairs, {
         ...partial,
-        signal: controller.signal,
+        signal: interrupt.signal,
         onLog: log,
         onProgress: (p: Seq2seqProgress) => showProgress(bar, p),
         onEpoch: (r) => log(describeEpoch(r)),
       });
     } finally {
       bar.stop();
-      process.off('SIGINT', onSigint);
+      interrupt.release();
     }
     try {
       await saveSeq2seqModel(model, target);

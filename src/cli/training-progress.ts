@@ -8,6 +8,7 @@ import type { TrainingProgress } from '../embeddings/shared/progress.js';
 import { WordloomError } from '../errors.js';
 import { refuseNonCorpus } from '../text/corpus-check.js';
 import { checkOutputFile } from '../util/output-path.js';
+import { interruptOnSigint } from './interrupt.js';
 import type { MetricsLog } from './metrics-log.js';
 import type { Output } from './output.js';
 import type { ProgressBar } from './progress-bar.js';
@@ -20,17 +21,11 @@ export interface TrainingHooks {
 }
 
 export async function runWithProgress<R>(out: Output, metrics: MetricsLog, run: (hooks: TrainingHooks) => Promise<R>): Promise<R> {
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    out.log('interrupted: stopping at the next sentence and saving a checkpoint (Ctrl-C again to quit at once)');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = interruptOnSigint(out, 'stopping at the next sentence and saving a checkpoint');
   const bar = out.progressBar(0, 'words');
   try {
     return await run({
-      signal: controller.signal,
+      signal: interrupt.signal,
       onLog: (m) => out.log(m),
       onProgress: (p) => {
         showTrainingProgress(bar, p);
@@ -50,7 +45,7 @@ export async function runWithProgress<R>(out: Output, metrics: MetricsLog, run: 
     throw err;
   } finally {
     bar.stop(); // the summary or the error message follows on a clean line
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
 }
 
