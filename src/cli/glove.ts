@@ -4,9 +4,9 @@
  * flags come from GLOVE_OPTION_SPECS; progress is drawn for both phases (tokens/s while
  * counting, cost and ETA while training).
  */
+import { checkOutputFile } from '../util/output-path.js';
 import { interruptOnSigint } from './interrupt.js';
 import { siNumber, type ProgressBar } from './progress-bar.js';
-import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { WordloomError } from '../errors.js';
 import {
@@ -36,15 +36,6 @@ function outputFormat(path: string, format: VectorFormat | undefined): VectorFor
   if (format) return format;
   const name = path.toLowerCase().replace(/\.gz$/, '');
   return name.endsWith('.bin') ? 'word2vec-binary' : name.endsWith('.vec') ? 'word2vec-text' : 'glove';
-}
-
-/** Refuses an output path that cannot be written before any work is done. */
-function checkOutputPath(path: string): void {
-  try {
-    if (statSync(path).isDirectory()) throw new WordloomError('EUSAGE', `output ${path} is a directory; give a file name`);
-  } catch (err) {
-    if (err instanceof WordloomError) throw err;
-  }
 }
 
 /** Counting on the bar: share of the corpus bytes read, tokens, shards. */
@@ -97,7 +88,7 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
       if (flags.cooccur !== undefined && flags.vocab === undefined) throw new WordloomError('EUSAGE', 'option --cooccur needs --vocab (the vocabulary its word ids refer to)');
       const format = outputFormat(flags.output, flags.to ?? flags.format);
       if (format === 'fasttext-vec') throw new WordloomError('EUSAGE', 'GloVe writes glove, word2vec text or binary vectors (--to glove|text|binary)');
-      checkOutputPath(flags.output);
+      await checkOutputFile(flags.output, 'vectors file');
       const checkpoint = `${flags.output}.ckpt`;
       const settings = settingsFromFlags(TRAIN_FLAGS, flags) as Partial<GloveOptions>;
       if (flags.left) settings.symmetric = false;
@@ -184,7 +175,7 @@ export function registerGloveCommands(program: Command, output: () => Output): v
   for (const { option } of COUNT_FLAGS) command.addOption(option);
   command.action(async (corpus: string, flags: CountFlags) => {
     const out = output();
-    checkOutputPath(flags.output);
+    await checkOutputFile(flags.output, 'co-occurrence file');
     const o = resolveGloveOptions({ ...(settingsFromFlags(COUNT_FLAGS, flags) as Partial<GloveOptions>), ...(flags.left ? { symmetric: false } : {}) });
     const vocabulary = await buildVocabulary(corpus, { minCount: o.minCount, ...(o.maxVocab > 0 ? { maxSize: o.maxVocab } : {}), lowercase: o.lowercase, tokenizer: o.tokenizer });
     if (vocabulary.size - Vocabulary.FIRST_WORD < 1) throw new WordloomError('EEMPTY', `${corpus}: no word occurs at least ${o.minCount} times (option --min-count)`);

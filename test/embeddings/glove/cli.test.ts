@@ -39,6 +39,9 @@ describe('wordloom glove', () => {
     [['train', 'glove', 'c.txt', '-o', 'x.txt', '--window', '0'], 2, 'wordloom: option --window must be an integer between 1 and 1000, got 0 (see wordloom train glove --help)'],
     [['train', 'glove', '-o', 'x.txt', '--cooccur', 'counts.bin'], 2, 'wordloom: option --cooccur needs --vocab (the vocabulary its word ids refer to)'],
     [['train', 'glove', 'c.txt', '--cooccur', 'counts.bin', '-o', 'x.txt'], 2, 'wordloom: give either a corpus or --cooccur FILE (with --vocab FILE)'],
+    // an output under a file is refused before counting (the stderr is this one line: no counting log)
+    [['train', 'glove', 'c.txt', '-o', 'c.txt/x.txt'], 1, `wordloom: cannot write vectors file c.txt/x.txt: ${join(dir, 'c.txt')} is a file, not a folder`],
+    [['glove', 'cooccur', 'c.txt', '-o', 'c.txt/x.bin'], 1, `wordloom: cannot write co-occurrence file c.txt/x.bin: ${join(dir, 'c.txt')} is a file, not a folder`],
     [['train', 'glove', '-o', 'x.txt', '--cooccur', 'short.bin', '--vocab', 'counts.vocab'], 1, 'wordloom: short.bin: 20 bytes is not a whole number of 16-byte co-occurrence records (int32 word1, int32 word2, float64 value); the file is truncated or not a GloVe cooccur file'],
   ])('%j exits %i with one line', (args, status, line) => {
     writeFileSync(join(dir, 'short.bin'), Buffer.alloc(20));
