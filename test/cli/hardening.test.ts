@@ -50,6 +50,9 @@ describe('nothing is lost', () => {
       [['vocab', 'c.txt', '-o', 'models'], 'wordloom: vocabulary file models is a folder; give a file path (such as models/name)'],
       [['convert', 'c.txt', 'afile/x/y.vec'], `wordloom: cannot write output afile/x/y.vec: ${join(dir, 'afile')} is a file, not a folder`],
       [['index', 'build', 'c.txt', '-o', 'models'], 'wordloom: index file models is a folder; give a file path (such as models/name)'],
+      // model folders (lm, seq2seq; classify shares the check): a parent that is a file
+      [['lm', 'train', 'c.txt', '-o', 'afile/m'], `wordloom: cannot write model afile/m: ${join(dir, 'afile')} is a file, not a folder`],
+      [['seq2seq', 'train', 'c.txt', '-o', 'afile/m'], `wordloom: cannot write model afile/m: ${join(dir, 'afile')} is a file, not a folder`],
     ];
     for (const [args, message] of cases) {
       const r = run(dir, ...args);

@@ -16,7 +16,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { WordloomError } from '../../errors.js';
 import { Vocabulary } from '../../text/vocabulary.js';
-import { loadNetworkFile, readJson, statOrNull, writeFolderAtomically, writeNetworkFiles } from '../training/model-folder.js';
+import { checkModelFolderOutput, loadNetworkFile, readJson, statOrNull, writeFolderAtomically, writeNetworkFiles } from '../training/model-folder.js';
 import { averagedInputs, featureRows } from './averaged.js';
 import { CLASSIFIER_FORMAT, CLASSIFIER_FORMAT_VERSION, type ClassifierConfig } from './config.js';
 import { recurrentProbabilities } from './recurrent.js';
@@ -111,13 +111,7 @@ function littleEndianBytes(values: Float32Array): Uint8Array {
 
 /** Refuses, before any work, an output path that is a file or a folder holding something else than a classifier. */
 export async function checkClassifierOutput(dir: string): Promise<void> {
-  const stats = await statOrNull(dir);
-  if (stats === null) return;
-  if (!stats.isDirectory()) throw new WordloomError('EIO', `${dir} exists and is not a folder; choose another output path for the classifier`);
-  const entries = await fsp.readdir(dir);
-  if (entries.length > 0 && !entries.includes(CLASSIFIER_FILES.config)) {
-    throw new WordloomError('EIO', `${dir} is a folder with other files (no ${CLASSIFIER_FILES.config}); refusing to replace it with a classifier, choose another output path`);
-  }
+  await checkModelFolderOutput(dir, CLASSIFIER_FILES.config, 'classifier');
 }
 
 /** Loads a folder written by Classifier.save(). */

@@ -19,7 +19,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { WordloomError } from '../../errors.js';
 import { Vocabulary } from '../../text/vocabulary.js';
-import { loadNetworkFile, readJson, statOrNull, writeFolderAtomically, writeNetworkFiles } from '../training/model-folder.js';
+import { checkModelFolderOutput, loadNetworkFile, readJson, statOrNull, writeFolderAtomically, writeNetworkFiles } from '../training/model-folder.js';
 import { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageModelConfig } from './config.js';
 
 export const FILES = { model: 'model.json', weights: 'weights.bin', vocabulary: 'vocab.tsv', config: 'lm.json', backward: 'backward' } as const;
@@ -30,13 +30,7 @@ export const FILES = { model: 'model.json', weights: 'weights.bin', vocabulary: 
  * than overwritten.
  */
 export async function checkModelOutput(dir: string): Promise<void> {
-  const stats = await statOrNull(dir);
-  if (stats === null) return;
-  if (!stats.isDirectory()) throw new WordloomError('EIO', `${dir} exists and is not a folder; choose another output path for the model`);
-  const entries = await fsp.readdir(dir);
-  if (entries.length > 0 && !entries.includes(FILES.config)) {
-    throw new WordloomError('EIO', `${dir} is a folder with other files (no ${FILES.config}); refusing to replace it with a model, choose another output path`);
-  }
+  await checkModelFolderOutput(dir, FILES.config, 'model');
 }
 
 /** Writes model.json + weights.bin of `model` into `dir`, with the generator's hints. */

@@ -13,7 +13,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { WordloomError } from '../../errors.js';
 import { Vocabulary } from '../../text/vocabulary.js';
-import { loadNetworkFile, readJson, statOrNull, writeFolderAtomically, writeNetworkFiles } from '../training/model-folder.js';
+import { checkModelFolderOutput, loadNetworkFile, readJson, statOrNull, writeFolderAtomically, writeNetworkFiles } from '../training/model-folder.js';
 import { PairCodec } from './codec.js';
 import { SEQ2SEQ_FORMAT, SEQ2SEQ_FORMAT_VERSION, type Seq2seqConfig } from './config.js';
 import { Seq2seqModel } from './model.js';
@@ -30,13 +30,7 @@ export const SEQ2SEQ_FILES = {
 
 /** Refuses, before any work, an output path that is a file or a folder other than a seq2seq model (which saving replaces). */
 export async function checkSeq2seqOutput(dir: string): Promise<void> {
-  const stats = await statOrNull(dir);
-  if (stats === null) return;
-  if (!stats.isDirectory()) throw new WordloomError('EIO', `${dir} exists and is not a folder; choose another output path for the model`);
-  const entries = await fsp.readdir(dir);
-  if (entries.length > 0 && !entries.includes(SEQ2SEQ_FILES.config)) {
-    throw new WordloomError('EIO', `${dir} is a folder with other files (no ${SEQ2SEQ_FILES.config}); refusing to replace it with a model, choose another output path`);
-  }
+  await checkModelFolderOutput(dir, SEQ2SEQ_FILES.config, 'model');
 }
 
 export async function saveSeq2seqModel(model: Seq2seqModel, dir: string): Promise<void> {

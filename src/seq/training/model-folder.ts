@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fsp, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { WordloomError } from '../../errors.js';
+import { checkOutputFile } from '../../util/output-path.js';
 import { fusedLayersRegistered, registerFusedLayers, unregisterFusedLayers } from '../layers/index.js';
 
 export async function statOrNull(path: string): Promise<Stats | null> {
@@ -21,6 +22,25 @@ export async function statOrNull(path: string): Promise<Stats | null> {
 }
 
 /** The model's topology and weights as tfjs's save() produces them, the manifest naming `weightsFile`. */
+/**
+ * Checks, before any work, that `dir` can receive a model folder: it does not exist yet and can
+ * be created (no file among its parents, write permission), is an empty folder, or is a folder of
+ * the same kind (holding `configFile`), which saving replaces. Anything else is refused rather
+ * than overwritten. `what`: 'model', 'classifier'.
+ */
+export async function checkModelFolderOutput(dir: string, configFile: string, what: string): Promise<void> {
+  const stats = await fsp.stat(dir).catch(() => null);
+  if (stats === null) {
+    await checkOutputFile(dir, what);
+    return;
+  }
+  if (!stats.isDirectory()) throw new WordloomError('EIO', `${dir} exists and is not a folder; choose another output path for the ${what}`);
+  const entries = await fsp.readdir(dir);
+  if (entries.length > 0 && !entries.includes(configFile)) {
+    throw new WordloomError('EIO', `${dir} is a folder with other files (no ${configFile}); refusing to replace it with a ${what}, choose another output path`);
+  }
+}
+
 export async function networkArtifacts(model: tf.LayersModel, weightsFile: string): Promise<{ json: Record<string, unknown>; weights: Uint8Array }> {
   let out: { json: Record<string, unknown>; weights: Uint8Array } | null = null;
   await model.save(
