@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['vocab', 'vectors', 'word2vec-kernel', 'word2vec', 'fasttext', 'glove', 'rnn', 'gemm', 'lm', 'seq2seq', 'classify'];
+const all = ['vocab', 'vectors', 'word2vec-kernel', 'word2vec', 'fasttext', 'glove', 'rnn', 'gemm', 'lm', 'seq2seq', 'classify', 'tsne'];
 const args = process.argv.slice(2);
 const names = args.filter((a) => !a.startsWith('-'));
 const passThrough = args.filter((a) => a.startsWith('-'));

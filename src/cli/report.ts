@@ -50,7 +50,7 @@ function registerPlot(program: Command, output: () => Output): void {
       .option('--groups <file|debias>', GROUPS_HELP)
       .addOption(new Option('--method <name>', 'projection: pca, tsne or umap').choices(['pca', 'tsne', 'umap']).default('pca'))
       .option('--seed <n>', 'random seed of t-SNE and UMAP: the same seed gives the same map', integerOption('--seed', { min: 0 }), 1)
-      .option('--iterations <n>', 't-SNE steps (default: 500) or UMAP epochs (default: by size)', positiveInteger('--iterations'))
+      .option('--iterations <n>', 't-SNE steps (default: 1000) or UMAP epochs (default: by size)', positiveInteger('--iterations'))
       .option('--perplexity <x>', 't-SNE perplexity (default min(30, (words - 1) / 3))', numberOption('--perplexity'))
       .option('--neighbours <n>', 'UMAP neighbours (default min(15, words - 1))', positiveInteger('--neighbours'))
       .option('--title <text>', 'heading of the map (default: the file and the method)'),

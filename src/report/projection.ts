@@ -1,18 +1,17 @@
 /**
- * 2-D projections of word vectors for maps: PCA (ml-pca), t-SNE (@keckelt/tsne, karpathy's
- * tsnejs in TypeScript) and UMAP (umap-js). Seeded: the same vectors, method and seed give the
- * same map. umap-js takes a random function; @keckelt/tsne reads Math.random only to draw its
- * starting layout (gaussRandom), which is replaced here by one on the project's generator.
+ * 2-D projections of word vectors for maps: PCA (ml-pca), t-SNE (Barnes-Hut, barnes-hut-tsne.ts:
+ * no maintained package has it, see there) and UMAP (umap-js). Seeded: the same vectors, method
+ * and seed give the same map. umap-js takes a random function, given here on the project's
+ * generator; t-SNE draws its starting layout from the same generator.
  *
- * t-SNE is exact (every pair, O(n^2) per iteration): the rows are first reduced to at most 50
- * dimensions by PCA (as scikit-learn's and the paper's practice), which also makes the pair
- * distances cheap; its cost is in the iterations, so `iterations` is the knob for large maps.
+ * t-SNE first reduces the rows to at most 50 dimensions by PCA (as scikit-learn's and the paper's
+ * practice), which makes the neighbour search cheap; then it costs O(n log n) an iteration.
  */
 import { PCA } from 'ml-pca';
-import { TSNE } from '@keckelt/tsne';
 import { UMAP } from 'umap-js';
 import { SeededRandom } from '../embeddings/shared/rng.js';
 import { WordloomError } from '../errors.js';
+import { barnesHutTsne } from './barnes-hut-tsne.js';
 
 export const PROJECTION_METHODS = ['pca', 'tsne', 'umap'] as const;
 export type ProjectionMethod = (typeof PROJECTION_METHODS)[number];
@@ -23,7 +22,7 @@ export interface ProjectionOptions {
   seed?: number;
   /** t-SNE: effective number of neighbours (default min(30, (n - 1) / 3)). */
   perplexity?: number;
-  /** t-SNE gradient steps (default 500) / UMAP epochs (default: umap-js's choice by size). */
+  /** t-SNE gradient steps (default 1000) / UMAP epochs (default: umap-js's choice by size). */
   iterations?: number;
   /** UMAP: neighbours of the graph (default min(15, n - 1)). */
   neighbours?: number;
@@ -50,7 +49,7 @@ export async function project(vectors: Float32Array, n: number, dim: number, opt
       points = principalComponents(rows, 2);
       break;
     case 'tsne':
-      points = tsne(n < 3 ? rows : principalComponents(rows, Math.min(50, dim, n)), seed, options);
+      points = n < 3 ? principalComponents(rows, 2) : tsne(principalComponents(rows, Math.min(50, dim, n)), seed, options);
       break;
     case 'umap':
       points = await umap(rows, seed, options);
@@ -97,18 +96,16 @@ function principalComponents(rows: number[][], k: number): number[][] {
 
 function tsne(rows: number[][], seed: number, options: ProjectionOptions): number[][] {
   const n = rows.length;
-  const perplexity = options.perplexity ?? Math.max(2, Math.min(30, (n - 1) / 3));
-  const iterations = options.iterations ?? 500;
-  const model = new TSNE({ perplexity, dim: 2, epsilon: 10 });
-  const gauss = gaussian(seed);
-  (model as unknown as { gaussRandom: () => number }).gaussRandom = gauss;
-  model.initDataRaw(rows);
-  const every = Math.max(1, Math.floor(iterations / 20));
-  for (let i = 0; i < iterations; i++) {
-    model.step();
-    if (i % every === 0) options.onProgress?.(i / iterations);
-  }
-  return model.getSolution() as number[][];
+  const d = rows[0]!.length;
+  const x = new Float64Array(n * d);
+  rows.forEach((r, i) => x.set(r, i * d));
+  const y = barnesHutTsne(x, n, d, {
+    seed,
+    ...(options.perplexity !== undefined ? { perplexity: options.perplexity } : {}),
+    ...(options.iterations !== undefined ? { iterations: options.iterations } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return Array.from({ length: n }, (_, i) => [y[2 * i]!, y[2 * i + 1]!]);
 }
 
 async function umap(rows: number[][], seed: number, options: ProjectionOptions): Promise<number[][]> {
@@ -128,26 +125,4 @@ async function umap(rows: number[][], seed: number, options: ProjectionOptions):
     if (i % every === 0) options.onProgress?.(i / epochs);
   }
   return model.getEmbedding();
-}
-
-/** Standard normal numbers (Marsaglia's polar method) from the project's seeded generator. */
-function gaussian(seed: number): () => number {
-  const rng = new SeededRandom(seed);
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    for (;;) {
-      const u = 2 * rng.nextFloat() - 1;
-      const v = 2 * rng.nextFloat() - 1;
-      const r = u * u + v * v;
-      if (r === 0 || r >= 1) continue;
-      const c = Math.sqrt((-2 * Math.log(r)) / r);
-      spare = v * c;
-      return u * c;
-    }
-  };
 }
