@@ -4,24 +4,11 @@
  * token outside the vocabulary. Shared by training, evaluation and generation, so that all three
  * see text the same way.
  */
-import { tokenizeCharacters } from '../../text/character-tokenizer.js';
-import { normalizeText } from '../../text/normalize.js';
-import { createTokenizer, type Tokenizer, type TokenizerName } from '../../text/tokenizer.js';
 import { Vocabulary } from '../../text/vocabulary.js';
-import type { LanguageModelLevel } from './options.js';
+import { lineTokenizer, type TextSettings } from './line-tokens.js';
 
-export interface TextSettings {
-  level: LanguageModelLevel;
-  /** Word level only. */
-  tokenizer: TokenizerName;
-  lowercase: boolean;
-}
-
-/** Splits one line (without its line break) into tokens, after NFC and optional lowercasing. */
-export function lineTokenizer(settings: TextSettings): Tokenizer {
-  if (settings.level === 'char') return (line) => tokenizeCharacters(normalizeText(line, { lowercase: settings.lowercase }));
-  return createTokenizer({ tokenizer: settings.tokenizer, lowercase: settings.lowercase });
-}
+// Tokens of a line and back, without the vocabulary (browser-safe: the playground imports them).
+export { joinTokens, lineTokenizer, type TextSettings } from './line-tokens.js';
 
 /**
  * The lines of a text as the corpus readers see them: split at `\n` (a `\r` before it dropped),
@@ -47,20 +34,4 @@ export function encodeText(text: string, vocabulary: Vocabulary, settings: TextS
     if (eos || i < lines.length - 1) ids.push(Vocabulary.EOS);
   });
   return Int32Array.from(ids);
-}
-
-/** Tokens back to text: characters joined as they are, words with single spaces; `<EOS>` becomes a line break. */
-export function joinTokens(tokens: readonly string[], level: LanguageModelLevel): string {
-  let out = '';
-  let lineStart = true;
-  for (const token of tokens) {
-    if (token === '<EOS>') {
-      out += '\n';
-      lineStart = true;
-      continue;
-    }
-    out += level === 'word' && !lineStart ? ` ${token}` : token;
-    lineStart = false;
-  }
-  return out;
 }
