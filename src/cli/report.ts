@@ -116,6 +116,7 @@ interface ReportFlags {
   output: string;
   seed: number;
   input?: string[];
+  eval?: string;
   backend?: BackendName;
 }
 
@@ -124,23 +125,25 @@ function registerReport(program: Command, output: () => Output): void {
     .command('report')
     .description(
       'one self-contained HTML page about a trained model: training curves (from NAME.metrics.jsonl), settings, final figures, ' +
-        'and for vectors a map and neighbour lists, for language models a few samples, for seq2seq models the translations of --input texts with their attention',
+        'and for vectors a map and neighbour lists, for language models a few samples, for seq2seq models the translations of --input texts with their attention, ' +
+        'for classifiers the confusion matrix and per-class precision and recall on --eval (default: the validation file it was trained with)',
     )
     .argument('<model>', 'a vectors file, a model folder, or the NAME its NAME.metrics.jsonl is written for')
     .requiredOption('-o, --output <path>', 'HTML file to write')
     .option('--seed <n>', 'seed of the samples and maps', integerOption('--seed', { min: 0 }), 1)
-    .option('--input <text>', 'a source text for a seq2seq model: its translation and attention heatmap are shown (repeat for more)', (v: string, all: string[] = []) => [...all, v])
+    .option('--input <text>', 'a text for a seq2seq model (its translation and attention heatmap are shown) or a classifier (its prediction); repeat for more', (v: string, all: string[] = []) => [...all, v])
+    .option('--eval <file>', 'classifiers: a labelled file to evaluate on (default: the validation file recorded in classifier.json, when it is there)')
     .addOption(new Option('--backend <name>', 'tfjs backend for language-model samples').choices(BACKEND_NAMES))
     .action(async (target: string, flags: ReportFlags) => {
       const out = output();
       if (!/\.html?$/i.test(flags.output)) throw new WordloomError('EUSAGE', `-o ${flags.output}: the report is an .html file`);
       const { folderWith } = await import('../report/model-kinds.js');
-      if ((await folderWith(target, 'lm.json')) || (await folderWith(target, 'seq2seq.json'))) {
+      if ((await folderWith(target, 'lm.json')) || (await folderWith(target, 'seq2seq.json')) || (await folderWith(target, 'classifier.json'))) {
         const { selectBackend } = await import('../seq/backend/select-backend.js');
         await selectBackend({ ...(flags.backend ? { backend: flags.backend } : {}), log: (line) => out.log(line) });
       }
       const { buildReport } = await import('../report/report-page.js');
-      const report = await buildReport(target, { seed: flags.seed, ...(flags.input ? { inputs: flags.input } : {}), onWarning: (m) => out.warn(m) });
+      const report = await buildReport(target, { seed: flags.seed, ...(flags.input ? { inputs: flags.input } : {}), ...(flags.eval ? { evaluation: flags.eval } : {}), onWarning: (m) => out.warn(m) });
       await writeFileAtomic(flags.output, (sink) => sink.write(report.html));
       const summary = { output: flags.output, model: target, kind: report.kind, metrics: report.metrics, sections: report.sections };
       out.result(summary, () => `wrote ${flags.output}: ${report.sections.join(', ')}`);
@@ -164,9 +167,9 @@ function registerServe(program: Command, output: () => Output): void {
     .command('serve')
     .description(
       'a local web playground: nearest neighbours and analogies on vectors files (on the server; through <vectors>.hnsw when present), ' +
-        'text generation from language models (in the browser, with tfjs from their model.json)',
+        'text generation from language models, classifier predictions and seq2seq translations with their attention (in the browser, with tfjs from their model.json)',
     )
-    .argument('<models...>', 'vectors files and language-model folders')
+    .argument('<models...>', 'vectors files and language-model, classifier and seq2seq folders')
     .option('--port <n>', 'port to listen on; 0 = any free port', portOption, 8080)
     .option('--host <address>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
     .option('--ef <n>', 'HNSW search list size for indexed vectors (default: 100)', positiveInteger('--ef'))

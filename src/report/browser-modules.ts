@@ -1,6 +1,8 @@
 /**
  * The wordloom modules the playground page imports in the browser: text generation
- * (src/seq/generate, written to run in Node and browsers) and the vocabulary-file reader, with
+ * (src/seq/generate, written to run in Node and browsers), the vocabulary-file reader, classifier
+ * prediction and seq2seq decoding from saved files (browser-classifier.ts, browser-seq2seq.ts) and
+ * seq2seq's attention heatmap (attention-svg.ts), with
  * everything they import, as built in dist/. The set is computed from their relative imports,
  * so exactly those files, and no other part of the package, are served. Their one bare import,
  * '@tensorflow/tfjs', is mapped by the page's import map onto a small module re-exporting the
@@ -13,7 +15,7 @@ import { packageRoot } from '../embeddings/shared/package-root.js';
 import { WordloomError } from '../errors.js';
 
 /** Entry points, relative to dist/. */
-export const BROWSER_ENTRIES = ['seq/generate/index.js', 'text/vocabulary-file.js'] as const;
+export const BROWSER_ENTRIES = ['seq/generate/index.js', 'text/vocabulary-file.js', 'report/browser-classifier.js', 'report/browser-seq2seq.js', 'seq/seq2seq/attention-svg.js'] as const;
 
 const IMPORT = /(?:^|[;\s])(?:import|export)\s(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]/g;
 

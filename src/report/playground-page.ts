@@ -5,9 +5,14 @@
  * model.json, read vocab.tsv with wordloom's own reader and generate with wordloom's generation
  * modules (src/seq/generate, browser-safe), showing tokens as they come.
  *
- * Extension point: a kind without a panel (seq2seq, classifier) shows a note; its panel is one
- * more entry in PANELS (load `/models/<id>/model.json` the same way, with the files its ModelKind's
- * browserFiles lists).
+ * Classifier panels load model.json the same way (and vocab.tsv, classifier.json, features.bin)
+ * and show each class's probability (browser-classifier.ts); seq2seq panels load encoder.json and
+ * decoder.json, translate greedily step by step and draw the attention heatmap
+ * (browser-seq2seq.ts, seq2seq's attentionSvg). Bad input (an empty text) gets a message under
+ * the form, never a thrown page.
+ *
+ * Extension point: a kind without a panel shows a note; its panel is one more entry in PANELS
+ * (load `/models/<id>/...` the same way, with the files its ModelKind's browserFiles lists).
  */
 export function renderPlaygroundPage(): string {
   return `<!doctype html>
@@ -34,7 +39,7 @@ body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 20
 h1 { margin: 0 0 4px; } .note { color: #666; font-size: 13px; margin: 0 0 16px; }
 .panel { border: 1px solid #ddd; border-radius: 8px; padding: 12px 16px; margin-bottom: 18px; background: #fcfcfc; }
 .panel h2 { margin: 0 0 2px; font-size: 18px; } .panel h2 .kind { font-size: 12px; color: #fff; background: #4e79a7; border-radius: 4px; padding: 1px 6px; margin-left: 6px; vertical-align: middle; }
-.panel[data-kind=lm] h2 .kind { background: #59a14f; }
+.panel[data-kind=lm] h2 .kind { background: #59a14f; } .panel[data-kind=classifier] h2 .kind { background: #e15759; } .panel[data-kind=seq2seq] h2 .kind { background: #b07aa1; }
 form { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 10px 0 6px; }
 form h3 { width: 100%; margin: 4px 0 0; font-size: 14px; color: #444; }
 input[type=text] { padding: 4px 6px; min-width: 8em; } input[type=number] { width: 5em; padding: 4px; }
@@ -42,19 +47,31 @@ button { padding: 4px 12px; }
 ol.results { margin: 4px 0 8px; padding-left: 2em; columns: 2; font-size: 14px; } ol.results .sim { color: #888; font-size: 12px; margin-left: 6px; }
 .error { color: #b00020; font-size: 14px; min-height: 1em; }
 pre.generated { background: #f3f3f3; padding: 10px; border-radius: 6px; white-space: pre-wrap; min-height: 3em; font-size: 14px; }
+input.wide { flex: 1; min-width: 20em; }
+.predicted { font-size: 15px; margin: 4px 0; } .predicted .classify-label { font-weight: 600; }
+ol.class-probabilities { list-style: none; padding: 0; margin: 4px 0 8px; font-size: 14px; }
+ol.class-probabilities li { display: flex; align-items: center; gap: 8px; margin: 2px 0; }
+ol.class-probabilities .name { width: 10em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+ol.class-probabilities .bar { height: 12px; background: #e15759; border-radius: 2px; }
+ol.class-probabilities li.top .name { font-weight: 600; } ol.class-probabilities .p { color: #555; font-size: 12px; }
+.translation { font-size: 16px; font-family: monospace; background: #f3f3f3; padding: 6px 10px; border-radius: 6px; min-height: 1.2em; }
+.attention { overflow-x: auto; margin: 8px 0; }
 `;
 
 /** Plain browser JavaScript (a module: it imports wordloom's generation code). */
 const SCRIPT = `
 import { generate } from '/lib/seq/generate/index.js';
 import { parseVocabularyFile } from '/lib/text/vocabulary-file.js';
+import { BrowserClassifier } from '/lib/report/browser-classifier.js';
+import { BrowserSeq2seq } from '/lib/report/browser-seq2seq.js';
+import { attentionSvg } from '/lib/seq/seq2seq/attention-svg.js';
 
 const tf = globalThis.tf;
 const $ = (root, selector) => root.querySelector(selector);
 const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') node.className = v; else if (k.startsWith('data-')) node.setAttribute(k, v); else node[k] = v;
+    if (k === 'class') node.className = v; else if (k.startsWith('data-') || k === 'style') node.setAttribute(k, v); else node[k] = v;
   }
   for (const c of children) node.append(c);
   return node;
@@ -170,7 +187,111 @@ function languageModelPanel(panel, model) {
   });
 }
 
-const PANELS = { vectors: vectorsPanel, lm: languageModelPanel };
+async function vocabularyWords(url, name) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error('cannot read ' + name + ' (HTTP ' + response.status + ')');
+  return parseVocabularyFile(await response.text(), name).map((e) => e.word);
+}
+
+/** Runs the form's work with its button disabled, showing any error under it. */
+function onSubmit(form, error, work) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    const button = $(form, 'button');
+    button.disabled = true;
+    try {
+      await work(new FormData(form));
+    } catch (err) {
+      error.textContent = err.message;
+    } finally {
+      button.disabled = false;
+      form.dataset.done = 'true';
+    }
+  });
+}
+
+function classifierPanel(panel, model) {
+  const base = '/models/' + encodeURIComponent(model.id) + '/';
+  const state = el('p', { class: 'note classifier-state' }, 'loading the classifier in the browser…');
+  const form = el('form', { class: 'classify' },
+    el('h3', {}, 'Classify a text (in this browser, with tfjs)'),
+    el('input', { type: 'text', name: 'text', class: 'wide', placeholder: 'a text to classify' }),
+    el('button', { type: 'submit', disabled: true }, 'Classify'));
+  const error = el('div', { class: 'error classify-error' });
+  const predicted = el('p', { class: 'predicted' });
+  const list = el('ol', { class: 'class-probabilities' });
+  panel.append(state, form, error, predicted, list);
+  const loading = (async () => {
+    const [network, words, config] = await Promise.all([tf.loadLayersModel(base + 'model.json'), vocabularyWords(base + 'vocab.tsv', 'vocab.tsv'), getJson(base + 'classifier.json')]);
+    let features = null;
+    if (config.averaged) {
+      const response = await fetch(base + 'features.bin');
+      if (!response.ok) throw new Error('cannot read features.bin (HTTP ' + response.status + ')');
+      features = new Float32Array(await response.arrayBuffer());
+    }
+    const classifier = new BrowserClassifier(network, words, config, features);
+    state.textContent = 'loaded with tf.loadLayersModel: ' + network.layers.map((l) => l.getClassName()).join(' → ') + ' (' + (config.model === 'avg' ? 'averaged vectors' : 'recurrent') + ' model), ' + config.labels.length + ' classes, ' + words.length + ' words';
+    state.dataset.ready = 'true';
+    $(form, 'button').disabled = false;
+    return classifier;
+  })();
+  loading.catch((err) => { state.textContent = 'cannot load the classifier: ' + err.message; });
+  onSubmit(form, error, async (data) => {
+    predicted.replaceChildren();
+    list.replaceChildren();
+    const text = String(data.get('text') || '').trim();
+    if (text === '') throw new Error('type a text to classify');
+    const classifier = await loading;
+    const p = classifier.predict(text);
+    const known = p.tokens.length - p.unknown.length;
+    predicted.append('predicted: ', el('span', { class: 'classify-label' }, p.label),
+      el('span', { class: 'note' }, '  (' + p.tokens.length + ' words, ' + (p.unknown.length === 0 ? 'all known' : p.unknown.length + ' unknown: ' + p.unknown.slice(0, 10).join(' ')) + (known === 0 ? '; the model knows none of them' : '') + ')'));
+    list.replaceChildren(...classifier.config.labels.map((label, c) => el('li', { class: label === p.label ? 'top' : '', 'data-label': label, 'data-p': String(p.probabilities[c]) },
+      el('span', { class: 'name' }, label),
+      el('span', { class: 'bar', style: 'width: ' + Math.round(300 * p.probabilities[c]) + 'px' }),
+      el('span', { class: 'p' }, p.probabilities[c].toFixed(4)))));
+  });
+}
+
+function seq2seqPanel(panel, model) {
+  const base = '/models/' + encodeURIComponent(model.id) + '/';
+  const state = el('p', { class: 'note seq2seq-state' }, 'loading the model in the browser…');
+  const form = el('form', { class: 'translate' },
+    el('h3', {}, 'Translate (greedy, in this browser, with tfjs)'),
+    el('input', { type: 'text', name: 'text', class: 'wide', placeholder: 'a source text' }),
+    el('button', { type: 'submit', disabled: true }, 'Translate'));
+  const error = el('div', { class: 'error translate-error' });
+  const output = el('div', { class: 'translation' });
+  const heatmap = el('div', { class: 'attention' });
+  panel.append(state, form, error, output, heatmap);
+  const loading = (async () => {
+    const [encoder, decoder, sourceWords, targetWords, config] = await Promise.all([
+      tf.loadLayersModel(base + 'encoder.json'), tf.loadLayersModel(base + 'decoder.json'),
+      vocabularyWords(base + 'source-vocab.tsv', 'source-vocab.tsv'), vocabularyWords(base + 'target-vocab.tsv', 'target-vocab.tsv'), getJson(base + 'seq2seq.json')]);
+    const a = config.architecture;
+    state.textContent = 'loaded with tf.loadLayersModel: encoder and one-step decoder (' + a.cell + ' ' + a.units + ', ' + a.attention + ' attention), ' + sourceWords.length + ' source and ' + targetWords.length + ' target tokens (' + config.level + ' level)';
+    state.dataset.ready = 'true';
+    $(form, 'button').disabled = false;
+    return new BrowserSeq2seq(encoder, decoder, sourceWords, targetWords, config);
+  })();
+  loading.catch((err) => { state.textContent = 'cannot load the model: ' + err.message; });
+  onSubmit(form, error, async (data) => {
+    output.textContent = '';
+    delete output.dataset.steps;
+    heatmap.replaceChildren();
+    const text = String(data.get('text') || '');
+    if (text.trim() === '') throw new Error('type a source text to translate');
+    const model = await loading;
+    const t = model.translate(text);
+    output.textContent = t.text;
+    const rows = t.ended ? [...t.tokens, '<EOS>'] : t.tokens;
+    heatmap.innerHTML = attentionSvg(t.sourceTokens, rows, t.attention, { title: 'attention' });
+    output.dataset.steps = String(t.attention.length);
+  });
+}
+
+const PANELS = { vectors: vectorsPanel, lm: languageModelPanel, classifier: classifierPanel, seq2seq: seq2seqPanel };
 
 async function main() {
   await tf.setBackend('cpu');

@@ -18,8 +18,10 @@ import { escapeXml } from './xml.js';
 export interface ReportOptions {
   /** Seed of the samples and projections (default 1). */
   seed?: number;
-  /** Texts for the models that take inputs (seq2seq: translated with their attention heatmaps). */
+  /** Texts for the models that take inputs (seq2seq: translated with their attention heatmaps; classifiers: predicted). */
   inputs?: readonly string[];
+  /** A labelled file a classifier is evaluated on (default: its recorded validation file, when there). */
+  evaluation?: string;
   onWarning?: (message: string) => void;
 }
 
@@ -80,7 +82,7 @@ export async function buildReport(target: string, options: ReportOptions = {}): 
     options.onWarning?.(`no metrics log ${metricsPath}: the report has no training curves`);
   }
   if (settings && Object.keys(settings).length > 0) sections.push({ title: 'Settings', html: keyValueTable(settings) });
-  if (model?.kind.reportSections) sections.push(...(await model.kind.reportSections(model.path, { seed, ...(options.inputs ? { inputs: options.inputs } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) })));
+  if (model?.kind.reportSections) sections.push(...(await model.kind.reportSections(model.path, { seed, ...(options.inputs ? { inputs: options.inputs } : {}), ...(options.evaluation ? { evaluation: options.evaluation } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) })));
 
   const name = basename((model?.path ?? target).replace(/[\\/]+$/, ''));
   const started = typeof metrics?.start?.time === 'string' ? metrics.start.time : null;
@@ -101,6 +103,7 @@ table { border-collapse: collapse; font-size: 13px; }
 th, td { text-align: left; padding: 3px 10px 3px 0; vertical-align: top; border-bottom: 1px solid #f0f0f0; }
 table.kv th { color: #555; font-weight: 500; }
 figure.attention { display: inline-block; margin: 0 16px 16px 0; } figcaption { font-size: 13px; color: #444; }
+figure.confusion { margin: 12px 0; } table.data { margin: 8px 0; }
 pre.sample { background: #f6f6f6; padding: 8px; white-space: pre-wrap; border-radius: 4px; }
 `;
 

@@ -2,7 +2,7 @@
  * Seq2seq model folders (seq2seq.json + encoder/decoder tfjs files + two vocabularies,
  * src/seq/seq2seq/model-files.ts): the report translates the texts given with `--input` and
  * draws each translation's attention heatmap (seq2seq's own attentionSvg). The playground serves
- * the folder's browser files; its page has no seq2seq panel yet (see playground-page.ts PANELS).
+ * the folder's browser files and its page translates in the browser (browser-seq2seq.ts).
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';

@@ -1,10 +1,12 @@
 /**
  * End to end in a real browser (Debian's headless Chromium through playwright-core): the
- * playground page lists a tiny vectors file and a tiny language model, answers neighbours and an
- * analogy from the server, shows a clear error for an unknown word, loads the model with plain
- * tf.loadLayersModel and generates the very text Node generates with the same seed; a word map
- * parses as SVG in the browser and zooms. Skipped, with the reason, where /usr/bin/chromium is
- * not installed.
+ * playground page lists a tiny vectors file, a tiny language model, two tiny classifiers (averaged
+ * with word bigrams, and recurrent) and a tiny seq2seq model, all trained here in seconds, seeded;
+ * answers neighbours and an analogy from the server, shows a clear error for an unknown word,
+ * loads the models with plain tf.loadLayersModel, generates the very text Node generates with the
+ * same seed, classifies with Node's probabilities, translates as Node does with the same attention
+ * heatmap, and says what is wrong with an empty text; a word map parses as SVG in the browser and
+ * zooms. Skipped, with the reason, where /usr/bin/chromium is not installed.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generateText } from '../../src/seq/generate/index.js';
 import { loadLanguageModel } from '../../src/seq/lm/index.js';
+import { loadClassifier } from '../../src/seq/classify/index.js';
+import { loadSeq2seqModel, type Translation } from '../../src/seq/seq2seq/index.js';
 import { renderMapHtml } from '../../src/report/map-html.js';
 import { startPlayground, type Playground } from '../../src/report/server.js';
 import { buildWordMap } from '../../src/report/word-map.js';
 import { useCpuBackend } from '../seq/layers/harness.js';
-import { GROUPS, plantedVectors, writePlantedVectors, writeTinyLanguageModel } from './fixtures.js';
+import { GROUPS, plantedVectors, writePlantedVectors, writeTinyClassifier, writeTinyLanguageModel, writeTinySeq2seq } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -30,6 +34,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`playground in headless Chromium (${CHROM
   let browser: Browser;
   let page: Page;
   let expectedText = '';
+  const CLASSIFY_TEXT = 'the film was good it was a plot zzz';
+  const expectedClasses = new Map<string, { label: string; probabilities: number[] }>();
+  const TRANSLATE_TEXT = '3141';
+  let expectedTranslation: Translation;
 
   beforeAll(async () => {
     await useCpuBackend();
@@ -43,14 +51,32 @@ describe.skipIf(!existsSync(CHROMIUM))(`playground in headless Chromium (${CHROM
     } finally {
       model.dispose();
     }
-    playground = await startPlayground({ models: [join(dir, 'planted.vec'), join(dir, 'tiny-lm')], port: 0 });
+    for (const model of ['avg', 'rnn'] as const) {
+      await writeTinyClassifier(join(dir, `tiny-${model}`), model);
+      const classifier = await loadClassifier(join(dir, `tiny-${model}`));
+      try {
+        const [p] = classifier.predict([CLASSIFY_TEXT]);
+        expectedClasses.set(`tiny-${model}`, { label: p!.label, probabilities: Array.from(p!.probabilities) });
+      } finally {
+        classifier.dispose();
+      }
+    }
+    await writeTinySeq2seq(join(dir, 'tiny-s2s'));
+    const s2s = await loadSeq2seqModel(join(dir, 'tiny-s2s'));
+    try {
+      [expectedTranslation] = s2s.translate([TRANSLATE_TEXT]) as [Translation];
+    } finally {
+      s2s.dispose();
+    }
+    playground = await startPlayground({ models: [join(dir, 'planted.vec'), join(dir, 'tiny-lm'), join(dir, 'tiny-avg'), join(dir, 'tiny-rnn'), join(dir, 'tiny-s2s')], port: 0 });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS }); // playwright gives each launch a fresh profile
     page = await browser.newPage();
     page.setDefaultTimeout(60_000);
-    await page.goto(playground.url);
-    await page.waitForSelector('body[data-ready=true]');
-  }, 180_000);
+    // Generous: on a machine busy with other work, Chromium can take minutes to start and load tfjs.
+    await page.goto(playground.url, { timeout: 240_000 });
+    await page.waitForSelector('body[data-ready=true]', { timeout: 240_000 });
+  }, 480_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -58,13 +84,60 @@ describe.skipIf(!existsSync(CHROMIUM))(`playground in headless Chromium (${CHROM
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists both models with a panel each', async () => {
-    expect(await page.locator('#status').textContent()).toMatch(/^2 models served/);
+  it('lists every model with a panel each', async () => {
+    expect(await page.locator('#status').textContent()).toMatch(/^5 models served/);
     expect(await page.locator('section.panel').evaluateAll((panels) => panels.map((p) => [p.getAttribute('data-model'), p.getAttribute('data-kind')]))).toEqual([
       ['planted.vec', 'vectors'],
       ['tiny-lm', 'lm'],
+      ['tiny-avg', 'classifier'],
+      ['tiny-rnn', 'classifier'],
+      ['tiny-s2s', 'seq2seq'],
     ]);
   });
+
+  for (const [id, layers] of [['tiny-avg', 'Dense'], ['tiny-rnn', 'Embedding → LSTM → GlobalMaxPooling1D → Dense → Activation']] as const) {
+    it(`${id}: classifies in the browser with the probabilities Node computes; an empty text is a clear error`, async () => {
+      const panel = page.locator(`section[data-model="${id}"]`);
+      await panel.locator('.classifier-state[data-ready=true]').waitFor();
+      expect(await panel.locator('.classifier-state').textContent()).toContain(`loaded with tf.loadLayersModel: ${layers} (`);
+      await panel.locator('input[name=text]').fill('   ');
+      await panel.locator('form.classify button').click();
+      await expect.poll(() => panel.locator('.classify-error').textContent(), { timeout: 30_000 }).toBe('type a text to classify');
+      await panel.locator('input[name=text]').fill(CLASSIFY_TEXT);
+      await panel.locator('form.classify button').click();
+      await panel.locator('.predicted .classify-label').waitFor();
+      expect(await panel.locator('.classify-error').textContent()).toBe('');
+      const expected = expectedClasses.get(id)!;
+      expect(await panel.locator('.classify-label').textContent()).toBe(expected.label);
+      expect(await panel.locator('.predicted').textContent()).toContain('1 unknown: zzz');
+      const shown = await panel.locator('ol.class-probabilities li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-label'), Number(li.getAttribute('data-p'))] as const));
+      expect(shown.map(([label]) => label)).toEqual(['neg', 'pos']);
+      shown.forEach(([, p], c) => expect(p).toBeCloseTo(expected.probabilities[c]!, 5));
+    }, 90_000);
+  }
+
+  it('translates in the browser as Node does, with the attention heatmap', async () => {
+    const panel = page.locator('section[data-model="tiny-s2s"]');
+    await panel.locator('.seq2seq-state[data-ready=true]').waitFor();
+    expect(await panel.locator('.seq2seq-state').textContent()).toMatch(/loaded with tf\.loadLayersModel: encoder and one-step decoder \(lstm 16, luong-dot attention\)/);
+    await panel.locator('input[name=text]').fill('');
+    await panel.locator('form.translate button').click();
+    await expect.poll(() => panel.locator('.translate-error').textContent(), { timeout: 30_000 }).toBe('type a source text to translate');
+    await panel.locator('input[name=text]').fill(TRANSLATE_TEXT);
+    await panel.locator('form.translate button').click();
+    await panel.locator('.translation[data-steps]').waitFor();
+    expect(await panel.locator('.translate-error').textContent()).toBe('');
+    expect(await panel.locator('.translation').textContent()).toBe(expectedTranslation.text);
+    const rows = expectedTranslation.ended ? [...expectedTranslation.tokens, '<EOS>'] : expectedTranslation.tokens;
+    expect(Number(await panel.locator('.translation').getAttribute('data-steps'))).toBe(rows.length);
+    // One cell per output step and source token, its tooltip the weight: Node's, to the 3 decimals shown.
+    const cells = await panel.locator('.attention svg rect title').allTextContents();
+    expect(cells.length).toBe(rows.length * expectedTranslation.sourceTokens.length);
+    cells.forEach((title, k) => {
+      const weight = expectedTranslation.attention[Math.floor(k / expectedTranslation.sourceTokens.length)]![k % expectedTranslation.sourceTokens.length]!;
+      expect(Math.abs(Number(title.slice(title.lastIndexOf(':') + 1)) - weight)).toBeLessThan(0.0015);
+    });
+  }, 90_000);
 
   it('nearest neighbours and an analogy, and an unknown word as a clear error', async () => {
     const panel = page.locator('section[data-model="planted.vec"]');

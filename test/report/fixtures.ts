@@ -73,3 +73,40 @@ export async function writeTinyLanguageModel(dir: string): Promise<void> {
     model.dispose();
   }
 }
+
+/** Labelled lines (`__label__pos the film was good`) of the classifier tests' bag-of-words task. */
+export async function sentimentLines(examples: number, seed: number): Promise<string> {
+  const { sentimentTask } = await import('../seq/classify/fixtures.js');
+  return `${sentimentTask(examples, seed).examples.map((e) => `__label__${e.label} ${e.text}`).join('\n')}\n`;
+}
+
+/**
+ * Trains and saves a tiny classifier on the sentiment task over random vectors (well under a
+ * second for avg; a few seconds for rnn on the cpu backend). avg uses word bigrams, so the
+ * browser's n-gram hashing is exercised too.
+ */
+export async function writeTinyClassifier(dir: string, model: 'avg' | 'rnn'): Promise<void> {
+  const { sentimentTask, randomVectors, SENTIMENT_VOCAB } = await import('../seq/classify/fixtures.js');
+  const { trainClassifier } = await import('../../src/seq/classify/index.js');
+  const options = model === 'avg'
+    ? { model, wordNgrams: 2, buckets: 1000, epochs: 5, lr: 0.5, valFraction: 0, seed: 3, threads: 1 }
+    : { model, units: 8, epochs: 2, batch: 16, lr: 0.02, pooling: 'max' as const, valFraction: 0, seed: 3, threads: 1 };
+  const classifier = await trainClassifier(sentimentTask(200, 1), randomVectors(SENTIMENT_VOCAB, 8, 2), options);
+  try {
+    await classifier.save(dir);
+  } finally {
+    classifier.dispose();
+  }
+}
+
+/** Trains and saves a tiny character seq2seq model that reverses digit strings (a few seconds on cpu). */
+export async function writeTinySeq2seq(dir: string): Promise<void> {
+  const { reversedDigits } = await import('../seq/seq2seq/fixtures.js');
+  const { saveSeq2seqModel, trainSeq2seq } = await import('../../src/seq/seq2seq/index.js');
+  const model = await trainSeq2seq(reversedDigits(3, 120, 2, 4), { units: 16, embedding: 8, batch: 16, lr: 0.01, valDecode: 10, threads: 1, epochs: 1 });
+  try {
+    await saveSeq2seqModel(model, dir);
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,7 +1,7 @@
 /**
  * The report of a seq2seq model folder: settings and figures from seq2seq.json, and for each
  * --input text its translation with an attention heatmap; the playground accepts the folder and
- * serves its browser files (its page has no seq2seq panel yet).
+ * serves its browser files (the page's panel is tested in browser.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,7 @@ describe('seq2seq in the report and the playground', () => {
     expect(without.html).toContain('give source texts with --input');
   }, 60_000);
 
-  it('the playground serves the folder, with a note instead of a panel', async () => {
+  it('the playground serves the folder', async () => {
     const playground = await startPlayground({ models: [folder], port: 0 });
     try {
       const models = (await (await fetch(`${playground.url}/api/models`)).json()) as { kind: string }[];
