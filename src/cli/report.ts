@@ -137,7 +137,8 @@ function registerReport(program: Command, output: () => Output): void {
     .action(async (target: string, flags: ReportFlags) => {
       const out = output();
       if (!/\.html?$/i.test(flags.output)) throw new WordloomError('EUSAGE', `-o ${flags.output}: the report is an .html file`);
-      const { folderWith } = await import('../report/model-kinds.js');
+      const { folderWith, isFile } = await import('../report/model-kinds.js');
+      if (flags.eval !== undefined && !(await isFile(flags.eval))) throw new WordloomError('ENOENT', `--eval ${flags.eval}: no such file (a labelled file: label<TAB>text, label text or __label__x text lines)`);
       if ((await folderWith(target, 'lm.json')) || (await folderWith(target, 'seq2seq.json')) || (await folderWith(target, 'classifier.json'))) {
         const { selectBackend } = await import('../seq/backend/select-backend.js');
         await selectBackend({ ...(flags.backend ? { backend: flags.backend } : {}), log: (line) => out.log(line) });

@@ -4,9 +4,11 @@
  * classifies --input texts; without a labelled file it says how to get one. The playground serves
  * exactly the folder's browser files (features.bin for the averaged model) and refuses others.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/report-page.js';
 import { startPlayground } from '../../src/report/server.js';
@@ -58,6 +60,21 @@ describe('classifiers in the report', () => {
     expect(report.html).toContain('give a labelled file with --eval');
     expect(report.html).toContain('<th>model</th><td>avg</td>');
   });
+});
+
+describe('CLI: report on a classifier', () => {
+  const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+  it.skipIf(!existsSync(CLI))('--eval and --input reach the page; a missing --eval file is one line, exit 1', () => {
+    const out = join(dir, 'cli-report.html');
+    const r = spawnSync(process.execPath, [CLI, '--json', '--quiet', 'report', folder, '--eval', evalFile, '--input', 'a dull plot', '--backend', 'cpu', '-o', out], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'classifier', sections: ['Final figures', 'Settings', `Evaluation on ${evalFile}`, 'Predictions'] });
+    expect(readFileSync(out, 'utf8')).toContain('<figure class="confusion"><svg');
+    const missing = spawnSync(process.execPath, [CLI, '--quiet', 'report', folder, '--eval', join(dir, 'nope.txt'), '--backend', 'cpu', '-o', join(dir, 'x.html')], { encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^wordloom: .*nope\.txt/);
+  }, 60_000);
 });
 
 describe('classifiers in the playground', () => {
