@@ -132,7 +132,7 @@ function registerReport(program: Command, output: () => Output): void {
     .requiredOption('-o, --output <path>', 'HTML file to write')
     .option('--seed <n>', 'seed of the samples and maps', integerOption('--seed', { min: 0 }), 1)
     .option('--input <text>', 'a text for a seq2seq model (its translation and attention heatmap are shown) or a classifier (its prediction); repeat for more', (v: string, all: string[] = []) => [...all, v])
-    .option('--eval <file>', 'classifiers: a labelled file to evaluate on (default: the validation file recorded in classifier.json, when it is there)')
+    .option('--eval <file>', 'classifiers: a labelled file to evaluate on (default: the validation file recorded in classifier.json, when it is there); seq2seq: a pairs file whose first sources are translated when no --input is given')
     .addOption(new Option('--backend <name>', 'tfjs backend for language-model samples').choices(BACKEND_NAMES))
     .action(async (target: string, flags: ReportFlags) => {
       const out = output();

@@ -23,7 +23,7 @@ export interface ReportContext {
   seed: number;
   /** Source texts to run through the model (seq2seq translations and their attention, classifier predictions). */
   inputs?: readonly string[];
-  /** A labelled file to evaluate a classifier on (its confusion matrix and per-class precision/recall). */
+  /** A labelled file to evaluate a classifier on (its confusion matrix and per-class precision/recall); for seq2seq a pairs file whose first sources are translated. */
   evaluation?: string;
   onWarning?: (message: string) => void;
 }

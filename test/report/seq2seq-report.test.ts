@@ -3,7 +3,7 @@
  * --input text its translation with an attention heatmap; the playground accepts the folder and
  * serves its browser files (the page's panel is tested in browser.test.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,12 @@ describe('seq2seq in the report and the playground', () => {
     expect(report.html).toContain('<th>units</th><td>16</td>');
     const without = await buildReport(folder);
     expect(without.html).toContain('give source texts with --input');
+    // --eval pairs: the first four sources, with their expected targets.
+    const pairsFile = join(dir, 'pairs.tsv');
+    writeFileSync(pairsFile, reversedDigits(7, 6, 2, 4).map((p) => `${p.source}\t${p.target}`).join('\n'));
+    const withPairs = await buildReport(folder, { evaluation: pairsFile });
+    expect(withPairs.html.match(/<figure class="attention"><svg /g)!.length).toBe(4);
+    for (const p of reversedDigits(7, 6, 2, 4).slice(0, 4)) expect(withPairs.html).toContain(`(expected ${p.target}`);
   }, 60_000);
 
   it('the playground serves the folder', async () => {
