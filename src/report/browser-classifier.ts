@@ -7,7 +7,8 @@
  * exactly, then lowercased; special tokens and unknown words are skipped and counted; word n-grams
  * hashed with fastText's FNV-1a and its multiplier, through averaged.ts's featureRows itself), so
  * the page shows the probabilities `wordloom classify predict` prints (the e2e test compares them).
- * One text at a time: no padding, so the recurrent model's pooling needs no mask.
+ * One text at a time: no padding, so the recurrent model's pooling needs no mask (a text without a
+ * known word is the one case that needs it: see predict).
  */
 import * as tf from '@tensorflow/tfjs';
 import { averagedInputs, featureRows, type AveragedShape } from '../seq/classify/averaged.js';
@@ -86,9 +87,15 @@ export class BrowserClassifier {
           shape,
         );
         input = tf.tensor2d(averagedInputs(this.features!, shape.dim, rows), [1, shape.dim]);
+      } else if (known.length === 0) {
+        // No known word: wordloom's forward pass masks every step, so the sentence vector is zero
+        // whatever the pooling; the output layer alone then gives the probabilities.
+        const layers = this.network.layers;
+        const output = [...layers].reverse().find((l) => l.getClassName() === 'Dense')!;
+        const width = output.getWeights()[0]!.shape[0]!;
+        return Array.from(tf.softmax(output.apply(tf.zeros([1, width])) as tf.Tensor2D).dataSync());
       } else {
-        // A text without known words is one padding step, as the trainer's batches pad it.
-        input = tf.tensor2d(known.length > 0 ? known : [0], [1, Math.max(1, known.length)], 'int32');
+        input = tf.tensor2d(known, [1, known.length], 'int32');
       }
       return Array.from((this.network.predict(input) as tf.Tensor).dataSync());
     });

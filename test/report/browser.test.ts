@@ -35,6 +35,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`playground in headless Chromium (${CHROM
   let page: Page;
   let expectedText = '';
   const CLASSIFY_TEXT = 'the film was good it was a plot zzz';
+  const UNKNOWN_TEXT = 'zzz qqq';
   const expectedClasses = new Map<string, { label: string; probabilities: number[] }>();
   const TRANSLATE_TEXT = '3141';
   let expectedTranslation: Translation;
@@ -55,8 +56,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`playground in headless Chromium (${CHROM
       await writeTinyClassifier(join(dir, `tiny-${model}`), model);
       const classifier = await loadClassifier(join(dir, `tiny-${model}`));
       try {
-        const [p] = classifier.predict([CLASSIFY_TEXT]);
+        const [p, none] = classifier.predict([CLASSIFY_TEXT, UNKNOWN_TEXT]);
         expectedClasses.set(`tiny-${model}`, { label: p!.label, probabilities: Array.from(p!.probabilities) });
+        expectedClasses.set(`tiny-${model} unknown`, { label: none!.label, probabilities: Array.from(none!.probabilities) });
       } finally {
         classifier.dispose();
       }
@@ -113,6 +115,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`playground in headless Chromium (${CHROM
       const shown = await panel.locator('ol.class-probabilities li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-label'), Number(li.getAttribute('data-p'))] as const));
       expect(shown.map(([label]) => label)).toEqual(['neg', 'pos']);
       shown.forEach(([, p], c) => expect(p).toBeCloseTo(expected.probabilities[c]!, 5));
+      // A text of unknown words only: still Node's probabilities, and the page says so.
+      await panel.locator('input[name=text]').fill(UNKNOWN_TEXT);
+      await panel.locator('form.classify button').click();
+      await expect.poll(() => panel.locator('.predicted').textContent(), { timeout: 30_000 }).toContain('the model knows none of them');
+      const none = expectedClasses.get(`${id} unknown`)!;
+      const shownNone = await panel.locator('ol.class-probabilities li').evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-p'))));
+      shownNone.forEach((p, c) => expect(p).toBeCloseTo(none.probabilities[c]!, 5));
     }, 90_000);
   }
 
