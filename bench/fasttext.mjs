@@ -13,6 +13,7 @@
 //   options: --mb N (first N MB of the corpus) --epochs N --threads N --lr X --bucket N
 //            --only wordloom|fasttext --skip-unseen --corpus PATH
 //            --reuse (models already in the output folder are evaluated again, not retrained)
+//            --out DIR (the output folder; default $TMPDIR/wordloom-bench-fasttext[-NNmb])
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, closeSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -46,6 +47,7 @@ function parseArgs(argv) {
     else if (a === '--skip-unseen') args.unseen = false;
     else if (a === '--reuse') args.reuse = true;
     else if (a === '--corpus') args.corpus = resolve(next());
+    else if (a === '--out') args.out = resolve(next());
     else fail(`unknown option ${a}`);
   }
   if (argv.includes('--quick') && !epochsGiven) args.epochs = 1;
@@ -255,7 +257,7 @@ async function main() {
   }
   const corpus = await plainCorpus(args);
   const words = countWords(corpus);
-  const outDir = join(tmpdir(), `wordloom-bench-fasttext${args.mb ? `-${args.mb}mb` : ''}`);
+  const outDir = args.out ?? join(tmpdir(), `wordloom-bench-fasttext${args.mb ? `-${args.mb}mb` : ''}`);
   mkdirSync(outDir, { recursive: true });
   console.log(`corpus ${corpus}: ${words.toLocaleString('en-US')} words; skip-gram, ${args.epochs} epochs, ${args.threads} threads, lr ${args.lr}, dim 100, window 5, negative 5, sample 1e-4, min-count 5, minn 3, maxn 6, bucket ${args.bucket}`);
 

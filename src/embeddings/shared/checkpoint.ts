@@ -1,6 +1,7 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { WordloomError } from '../../errors.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
+import { writeViaTemporaryPath } from '../../util/atomic-write.js';
 import { readInput } from '../../util/input-file.js';
 
 /**
@@ -41,19 +42,25 @@ export async function saveCheckpoint(
   const prefix = Buffer.alloc(MAGIC.length + 4);
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(headerBytes.length, MAGIC.length);
-  await writeFileAtomic(path, async (sink) => {
-    await sink.write(prefix);
-    await sink.write(headerBytes);
-    for (const a of Object.values(arrays)) {
-      // Copy in bounded pieces: the weights may live in shared memory that workers still own,
-      // and a stream keeps a reference to each chunk until it is flushed.
-      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-      const piece = 1 << 22;
-      for (let off = 0; off < bytes.length; off += piece) {
-        await sink.write(bytes.slice(off, Math.min(bytes.length, off + piece)));
-      }
+  // Written synchronously from the arrays' own memory: no copies. Copying the weights in 4 MB
+  // pieces into a stream left tens of MB of garbage buffers alive after each save (a fastText
+  // run's peak RSS rose by ~25 MB). Callers save between rounds, while no worker writes.
+  await writeViaTemporaryPath(path, (tmp) => {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeAll(fd, prefix);
+      writeAll(fd, headerBytes);
+      for (const a of Object.values(arrays)) writeAll(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    } finally {
+      closeSync(fd);
     }
   });
+}
+
+/** writeSync until every byte is written, in pieces of at most 16 MiB. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  const piece = 1 << 24;
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(piece, bytes.length - done));
 }
 
 export interface LoadedCheckpoint<H> {

@@ -1,5 +1,5 @@
 import { buildHuffmanCodes } from '../shared/huffman.js';
-import { fillNegativeTable, negativeTableSize } from '../shared/negative-table.js';
+import { UNIGRAM_POWER, fillNegativeTable, negativeTableSize } from '../shared/negative-table.js';
 import { SeededRandom, mixSeed } from '../shared/rng.js';
 import { allocateModel, type ModelMemory } from './kernel/index.js';
 
@@ -17,16 +17,38 @@ export interface ModelShape {
   /** fastText: n-gram rows after the word rows, and each word's n-gram rows (see buildSubwordTable). */
   bucket?: number;
   subwords?: { starts: Int32Array; rows: Int32Array } | null;
+  /** How the model starts (default WORD2VEC_INITIALIZATION). */
+  initialization?: ModelInitialization;
 }
 
 /**
+ * The two choices in which word2vec C and fastText differ before the first update: the power of
+ * the counts in the negative-sampling table, and the input rows' uniform range (+-initRange/dim).
+ */
+export interface ModelInitialization {
+  negativePower: number;
+  initRange: number;
+}
+
+/** word2vec C: negatives from count^0.75, input rows uniform in (-0.5/dim, 0.5/dim). */
+export const WORD2VEC_INITIALIZATION: ModelInitialization = { negativePower: UNIGRAM_POWER, initRange: 0.5 };
+
+/**
+ * fastText 0.9.2: negatives from count^0.5 (NegativeSamplingLoss in loss.cc), which draws rare words
+ * as negatives more often than 0.75 does, and input rows uniform in (-1/dim, 1/dim)
+ * (createRandomMatrix in fasttext.cc).
+ */
+export const FASTTEXT_INITIALIZATION: ModelInitialization = { negativePower: 0.5, initRange: 1 };
+
+/**
  * Allocates the shared model and fills what the kernels read: the negative table, the Huffman
- * codes, and syn0 uniform in (-0.5/dim, 0.5/dim) like word2vec C (output weights stay 0).
+ * codes, and syn0 uniform in (-initRange/dim, initRange/dim) (output weights stay 0).
  */
 /** `seed` null leaves syn0 at zero for the caller to fill (a resume restores saved weights). */
 export function createModel(shape: ModelShape, seed: number | null): ModelMemory {
   const { counts, dim, negative, hs, threads, maxSentence } = shape;
   const subwords = shape.subwords ?? null;
+  const { negativePower, initRange } = shape.initialization ?? WORD2VEC_INITIALIZATION;
   let trainable = 0;
   for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) trainable++;
   const model = allocateModel({
@@ -45,11 +67,14 @@ export function createModel(shape: ModelShape, seed: number | null): ModelMemory
     model.subwordStarts.set(subwords.starts);
     model.subwordRows.set(subwords.rows);
   }
-  if (negative > 0) fillNegativeTable(counts, model.negTable);
+  if (negative > 0) fillNegativeTable(counts, model.negTable, negativePower);
   if (hs) buildHuffmanCodes(counts, MAX_CODE_LENGTH, model);
   if (seed === null) return model;
   const rng = new SeededRandom(mixSeed(seed, 0x5eed));
   const syn0 = model.syn0;
-  for (let i = 0; i < syn0.length; i++) syn0[i] = (rng.nextFloat() - 0.5) / dim;
+  // (x - 0.5) * (2 * range) / dim rather than a simplified form, so that word2vec's range 0.5 gives
+  // exactly the numbers it always has.
+  const scale = 2 * initRange;
+  for (let i = 0; i < syn0.length; i++) syn0[i] = ((rng.nextFloat() - 0.5) * scale) / dim;
   return model;
 }

@@ -32,7 +32,7 @@ import {
   type Word2VecCheckpoint,
   type Word2VecProgressState,
 } from './checkpoint.js';
-import { createModel } from './model-setup.js';
+import { createModel, type ModelInitialization } from './model-setup.js';
 import { type Word2VecOptions } from './options.js';
 import { buildSubwordTable, type SubwordSettings } from '../../text/subwords.js';
 import { randomStateLength, type ModelMemory } from './kernel/index.js';
@@ -68,6 +68,8 @@ export interface Word2VecResult {
 export interface TrainerSpec<O extends Word2VecOptions> extends CheckpointSpec<O> {
   /** n-gram settings, or null for plain word vectors (the word2vec path of the kernels). */
   subwords(options: O): SubwordSettings | null;
+  /** Negative-table power and input init range; default word2vec C's (WORD2VEC_INITIALIZATION). */
+  initialization?(options: O): ModelInitialization;
 }
 
 export const WORD2VEC_TRAINER: TrainerSpec<Word2VecOptions> = { ...WORD2VEC_CHECKPOINT, subwords: () => null };
@@ -168,7 +170,10 @@ async function runEpochs<O extends Word2VecOptions>(
     : null;
   if (subwords) log(`subwords: n-grams of ${settings!.minn}-${settings!.maxn} characters in ${settings!.bucket} rows, ${(subwords.rows.length / Math.max(1, vocabulary.size - Vocabulary.FIRST_WORD)).toFixed(1)} per word`);
   const model = createModel(
-    { counts, dim, negative: options.negative, hs: options.hs, threads, maxSentence: options.maxSentence, bucket: subwords ? settings!.bucket : 0, subwords },
+    {
+      counts, dim, negative: options.negative, hs: options.hs, threads, maxSentence: options.maxSentence, bucket: subwords ? settings!.bucket : 0, subwords,
+      ...(spec.initialization ? { initialization: spec.initialization(options) } : {}),
+    },
     resumed ? null : options.seed,
   );
   if (resumed) restoreWeights(model, resumed);
