@@ -33,6 +33,7 @@ import {
   type Word2VecProgressState,
 } from './checkpoint.js';
 import { createModel, type ModelInitialization } from './model-setup.js';
+import { collectGarbage } from '../../util/collect-garbage.js';
 import { type Word2VecOptions } from './options.js';
 import { buildSubwordTable, type SubwordSettings } from '../../text/subwords.js';
 import { randomStateLength, type ModelMemory } from './kernel/index.js';
@@ -169,6 +170,7 @@ async function runEpochs<O extends Word2VecOptions>(
     ? buildSubwordTable(vocabulary.wordList(), settings, vocabulary.size, (i) => i < Vocabulary.FIRST_WORD)
     : null;
   if (subwords) log(`subwords: n-grams of ${settings!.minn}-${settings!.maxn} characters in ${settings!.bucket} rows, ${(subwords.rows.length / Math.max(1, vocabulary.size - Vocabulary.FIRST_WORD)).toFixed(1)} per word`);
+  collectGarbage(); // the corpus passes' garbage, before the model is allocated (see collect-garbage.ts)
   const model = createModel(
     {
       counts, dim, negative: options.negative, hs: options.hs, threads, maxSentence: options.maxSentence, bucket: subwords ? settings!.bucket : 0, subwords,
