@@ -6,10 +6,11 @@ export const UNIGRAM_POWER = 0.75;
 
 /**
  * Table size: word2vec C uses 1e8 entries (400 MB), fastText 1e7. Small vocabularies do not need
- * that many: about 1000 slots per word resolves the distribution finely, capped at fastText's 1e7.
+ * that many: about 1000 slots per word resolves the distribution finely, capped at fastText's 1e7
+ * (or `cap`).
  */
-export function negativeTableSize(trainableWords: number): number {
-  return Math.max(1000, Math.min(10_000_000, trainableWords * 1000));
+export function negativeTableSize(trainableWords: number, cap = 10_000_000): number {
+  return Math.max(1000, Math.min(cap, trainableWords * 1000));
 }
 
 /**

@@ -28,17 +28,21 @@ export interface ModelShape {
 export interface ModelInitialization {
   negativePower: number;
   initRange: number;
+  /** Most slots of the negative-sampling table (4 bytes each). */
+  negativeTableCap: number;
 }
 
 /** word2vec C: negatives from count^0.75, input rows uniform in (-0.5/dim, 0.5/dim). */
-export const WORD2VEC_INITIALIZATION: ModelInitialization = { negativePower: UNIGRAM_POWER, initRange: 0.5 };
+export const WORD2VEC_INITIALIZATION: ModelInitialization = { negativePower: UNIGRAM_POWER, initRange: 0.5, negativeTableCap: 10_000_000 };
 
 /**
  * fastText 0.9.2: negatives from count^0.5 (NegativeSamplingLoss in loss.cc), which draws rare words
  * as negatives more often than 0.75 does, and input rows uniform in (-1/dim, 1/dim)
- * (createRandomMatrix in fasttext.cc).
+ * (createRandomMatrix in fasttext.cc). The table has at most 5e6 slots (fastText: 1e7), 19 MB less
+ * on top of a model that is already ~850 MB: even a word of count 5 among 50,000 words of a 19M-token
+ * corpus keeps ~19 slots, so its share is still within ~5%.
  */
-export const FASTTEXT_INITIALIZATION: ModelInitialization = { negativePower: 0.5, initRange: 1 };
+export const FASTTEXT_INITIALIZATION: ModelInitialization = { negativePower: 0.5, initRange: 1, negativeTableCap: 5_000_000 };
 
 /**
  * Allocates the shared model and fills what the kernels read: the negative table, the Huffman
@@ -48,7 +52,7 @@ export const FASTTEXT_INITIALIZATION: ModelInitialization = { negativePower: 0.5
 export function createModel(shape: ModelShape, seed: number | null): ModelMemory {
   const { counts, dim, negative, hs, threads, maxSentence } = shape;
   const subwords = shape.subwords ?? null;
-  const { negativePower, initRange } = shape.initialization ?? WORD2VEC_INITIALIZATION;
+  const { negativePower, initRange, negativeTableCap } = shape.initialization ?? WORD2VEC_INITIALIZATION;
   let trainable = 0;
   for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) trainable++;
   const model = allocateModel({
@@ -56,7 +60,7 @@ export function createModel(shape: ModelShape, seed: number | null): ModelMemory
     dim,
     negative,
     hs,
-    negTableSize: negative > 0 ? negativeTableSize(trainable) : 0,
+    negTableSize: negative > 0 ? negativeTableSize(trainable, negativeTableCap) : 0,
     maxCodeLength: MAX_CODE_LENGTH,
     threads,
     maxSentence,

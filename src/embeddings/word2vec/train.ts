@@ -165,19 +165,25 @@ async function runEpochs<O extends Word2VecOptions>(
   const counts = Float64Array.from(vocabulary.counts);
   counts.fill(0, 0, Vocabulary.FIRST_WORD); // the special tokens are never trained
   const settings = spec.subwords(options);
-  // The special tokens get no n-grams (as fastText's </s>): they are never trained.
-  const subwords = settings && settings.maxn > 0 && settings.bucket > 0
-    ? buildSubwordTable(vocabulary.wordList(), settings, vocabulary.size, (i) => i < Vocabulary.FIRST_WORD)
-    : null;
-  if (subwords) log(`subwords: n-grams of ${settings!.minn}-${settings!.maxn} characters in ${settings!.bucket} rows, ${(subwords.rows.length / Math.max(1, vocabulary.size - Vocabulary.FIRST_WORD)).toFixed(1)} per word`);
+  const withSubwords = settings !== null && settings.maxn > 0 && settings.bucket > 0;
+  // The special tokens get no n-grams (as fastText's </s>): they are never trained. The table is
+  // copied into the model memory, where the kernels and the steps below read it; this first copy
+  // is dropped after that.
+  let table = withSubwords ? buildSubwordTable(vocabulary.wordList(), settings, vocabulary.size, (i) => i < Vocabulary.FIRST_WORD) : null;
   collectGarbage(); // the corpus passes' garbage, before the model is allocated (see collect-garbage.ts)
   const model = createModel(
     {
-      counts, dim, negative: options.negative, hs: options.hs, threads, maxSentence: options.maxSentence, bucket: subwords ? settings!.bucket : 0, subwords,
+      counts, dim, negative: options.negative, hs: options.hs, threads, maxSentence: options.maxSentence, bucket: withSubwords ? settings.bucket : 0, subwords: table,
       ...(spec.initialization ? { initialization: spec.initialization(options) } : {}),
     },
     resumed ? null : options.seed,
   );
+  table = null;
+  const subwords = withSubwords ? { starts: model.subwordStarts, rows: model.subwordRows } : null;
+  if (subwords) {
+    collectGarbage(); // the table's first copy, which would otherwise stay until V8 next collects
+    log(`subwords: n-grams of ${settings!.minn}-${settings!.maxn} characters in ${settings!.bucket} rows, ${(subwords.rows.length / Math.max(1, vocabulary.size - Vocabulary.FIRST_WORD)).toFixed(1)} per word`);
+  }
   if (resumed) restoreWeights(model, resumed);
   // The threads' random states as of the last round; the checkpoint saves them so a resumed run
   // draws exactly what an uninterrupted one would. Each thread owns a slice of the corpus, so they

@@ -14,7 +14,7 @@ function shares(table: Int32Array): Record<number, number> {
 
 describe('fastText mode starts like fastText 0.9.2, word2vec mode like word2vec C', () => {
   it('fastText with n-grams draws negatives from count^0.5; without n-grams (and word2vec) from count^0.75', () => {
-    expect(FASTTEXT_TRAINER.initialization!(resolveFastTextOptions())).toEqual({ negativePower: 0.5, initRange: 1 });
+    expect(FASTTEXT_TRAINER.initialization!(resolveFastTextOptions())).toEqual({ negativePower: 0.5, initRange: 1, negativeTableCap: 5_000_000 });
     expect(FASTTEXT_TRAINER.initialization!(resolveFastTextOptions({ minn: 0, maxn: 0 }))).toEqual(WORD2VEC_INITIALIZATION);
     expect(WORD2VEC_INITIALIZATION.negativePower).toBe(0.75);
 
@@ -23,6 +23,12 @@ describe('fastText mode starts like fastText 0.9.2, word2vec mode like word2vec 
     [1, 4, 9, 16].forEach((w, i) => expect(fast[4 + i]).toBeCloseTo(w / 30, 3));
     const plain = shares(createModel(shape, 1).negTable);
     [1, 8, 27, 64].forEach((w, i) => expect(plain[4 + i]).toBeCloseTo(w / 100, 3));
+  });
+
+  it('caps the negative table at 5e6 slots in fastText mode (word2vec: 1e7)', () => {
+    const many = Float64Array.from({ length: 20_004 }, (_, i) => (i < 4 ? 0 : 5 + (i % 7)));
+    expect(createModel({ ...shape, dim: 4, counts: many, initialization: FASTTEXT_INITIALIZATION }, 1).negTable.length).toBe(5_000_000);
+    expect(createModel({ ...shape, dim: 4, counts: many }, 1).negTable.length).toBe(10_000_000);
   });
 
   it('fastText initialises input rows uniform in (-1/dim, 1/dim), word2vec in (-0.5/dim, 0.5/dim) with the same draws', () => {
