@@ -3,7 +3,8 @@
  * Remakes the pictures in docs/ with headless Chromium (Debian's, through playwright-core), from
  * the shared data:
  *   map.png                a UMAP map of GloVe 6B 100d with the debias word lists as groups;
- *   tsne-map.png           a t-SNE map of the 5,000 most frequent GloVe words (with the debias lists coloured);
+ *   tsne-map.png           a t-SNE map of the 5,000 most frequent GloVe words (with the debias lists coloured),
+ *   tsne-map-zoom.png      and the same map zoomed in around "france" (countries and nationalities);
  *   playground.png         the playground with the same vectors and a character model of dinosaur names;
  *   playground-models.png  the playground's classifier (SST-2 on GloVe) and seq2seq (dates) panels.
  * Run after `npm run build` and training the three models:
@@ -67,8 +68,15 @@ try {
     const map = join(work, 'tsne.html');
     plot(['--top', '5000', '--groups', 'debias', '--method', 'tsne', '--seed', '1', '--title', 'GloVe 6B 100d: the 5,000 most frequent words (Barnes-Hut t-SNE, seed 1)'], map);
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
-    await page.goto(`file://${map}`);
+    await page.goto(`file://${map}`, { timeout: 240_000 });
     await page.locator('.mapbox').screenshot({ path: join(ROOT, 'docs/tsne-map.png') });
+    // Zoomed in around one word with the wheel, as a reader would (labels keep their size).
+    const word = page.locator('svg.wordmap g.w', { has: page.locator('title', { hasText: /^france$/ }) }).locator('circle');
+    const box = await word.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 12; i++) await page.mouse.wheel(0, -100);
+    await page.waitForTimeout(300);
+    await page.locator('.mapbox').screenshot({ path: join(ROOT, 'docs/tsne-map-zoom.png') });
     await page.close();
   }
 

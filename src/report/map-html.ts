@@ -37,7 +37,7 @@ body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 16
 .maptools button { min-width: 2em; }
 .mapinfo { margin-left: 8px; color: #555; }
 svg.wordmap { display: block; max-width: 100%; height: auto; cursor: grab; user-select: none; }
-svg.wordmap g.w:hover circle, svg.wordmap g.w.hit circle { r: 6; stroke: #000; }
+svg.wordmap g.w:hover circle, svg.wordmap g.w.hit circle { stroke: #000; stroke-width: 3px; vector-effect: non-scaling-stroke; }
 svg.wordmap g.w:hover text, svg.wordmap g.w.hit text { font-weight: 700; fill: #000; }
 `;
 
@@ -49,7 +49,25 @@ for (const box of document.querySelectorAll('.mapbox')) {
   const full = svg.viewBox.baseVal;
   const home = [full.x, full.y, full.width, full.height];
   let view = home.slice();
-  const show = () => svg.setAttribute('viewBox', view.join(' '));
+  // Dots and labels keep their size on the screen as the map zooms in, so zooming pulls a crowded
+  // region's words apart instead of magnifying the crowd.
+  const points = svg.querySelector('g.points');
+  if (!points) continue;
+  const baseFont = Number(points.getAttribute('font-size'));
+  const marks = [...points.querySelectorAll('g.w')].map((g) => {
+    const c = g.querySelector('circle');
+    return [c, g.querySelector('text'), Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))];
+  });
+  const show = () => {
+    svg.setAttribute('viewBox', view.join(' '));
+    const s = Math.min(1, view[2] / home[2]);
+    points.setAttribute('font-size', String(baseFont * s));
+    for (const [c, t, x, y] of marks) {
+      c.setAttribute('r', String(3 * s));
+      t.setAttribute('x', String(x + 4 * s));
+      t.setAttribute('y', String(y + 3 * s));
+    }
+  };
   const zoom = (factor, cx, cy) => {
     const w = view[2] * factor, h = view[3] * factor;
     view = [cx - (cx - view[0]) * factor, cy - (cy - view[1]) * factor, w, h];

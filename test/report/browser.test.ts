@@ -6,7 +6,7 @@
  * loads the models with plain tf.loadLayersModel, generates the very text Node generates with the
  * same seed, classifies with Node's probabilities, translates as Node does with the same attention
  * heatmap, and says what is wrong with an empty text; a word map parses as SVG in the browser and
- * zooms. Skipped, with the reason, where /usr/bin/chromium is not installed.
+ * zooms with its labels keeping their size. Skipped, with the reason, where /usr/bin/chromium is not installed.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -209,8 +209,12 @@ describe.skipIf(!existsSync(CHROMIUM))(`playground in headless Chromium (${CHROM
       expect(parsed.errors).toBe(0);
       expect(parsed.labels).toEqual([...vectors.words]);
       const before = await mapPage.locator('svg.wordmap').getAttribute('viewBox');
+      const font = Number(await mapPage.locator('svg.wordmap g.points').getAttribute('font-size'));
       await mapPage.locator('button[data-zoom=in]').click();
       expect(await mapPage.locator('svg.wordmap').getAttribute('viewBox')).not.toBe(before);
+      // Labels and dots keep their size on the screen: 0.7 of the map in view, 0.7 the font and radius.
+      expect(Number(await mapPage.locator('svg.wordmap g.points').getAttribute('font-size'))).toBeCloseTo(0.7 * font, 6);
+      expect(Number(await mapPage.locator('svg.wordmap g.w circle').first().getAttribute('r'))).toBeCloseTo(2.1, 6);
       await mapPage.locator('input.mapfind').fill('queen');
       await mapPage.locator('input.mapfind').press('Enter');
       expect(await mapPage.locator('.mapinfo').textContent()).toBe('queen');
