@@ -16,6 +16,7 @@ import type { Seq2seqEpochReport, Seq2seqEvaluation, Seq2seqProgress } from '../
 import { DATE_SPLITS, generateDatePairs, type DateSplit } from '../corpora/dates.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { interruptOnSigint } from './interrupt.js';
+import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import { backendOption, stripSlashes, useBackend } from './lm.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
 import { integerOption, numberOption } from './option-parsers.js';
@@ -76,15 +77,25 @@ function registerTrain(group: Command, output: () => Output): void {
     const bar = out.progressBar(0, 'steps');
     const interrupt = interruptOnSigint(out, 'stopping after this step and saving a checkpoint');
     const log = (message: string): void => out.log(message);
+    const metrics = MetricsLog.open(metricsPathFor(target), { trainer: 'seq2seq', settings: { pairs, ...partial }, resume: partial.resume });
     let model: Awaited<ReturnType<typeof trainSeq2seq>>;
     try {
       model = await trainSeq2seq(pairs, {
         ...partial,
         signal: interrupt.signal,
         onLog: log,
-        onProgress: (p: Seq2seqProgress) => showProgress(bar, p),
-        onEpoch: (r) => log(describeEpoch(r)),
+        onProgress: (p: Seq2seqProgress) => {
+          showProgress(bar, p);
+          metrics.progress(progressMetrics(p));
+        },
+        onEpoch: (r) => {
+          log(describeEpoch(r));
+          metrics.epoch(epochMetrics(r));
+        },
       });
+    } catch (err) {
+      metrics.close();
+      throw err;
     } finally {
       bar.stop();
       interrupt.release();
@@ -96,14 +107,35 @@ function registerTrain(group: Command, output: () => Output): void {
     }
     const training = model.config.training!;
     const a = model.config.architecture;
-    out.result({ output: target, backend, architecture: a, epochs: training.epochs, steps: training.steps, stopped: training.stopped, seconds: Number(training.seconds.toFixed(2)), bestEpoch: training.bestEpoch, validation: model.config.validation, history: model.history }, () =>
+    const figures = { output: target, backend, architecture: a, epochs: training.epochs, steps: training.steps, stopped: training.stopped, seconds: Number(training.seconds.toFixed(2)), bestEpoch: training.bestEpoch, validation: model.config.validation };
+    metrics.end({ ...figures, settings: plainSettings(training.settings) });
+    metrics.close();
+    out.result({ ...figures, history: model.history }, () =>
       [
-        `wrote ${target}: ${a.layers} x ${a.units} ${a.cell.toUpperCase()} encoder${a.bidirectional ? ' (bidirectional)' : ''} and decoder, ${a.attention} attention${a.inputFeeding ? ' with input feeding' : ''}; ${a.sourceVocabularySize} source and ${a.targetVocabularySize} target ids`,
+        `wrote ${target}: ${a.layers} x ${a.units} ${a.cell.toUpperCase()} encoder${a.bidirectional ? ' (bidirectional)' : ''} and decoder, ${a.attention}${a.localP ? ` local-p (window ${a.window})` : ''} attention${a.inputFeeding ? ' with input feeding' : ''}; ${a.sourceVocabularySize} source and ${a.targetVocabularySize} target ids`,
         `${training.epochs} epoch${training.epochs === 1 ? '' : 's'}, ${training.steps} steps in ${formatDuration(training.seconds)}` +
           (model.config.validation ? `; validation (epoch ${training.bestEpoch}): ${describeEvaluation(model.config.validation)}` : '; no validation pairs'),
       ].join('\n'),
     );
   });
+}
+
+/** A progress snapshot as a metrics-log record. */
+function progressMetrics(p: Seq2seqProgress): { fraction: number; epoch: number } & Record<string, unknown> {
+  return {
+    epoch: p.epoch, epochs: p.epochs, fraction: p.fraction, step: p.step, loss: p.loss, epochLoss: p.epochLoss,
+    learningRate: p.learningRate, pairsPerSecond: p.pairsPerSecond, tokensPerSecond: p.tokensPerSecond,
+  };
+}
+
+/** An epoch report as a metrics-log record: validation figures flat, with the `val` prefix (exact match and token accuracy when pairs were decoded). */
+function epochMetrics(r: Seq2seqEpochReport): { epoch: number } & Record<string, unknown> {
+  const v = r.validation;
+  return {
+    epoch: r.epoch, epochs: r.epochs, step: r.step, trainLoss: r.trainLoss,
+    ...(v ? { valLoss: v.loss, ...(v.exactMatch !== null ? { valExactMatch: v.exactMatch, valTokenAccuracy: v.tokenAccuracy, valDecoded: v.decoded } : {}) } : {}),
+    improved: r.improved, learningRate: r.learningRate, seconds: r.seconds,
+  };
 }
 
 /** Decoding flags shared by eval and translate. */

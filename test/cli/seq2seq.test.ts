@@ -66,4 +66,27 @@ describe('wordloom seq2seq, translate, corpus dates', () => {
     const usage = run(['seq2seq', 'train', pairs, '-o', join(dir, 'x'), '--attention', 'cosine']);
     expect(usage.code).toBe(2);
   }, 240_000);
+
+  it('train --local-p writes NAME.metrics.jsonl as it trains: start, progress (loss, lr, tokens/s), epochs (validation loss, exact match), end', () => {
+    const pairs = join(dir, 'local.tsv');
+    writeFileSync(pairs, Array.from({ length: 80 }, (_, i) => `${i}${i % 7}\t${i % 7}${i}`).join('\n'));
+    const model = join(dir, 'models', 'local');
+    const t = run(['--quiet', 'seq2seq', 'train', pairs, '-o', model, '--units', '8', '--embedding', '4', '--batch', '8', '--epochs', '2', '--patience', '0', '--threads', '1', '--local-p', '--window', '3', '--val-decode', '8']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/luong-dot local-p \(window 3\) attention/);
+    const log = readFileSync(`${model}.metrics.jsonl`, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log[0]).toMatchObject({ kind: 'start', trainer: 'seq2seq', settings: { units: 8, epochs: 2, localP: true, window: 3 }, resumed: false });
+    const progress = log.filter((x) => x.kind === 'progress');
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress[0]).toMatchObject({ epoch: 1, step: 1 });
+    for (const k of ['loss', 'learningRate', 'tokensPerSecond', 'pairsPerSecond', 'fraction']) expect(typeof progress[0]![k], k).toBe('number');
+    const epochs = log.filter((x) => x.kind === 'epoch');
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    for (const k of ['trainLoss', 'valLoss', 'valExactMatch', 'valTokenAccuracy', 'learningRate', 'step']) expect(typeof epochs[1]![k], k).toBe('number');
+    expect(epochs[1]).toMatchObject({ valDecoded: 8 });
+    expect(log.at(-1)).toMatchObject({ kind: 'end', epochs: 2, settings: { localP: true } });
+    const usage = run(['seq2seq', 'train', pairs, '-o', join(dir, 'y'), '--window', '3']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--window is for --local-p/);
+  }, 240_000);
 });

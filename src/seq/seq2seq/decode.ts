@@ -79,7 +79,7 @@ class DecoderRun {
   }
 
   dispose(): void {
-    tf.dispose([...this.states, ...(this.feed ? [this.feed] : []), this.encoded.memory, this.encoded.maskBias]);
+    tf.dispose([...this.states, ...(this.feed ? [this.feed] : []), this.encoded.memory, this.encoded.maskBias, ...(this.encoded.positions ? [this.encoded.positions] : [])]);
   }
 }
 

@@ -2,6 +2,7 @@ export { trainSeq2seq, evaluatePairs, type TrainedSeq2seqModel } from './train.j
 export { Seq2seqModel, type Translation, type TranslateOptions, type Hypothesis } from './model.js';
 export { saveSeq2seqModel, loadSeq2seqModel, checkSeq2seqOutput, SEQ2SEQ_FILES } from './model-files.js';
 export { greedyDecode, beamDecode, decodeBatches, type DecodeOptions } from './decode.js';
+export { localPWeights, sourcePositions, DEFAULT_LOCAL_WINDOW, type LocalPParts } from './local-p.js';
 export { buildSeq2seqNetwork, encode, decodeSteps, statesPerLayer, stepsOneByOne, MASKED, type Seq2seqArchitecture, type Seq2seqNetwork, type Encoded, type DecoderStep } from './network.js';
 export { PairCodec, buildVocabularies, padBatch, padSources, type EncodedPair, type PaddedBatch } from './codec.js';
 export { parsePairs, readPairs, type Pair } from './pairs.js';

@@ -16,6 +16,7 @@ import { Vocabulary } from '../../text/vocabulary.js';
 import { checkModelFolderOutput, loadNetworkFile, readJson, statOrNull, writeFolderAtomically, writeNetworkFiles } from '../training/model-folder.js';
 import { PairCodec } from './codec.js';
 import { SEQ2SEQ_FORMAT, SEQ2SEQ_FORMAT_VERSION, type Seq2seqConfig } from './config.js';
+import { DEFAULT_LOCAL_WINDOW } from './local-p.js';
 import { Seq2seqModel } from './model.js';
 
 export const SEQ2SEQ_FILES = {
@@ -78,7 +79,8 @@ export async function loadSeq2seqModel(dir: string): Promise<Seq2seqModel> {
   try {
     const source = await Vocabulary.load(join(dir, SEQ2SEQ_FILES.sourceVocabulary));
     const target = await Vocabulary.load(join(dir, SEQ2SEQ_FILES.targetVocabulary));
-    const arch = config.architecture;
+    // Models saved before local-p attention existed have global attention.
+    const arch = { ...config.architecture, localP: config.architecture.localP ?? false, window: config.architecture.window ?? DEFAULT_LOCAL_WINDOW };
     const logits = decoder.outputs[0]?.shape[2];
     if (source.size !== arch.sourceVocabularySize || target.size !== arch.targetVocabularySize || logits !== arch.targetVocabularySize) {
       throw new WordloomError('EFORMAT', `${dir}: the vocabularies (${source.size} source, ${target.size} target entries), the decoder's outputs (${String(logits)}) and ${SEQ2SEQ_FILES.config} disagree`);

@@ -9,7 +9,8 @@
  *            states are the two halves concatenated.
  *   decoder  previous target ids [batch, T], the per-layer states, the memory and the source mask
  *            bias [batch, 1, S] (0 at real tokens, -1e9 at padding: added to the attention scores
- *            before the softmax, so padding gets weight 0), and with input feeding the previous
+ *            before the softmax, so padding gets weight 0), with local-p attention the source
+ *            positions [batch, 1, S] (0..S-1 in every row), and with input feeding the previous
  *            attentional vectors [batch, T, units]
  *            -> logits [batch, T, target vocabulary], attention weights [batch, T, S], attentional
  *            vectors [batch, T, units], then the new per-layer states.
@@ -19,6 +20,8 @@
  *   luong-general  score = s_t · W h_j;
  *   bahdanau       score = v · tanh(W1 h_j + W2 s_{t-1}), with s_{t-1} the top layer's state BEFORE
  *                  the step, and the context concatenated to the step's input embedding.
+ * Luong's attention is global (a softmax over the whole source) or local-p (a softmax inside a
+ * window around a predicted position, times a Gaussian: local-p.ts).
  * All three then compute h̃_t = tanh(Wc [c_t; s_t]) and logits = Wo h̃_t (Luong's attentional
  * vector; for Bahdanau this is a simplified deep output). Luong's scores depend only on the decoder
  * outputs, so without input feeding the decoder model runs a WHOLE target sequence in one call: the
@@ -30,7 +33,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { executeOnce, fusedBidirectional, fusedDense, fusedDot, fusedEmbedding, fusedGRU, fusedLSTM, fusedSimpleRNN } from '../layers/index.js';
 import type { CellName } from '../lm/options.js';
+import { localPWeights, MASKED, sourcePositions } from './local-p.js';
 import type { AttentionName } from './options.js';
+
+export { MASKED };
 
 export interface Seq2seqArchitecture {
   sourceVocabularySize: number;
@@ -44,10 +50,11 @@ export interface Seq2seqArchitecture {
   inputFeeding: boolean;
   /** Bahdanau's hidden size (units when 0 was asked for). */
   attentionUnits: number;
+  /** Luong only: local-p attention (false: global). Absent in models saved before it existed. */
+  localP: boolean;
+  /** Local-p: half-width D of the window (σ = D/2). */
+  window: number;
 }
-
-/** The value the source mask bias has at padding positions. */
-export const MASKED = -1e9;
 
 export interface Seq2seqNetwork {
   arch: Seq2seqArchitecture;
@@ -73,6 +80,7 @@ type Sym = tf.SymbolicTensor;
  * unit variance (uniform in ±sqrt(3)).
  */
 export function buildSeq2seqNetwork(arch: Seq2seqArchitecture, nextSeed: () => number): Seq2seqNetwork {
+  if (arch.localP && arch.attention === 'bahdanau') throw new Error('local-p attention is for Luong attention (dot or general), not bahdanau');
   const uniform = (limit: number) => tf.initializers.randomUniform({ minval: -limit, maxval: limit, seed: nextSeed() });
   const recurrent = (name: string, units: number, extra: Record<string, unknown>): tf.layers.Layer => {
     const k = 1 / Math.sqrt(units);
@@ -116,13 +124,19 @@ export function buildSeq2seqNetwork(arch: Seq2seqArchitecture, nextSeed: () => n
   for (let l = 0; l < arch.layers; l++) for (let s = 0; s < perLayer; s++) stateInputs.push(tf.input({ shape: [U], name: `state_${l + 1}_${s}` }));
   const memory = tf.input({ shape: [null, U], name: 'memory' });
   const maskBias = tf.input({ shape: [1, null], name: 'source_mask_bias' });
+  const positions = arch.localP ? tf.input({ shape: [1, null], name: 'source_positions' }) : null;
   const feed = arch.inputFeeding ? tf.input({ shape: [null, U], name: 'attentional_previous' }) : null;
   const embedded = fusedEmbedding({ name: 'target_embedding', inputDim: arch.targetVocabularySize, outputDim: arch.embedding, embeddingsInitializer: uniform(Math.sqrt(3)) }).apply(previous) as Sym;
 
-  /** Attention weights [batch, T, S] and context [batch, T, units] from scores [batch, T, S]. */
-  const attend = (scores: Sym): { weights: Sym; context: Sym } => {
-    const masked = tf.layers.add({ name: 'attention_masked_scores' }).apply([scores, maskBias]) as Sym;
-    const weights = tf.layers.softmax({ axis: -1, name: 'attention_weights' }).apply(masked) as Sym;
+  /** Attention weights [batch, T, S] and context [batch, T, units] from scores [batch, T, S] (and local-p's query [batch, T, units]). */
+  const attend = (scores: Sym, query: Sym | null): { weights: Sym; context: Sym } => {
+    let weights: Sym;
+    if (positions !== null) {
+      weights = localPWeights({ query: query!, scores, maskBias, positions, window: arch.window, dense }).weights;
+    } else {
+      const masked = tf.layers.add({ name: 'attention_masked_scores' }).apply([scores, maskBias]) as Sym;
+      weights = tf.layers.softmax({ axis: -1, name: 'attention_weights' }).apply(masked) as Sym;
+    }
     const context = fusedDot({ axes: [2, 1], name: 'attention_context' }).apply([weights, memory]) as Sym;
     return { weights, context };
   };
@@ -147,21 +161,21 @@ export function buildSeq2seqNetwork(arch: Seq2seqArchitecture, nextSeed: () => n
     const q = dense('attention_query', A, U).apply(query) as Sym;
     const hidden = tf.layers.activation({ activation: 'tanh', name: 'attention_tanh' }).apply(tf.layers.add({ name: 'attention_sum' }).apply([keys, q]) as Sym) as Sym;
     const e = dense('attention_v', 1, A, { useBias: false }).apply(hidden) as Sym;
-    attention = attend(tf.layers.permute({ dims: [2, 1], name: 'attention_scores' }).apply(e) as Sym);
+    attention = attend(tf.layers.permute({ dims: [2, 1], name: 'attention_scores' }).apply(e) as Sym, null);
     const input = tf.layers.concatenate({ name: 'decoder_input' }).apply([embedded, attention.context]) as Sym;
     top = runLayers(input);
   } else {
     const input = feed ? (tf.layers.concatenate({ name: 'decoder_input' }).apply([embedded, feed]) as Sym) : embedded;
     top = runLayers(input);
     const keys = arch.attention === 'luong-general' ? (dense('attention_general', U, U, { useBias: false }).apply(memory) as Sym) : memory;
-    attention = attend(fusedDot({ axes: [2, 2], name: 'attention_scores' }).apply([top.output, keys]) as Sym);
+    attention = attend(fusedDot({ axes: [2, 2], name: 'attention_scores' }).apply([top.output, keys]) as Sym, top.output);
   }
   const combined = tf.layers.concatenate({ name: 'attention_combined' }).apply([attention.context, top.output]) as Sym;
   const attentional = dense('attentional', U, 2 * U, { activation: 'tanh' }).apply(combined) as Sym;
   const logits = dense('logits', arch.targetVocabularySize, U).apply(attentional) as Sym;
   const decoder = tf.model({
     name: 'decoder',
-    inputs: [previous, ...stateInputs, memory, maskBias, ...(feed ? [feed] : [])],
+    inputs: [previous, ...stateInputs, memory, maskBias, ...(positions ? [positions] : []), ...(feed ? [feed] : [])],
     outputs: [logits, attention.weights, attentional, ...top.states],
   });
   return { arch, encoder, decoder };
@@ -173,6 +187,8 @@ export interface Encoded {
   states: tf.Tensor2D[];
   /** [batch, 1, S]: 0 at real tokens, MASKED at padding. */
   maskBias: tf.Tensor3D;
+  /** Local-p: [batch, 1, S], 0..S-1 in every row; null otherwise. */
+  positions: tf.Tensor3D | null;
 }
 
 export interface DecoderStep {
@@ -186,12 +202,14 @@ export interface DecoderStep {
 export function encode(network: Seq2seqNetwork, source: tf.Tensor2D, training: boolean): Encoded {
   const outs = executeOnce(network.encoder, [source], training);
   const maskBias = tf.tidy(() => tf.mul(tf.cast(tf.equal(source, 0), 'float32'), MASKED).expandDims(1)) as tf.Tensor3D;
-  return { memory: outs[0] as tf.Tensor3D, states: outs.slice(1) as tf.Tensor2D[], maskBias };
+  const positions = network.arch.localP ? sourcePositions(source.shape[0], source.shape[1]) : null;
+  return { memory: outs[0] as tf.Tensor3D, states: outs.slice(1) as tf.Tensor2D[], maskBias, positions };
 }
 
 /** Runs the decoder on previous ids [batch, T] from `states` (T must be 1 when the decoder steps one by one). */
 export function decodeSteps(network: Seq2seqNetwork, previous: tf.Tensor2D, states: tf.Tensor2D[], encoded: Encoded, feed: tf.Tensor3D | null, training: boolean): DecoderStep {
   const inputs: tf.Tensor[] = [previous, ...states, encoded.memory, encoded.maskBias];
+  if (network.arch.localP) inputs.push(encoded.positions!);
   if (network.arch.inputFeeding) inputs.push(feed!);
   const outs = executeOnce(network.decoder, inputs, training);
   return { logits: outs[0] as tf.Tensor3D, weights: outs[1] as tf.Tensor3D, attentional: outs[2] as tf.Tensor3D, states: outs.slice(3) as tf.Tensor2D[] };

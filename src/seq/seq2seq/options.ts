@@ -3,6 +3,7 @@ import { WordloomError } from '../../errors.js';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenizer.js';
 import { checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys } from '../../util/option-spec.js';
 import { CELLS, LEVELS, OPTIMIZERS, type CellName, type LanguageModelLevel, type OptimizerName } from '../lm/options.js';
+import { DEFAULT_LOCAL_WINDOW } from './local-p.js';
 import type { Seq2seqEpochReport, Seq2seqProgress } from './progress.js';
 
 /**
@@ -43,6 +44,14 @@ export interface Seq2seqOptions {
   inputFeeding: boolean;
   /** Bahdanau only: size of the additive attention's hidden layer; 0 = --units. Default 0. */
   attentionUnits: number;
+  /**
+   * Luong only: local-p attention (Luong, Pham & Manning 2015): a softmax over the source tokens
+   * within `window` of a predicted position p_t = S · sigmoid(v · tanh(W h_t)), times a Gaussian
+   * around p_t with σ = window/2. Default false (global attention over the whole source).
+   */
+  localP: boolean;
+  /** Local-p: half-width D of the window [p_t − D, p_t + D]. Default 10 (the paper's). */
+  window: number;
   /** Scheduled sampling: share of decoder inputs taken from the model's own previous prediction instead of the reference; > 0 trains step by step. Default 0. */
   samplingRatio: number;
   /** Pairs per batch. Default 64. */
@@ -86,6 +95,8 @@ export const SEQ2SEQ_OPTION_SPECS = {
   bidirectional: { flag: '--bidirectional', kind: 'boolean', help: 'bidirectional encoder (units/2 per direction)', defaultText: 'off', default: false, recorded: true },
   attention: { flag: '--attention', kind: 'choice', choices: ATTENTIONS, help: 'luong-dot and luong-general attend after the decoder step (the whole target trains in one fused call); bahdanau attends before it and feeds the context in (trains step by step)', defaultText: 'luong-dot', default: 'luong-dot', recorded: true },
   inputFeeding: { flag: '--input-feeding', kind: 'boolean', help: 'Luong: feed the previous attentional vector into each decoder step (trains step by step)', defaultText: 'off', default: false, recorded: true },
+  localP: { flag: '--local-p', kind: 'boolean', help: 'luong-dot/luong-general: local-p attention (Luong 2015): a predicted source position and a window around it, weighted by a Gaussian (sigma = --window/2)', defaultText: 'off (global)', default: false, recorded: true },
+  window: { flag: '--window', kind: 'integer', min: 1, max: 10000, help: 'local-p: half-width D of the attention window [p-D, p+D]', defaultText: String(DEFAULT_LOCAL_WINDOW), default: DEFAULT_LOCAL_WINDOW, recorded: true },
   attentionUnits: { flag: '--attention-units', kind: 'integer', min: 0, max: 8192, help: 'bahdanau: hidden size of the additive score; 0 = --units', defaultText: '0', default: 0, recorded: true },
   samplingRatio: { flag: '--sampling-ratio', kind: 'number', min: 0, max: 1, help: 'scheduled sampling: share of decoder inputs taken from the model\'s own previous prediction (trains step by step)', defaultText: '0', default: 0, recorded: true },
   batch: { flag: '--batch', kind: 'integer', min: 1, max: 100000, help: 'pairs per batch', defaultText: '64', default: 64, recorded: true },
@@ -136,6 +147,13 @@ export function resolveSeq2seqOptions(partial: Partial<Seq2seqOptions> = {}): Se
   }
   if (o.inputFeeding && o.attention === 'bahdanau') {
     throw new WordloomError('EOPTION', 'option --input-feeding is for Luong attention (bahdanau always feeds its context into the step)');
+  }
+  if (o.localP && o.attention === 'bahdanau') {
+    throw new WordloomError('EOPTION', 'option --local-p is for Luong attention (--attention luong-dot or luong-general), got --attention bahdanau');
+  }
+  // Compared with the default, not with `defined`: a resumed run passes every recorded setting.
+  if (o.window !== SEQ2SEQ_DEFAULTS.window && !o.localP) {
+    throw new WordloomError('EOPTION', `option --window is for --local-p attention, got --window ${o.window} without --local-p`);
   }
   if (o.attentionUnits > 0 && o.attention !== 'bahdanau') {
     throw new WordloomError('EOPTION', `option --attention-units is for --attention bahdanau, got --attention ${o.attention}`);

@@ -10,6 +10,8 @@ export interface Seq2seqProgress {
   fraction: number;
   /** Training pairs per second since the run (or resume) started. */
   pairsPerSecond: number;
+  /** Real (unpadded) target tokens per second since the run (or resume) started, `<EOS>` included. */
+  tokensPerSecond: number;
   learningRate: number;
   /** Mean cross-entropy per target token of the last step, and of the epoch so far. */
   loss: number;

@@ -214,6 +214,8 @@ async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair
     attention: options.attention,
     inputFeeding: options.inputFeeding,
     attentionUnits: options.attentionUnits > 0 ? options.attentionUnits : options.units,
+    localP: options.localP,
+    window: options.window,
   };
   const init = new SeededRandom(options.seed);
   const network = buildSeq2seqNetwork(arch, () => init.nextUint32());
@@ -259,6 +261,7 @@ async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair
     const sample = options.samplingRatio > 0 ? (): boolean => random.nextFloat() < options.samplingRatio : null;
     const start = performance.now();
     const startStep = position.step;
+    let targetTokens = 0;
     let lastSave = performance.now();
     let stopped: 'epochs' | 'early-stop' | 'max-steps' = 'epochs';
 
@@ -290,12 +293,14 @@ async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair
         position.step++;
         position.epochLossSum += loss;
         position.epochSteps++;
+        targetTokens += batch.targetTokens;
         if (options.onProgress) {
           const elapsed = (performance.now() - start) / 1000;
           const done = position.step - startStep;
           options.onProgress({
             epoch: position.epoch + 1, epochs: options.epochs, step: position.step, totalSteps: plannedSteps,
             fraction: Math.min(1, position.step / plannedSteps), pairsPerSecond: elapsed > 0 ? (done * options.batch) / elapsed : 0,
+            tokensPerSecond: elapsed > 0 ? targetTokens / elapsed : 0,
             learningRate: position.learningRate, loss, epochLoss: position.epochLossSum / position.epochSteps,
             elapsedSeconds: elapsed, etaSeconds: done > 0 ? ((plannedSteps - position.step) * elapsed) / done : Number.POSITIVE_INFINITY,
           });

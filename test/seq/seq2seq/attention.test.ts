@@ -10,10 +10,10 @@ import { useCpuBackend } from '../layers/harness.js';
 
 beforeAll(useCpuBackend);
 
-function network(attention: (typeof ATTENTIONS)[number], extra: { bidirectional?: boolean; inputFeeding?: boolean; cell?: 'lstm' | 'gru' } = {}, seed = 7): Seq2seqNetwork {
+function network(attention: (typeof ATTENTIONS)[number], extra: { bidirectional?: boolean; inputFeeding?: boolean; cell?: 'lstm' | 'gru'; localP?: boolean } = {}, seed = 7): Seq2seqNetwork {
   let s = seed;
   return buildSeq2seqNetwork(
-    { sourceVocabularySize: 12, targetVocabularySize: 9, cell: extra.cell ?? 'lstm', layers: 2, units: 8, embedding: 6, bidirectional: extra.bidirectional ?? false, attention, inputFeeding: extra.inputFeeding ?? false, attentionUnits: 5 },
+    { sourceVocabularySize: 12, targetVocabularySize: 9, cell: extra.cell ?? 'lstm', layers: 2, units: 8, embedding: 6, bidirectional: extra.bidirectional ?? false, attention, inputFeeding: extra.inputFeeding ?? false, attentionUnits: 5, localP: extra.localP ?? false, window: 3 },
     () => s++,
   );
 }
@@ -87,7 +87,7 @@ describe('attention', () => {
 
 describe('decoding', () => {
   it('beam width 1 gives exactly the greedy tokens, log-probabilities and attention', () => {
-    for (const [attention, extra] of [['luong-dot', {}], ['luong-general', { inputFeeding: true }], ['bahdanau', { bidirectional: true }]] as const) {
+    for (const [attention, extra] of [['luong-dot', {}], ['luong-general', { inputFeeding: true }], ['bahdanau', { bidirectional: true }], ['luong-dot', { localP: true }], ['luong-general', { localP: true, inputFeeding: true }]] as const) {
       for (const seed of [1, 2, 3]) {
         const net = network(attention, extra, seed);
         const greedy = greedyDecode(net, SOURCES, 12);

@@ -37,11 +37,13 @@ const decoder = await load('decoder');
 const src = tf.tensor2d(JSON.parse(process.env.WORDLOOM_SOURCE), [1, JSON.parse(process.env.WORDLOOM_SOURCE).length], 'int32');
 const [memory, ...states] = encoder.predict(src);
 const maskBias = tf.zeros([1, 1, memory.shape[1]]);
+// a local-p decoder also takes the source positions 0..S-1
+const positions = decoder.inputNames.includes('source_positions') ? [tf.range(0, memory.shape[1]).reshape([1, 1, memory.shape[1]])] : [];
 // greedy decoding with the plain models
 const out = [];
 let prev = 2;
 for (let t = 0; t < 20; t++) {
-  const [logits, weights, attentional, ...next] = decoder.predict([tf.tensor2d([[prev]], [1, 1], 'int32'), ...states, memory, maskBias]);
+  const [logits, weights, attentional, ...next] = decoder.predict([tf.tensor2d([[prev]], [1, 1], 'int32'), ...states, memory, maskBias, ...positions]);
   prev = logits.argMax(-1).dataSync()[0];
   states.splice(0, states.length, ...next);
   if (prev === 3) break;
@@ -50,7 +52,35 @@ for (let t = 0; t < 20; t++) {
 process.stdout.write('RESULT ' + JSON.stringify({ classes: [...encoder.layers, ...decoder.layers].map((l) => l.getClassName()), out }) + '\\n');
 `;
 
+/** Greedy decoding of `source` ids with the saved folder's encoder and decoder, in a process that imports nothing but tfjs. */
+function plainTfjsDecode(dir: string, source: number[]): { classes: string[]; out: number[] } {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], { cwd: process.cwd(), encoding: 'utf8', env: { ...process.env, WORDLOOM_DIR: dir, WORDLOOM_SOURCE: JSON.stringify(source) } });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  expect(line, r.stderr).toBeDefined();
+  return JSON.parse(line!.slice(7)) as { classes: string[]; out: number[] };
+}
+
 describe('seq2seq model folders', () => {
+  it('local-p attention: save and load round trip, and plain tfjs decodes the same tokens', async () => {
+    const model = await trainSeq2seq(reversedDigits(6, 300, 2, 6), { ...tiny, epochs: 2, attention: 'luong-dot', localP: true, window: 2 });
+    const dir = join(mkdtempSync(join(tmpdir(), 'wl-s2s-local-')), 'model');
+    await saveSeq2seqModel(model, dir);
+    const loaded = await loadSeq2seqModel(dir);
+    expect(loaded.config.architecture).toMatchObject({ localP: true, window: 2 });
+    const texts = ['123', '456789', '90'];
+    for (const beam of [1, 3]) {
+      const a = model.translate(texts, { beam });
+      const b = loaded.translate(texts, { beam });
+      expect(b.map((t) => t.text)).toEqual(a.map((t) => t.text));
+      b.forEach((t, i) => expect(t.logProb).toBeCloseTo(a[i]!.logProb, 5));
+    }
+    const result = plainTfjsDecode(dir, Array.from(model.codec.sourceIds('456789')));
+    expect(result.classes).toContain('Rescaling');
+    expect(result.out).toEqual(model.decode(['456789'])[0]!.ids);
+    model.dispose();
+    loaded.dispose();
+  }, 300_000);
+
   it('save and load round trip: same translations, and plain tfjs decodes the same tokens', async () => {
     const model = await trainSeq2seq(reversedDigits(3, 300, 2, 4), { ...tiny, epochs: 2, bidirectional: true, attention: 'luong-general' });
     const dir = join(mkdtempSync(join(tmpdir(), 'wl-s2s-')), 'model');
@@ -65,10 +95,7 @@ describe('seq2seq model folders', () => {
     }
     expect(loaded.config).toEqual(JSON.parse(JSON.stringify(model.config)));
     const source = Array.from(model.codec.sourceIds('4567'));
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], { cwd: process.cwd(), encoding: 'utf8', env: { ...process.env, WORDLOOM_DIR: dir, WORDLOOM_SOURCE: JSON.stringify(source) } });
-    const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    expect(line, r.stderr).toBeDefined();
-    const result = JSON.parse(line!.slice(7)) as { classes: string[]; out: number[] };
+    const result = plainTfjsDecode(dir, source);
     expect(result.classes).toContain('Bidirectional');
     expect(result.out).toEqual(model.decode(['4567'])[0]!.ids);
     model.dispose();
