@@ -70,12 +70,14 @@ export class BrowserSeq2seq {
     const memory = encoded[0]!;
     let states = encoded.slice(1);
     const maskBias = tf.zeros([1, 1, S]);
+    // A local-p decoder (Luong's predicted-position attention) also takes the source positions 0..S-1.
+    const positions = this.decoder.inputNames.includes('source_positions') ? tf.range(0, S).reshape([1, 1, S]) : null;
     let feed = this.config.architecture.inputFeeding ? tf.zeros([1, 1, this.config.architecture.units]) : null;
     let previous = BOS;
     try {
       for (let t = 0; t < maxLength; t++) {
         const prev = tf.tensor2d([previous], [1, 1], 'int32');
-        const outs = this.decoder.predict([prev, ...states, memory, maskBias, ...(feed ? [feed] : [])]) as tf.Tensor[];
+        const outs = this.decoder.predict([prev, ...states, memory, maskBias, ...(positions ? [positions] : []), ...(feed ? [feed] : [])]) as tf.Tensor[];
         prev.dispose();
         const logits = outs[0]!.dataSync();
         attention.push(Float32Array.from(outs[1]!.dataSync()).subarray(0, S));
@@ -95,7 +97,7 @@ export class BrowserSeq2seq {
         previous = best;
       }
     } finally {
-      tf.dispose([memory, maskBias, ...states, ...(feed ? [feed] : [])]);
+      tf.dispose([memory, maskBias, ...(positions ? [positions] : []), ...states, ...(feed ? [feed] : [])]);
     }
     const outTokens = out.map((id) => this.targetWords[id] ?? '<UNK>');
     return {

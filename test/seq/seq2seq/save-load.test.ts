@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WordloomError } from '../../../src/errors.js';
+import { BrowserSeq2seq } from '../../../src/report/browser-seq2seq.js';
 import { loadSeq2seqModel, saveSeq2seqModel, trainSeq2seq } from '../../../src/seq/seq2seq/index.js';
 import { useCpuBackend } from '../layers/harness.js';
 import { reversedDigits } from './fixtures.js';
@@ -77,6 +78,12 @@ describe('seq2seq model folders', () => {
     const result = plainTfjsDecode(dir, Array.from(model.codec.sourceIds('456789')));
     expect(result.classes).toContain('Rescaling');
     expect(result.out).toEqual(model.decode(['456789'])[0]!.ids);
+    // the playground's browser-side decoder feeds the positions too
+    const browser = new BrowserSeq2seq(loaded.network.encoder, loaded.network.decoder, loaded.codec.source.wordList(), loaded.codec.target.wordList(), loaded.config);
+    const [expected] = model.translate(['456789']);
+    const got = browser.translate('456789');
+    expect(got.text).toBe(expected!.text);
+    got.attention.forEach((row, t) => row.forEach((w, j) => expect(w).toBeCloseTo(expected!.attention[t]![j]!, 5)));
     model.dispose();
     loaded.dispose();
   }, 300_000);
