@@ -1,4 +1,4 @@
-"""The dates seq2seq model of bench/seq2seq.mjs in PyTorch 1.13, the same shapes and schedule.
+"""The seq2seq model of bench/seq2seq.mjs in PyTorch 1.13, the same shapes and schedule.
 
 Encoder: Embedding(E) + LSTM(U) over the source (+ <EOS>), packed so its final state is that of the
 last real token; decoder: Embedding(E) + LSTM(U) over <BOS> y1..yn from the encoder's final state;
@@ -7,7 +7,13 @@ then Linear to the target vocabulary. Adam, gradient clipping by global norm, ma
 cross-entropy per target token, shuffled batches, greedy batched decoding.
 
   python3 bench/seq2seq_torch.py '{"train": path, "test": path, "epochs": 2, "batch": 128, ...}'
-prints one JSON line: seconds per epoch, exact match, decoding strings/s.
+prints one JSON line: seconds per epoch, exact match, decoding strings/s (the dates task).
+With "level": "word" tokens are the space-separated words (else characters), and with
+"sources": path (one source a line) it prints instead the greedy and beam-search ("beam": K)
+translations of those sources, up to "maxLength" tokens, for the caller to score. The beam
+search is wordloom's (src/seq/seq2seq/decode.ts): each live hypothesis proposes its K + 1 best
+tokens, the K best that do not end live on, those ending in <EOS> are set aside until K have
+ended, and the answer is the ended one with the best log-probability / length (<EOS> counted).
 """
 import json
 import random
@@ -30,25 +36,33 @@ def read(path):
         return [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip()]
 
 
-train, test = read(args["train"]), read(args["test"])
+WORDS = args.get("level", "char") == "word"
+train = read(args["train"])
+test = read(args["test"]) if "test" in args else []
+
+
+def tokens(text):
+    return text.split(" ") if WORDS else list(text)
 
 
 def vocab(texts):
-    chars = sorted({c for t in texts for c in t})
+    chars = sorted({c for t in texts for c in tokens(t)})
     return {c: i + 4 for i, c in enumerate(chars)}
 
 
 src_vocab, tgt_vocab = vocab(s for s, _ in train), vocab(t for _, t in train)
 tgt_words = {i: c for c, i in tgt_vocab.items()}
+tgt_words.update({PAD: "<PAD>", UNK: "<UNK>", BOS: "<BOS>"})
+JOIN = " " if WORDS else ""
 E, U = args["embedding"], args["units"]
 
 
 def encode_src(s):
-    return [src_vocab.get(c, UNK) for c in s] + [EOS]
+    return [src_vocab.get(c, UNK) for c in tokens(s)] + [EOS]
 
 
 def encode_tgt(t):
-    return [tgt_vocab.get(c, UNK) for c in t]
+    return [tgt_vocab.get(c, UNK) for c in tokens(t)]
 
 
 class Seq2seq(nn.Module):
@@ -84,6 +98,7 @@ model = Seq2seq()
 optimizer = torch.optim.Adam(model.parameters(), lr=args["lr"])
 data = [(encode_src(s), encode_tgt(t)) for s, t in train]
 epoch_seconds = []
+train_losses = []
 for epoch in range(args["epochs"]):
     random.shuffle(data)
     start = time.perf_counter()
@@ -103,6 +118,7 @@ for epoch in range(args["epochs"]):
         optimizer.step()
         losses.append(loss.item())
     epoch_seconds.append(time.perf_counter() - start)
+    train_losses.append(sum(losses) / len(losses))
     print(json.dumps({"epoch": epoch + 1, "seconds": epoch_seconds[-1], "trainLoss": sum(losses) / len(losses)}), file=sys.stderr, flush=True)
 
 
@@ -127,10 +143,65 @@ def greedy(sources, max_length):
                 outs[b].append(tgt_words.get(tok, "?"))
         if all(done):
             break
-    return ["".join(o) for o in outs]
+    return [JOIN.join(o) for o in outs]
+
+
+@torch.no_grad()
+def beam_search(source, K, max_length, length_penalty=1.0):
+    ids = encode_src(source)
+    src = torch.tensor([ids], dtype=torch.long)
+    memory, state = model.encode(src, torch.tensor([len(ids)]))
+    mask = src == PAD
+    live = [([], 0.0)]
+    ended = []
+    prev = torch.full((1, 1), BOS, dtype=torch.long)
+    for _ in range(max_length):
+        n = len(live)
+        logits, state = model.decode(prev, state, memory.expand(n, -1, -1), mask.expand(n, -1))
+        top_lp, top_id = torch.log_softmax(logits[:, 0], dim=-1).topk(K + 1, dim=-1)
+        candidates = [(lp + top_lp[r, j].item(), r, top_id[r, j].item()) for r, (_, lp) in enumerate(live) for j in range(K + 1)]
+        candidates.sort(key=lambda c: -c[0])  # stable, as wordloom's
+        nxt, parents = [], []
+        for lp, r, tok in candidates:
+            if len(nxt) == K:
+                break
+            if tok == EOS:
+                ended.append((live[r][0], lp, True))
+                if len(ended) >= K:
+                    break
+                continue
+            nxt.append((live[r][0] + [tok], lp))
+            parents.append(r)
+        if len(ended) >= K or not nxt:
+            break
+        index = torch.tensor(parents)
+        state = tuple(x[:, index] for x in state)
+        prev = torch.tensor([[ids_[-1]] for ids_, _ in nxt], dtype=torch.long)
+        live = nxt
+    pool = ended if ended else [(h, lp, False) for h, lp in live]
+    score = lambda h: h[1] if length_penalty == 0 else h[1] / max(1, len(h[0]) + (1 if h[2] else 0)) ** length_penalty
+    best = pool[0]
+    for h in pool:
+        if score(h) > score(best):
+            best = h
+    return JOIN.join(tgt_words.get(t, "?") for t in best[0])
 
 
 model.eval()
+if "sources" in args:
+    with open(args["sources"], encoding="utf-8") as f:
+        sources = [line.rstrip("\n") for line in f if line.strip()]
+    start = time.perf_counter()
+    greedy_out = []
+    for i in range(0, len(sources), 256):
+        greedy_out += greedy(sources[i : i + 256], args["maxLength"])
+    greedy_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    beam_out = [beam_search(s, args["beam"], args["maxLength"]) for s in sources]
+    beam_seconds = time.perf_counter() - start
+    params = sum(p.numel() for p in model.parameters())
+    print(json.dumps({"epochSeconds": epoch_seconds, "trainLosses": train_losses, "greedy": greedy_out, "beam": beam_out, "greedySeconds": greedy_seconds, "beamSeconds": beam_seconds, "parameters": params, "threads": torch.get_num_threads()}))
+    sys.exit(0)
 start = time.perf_counter()
 right = 0
 for i in range(0, len(test), 256):
