@@ -7,9 +7,14 @@ import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import type { BackendName } from '../seq/backend/backend-name.js';
 import { CLASSIFIER_OPTION_SPECS, resolveClassifierOptions, type ClassifierOptions, type ClassifierSetting } from '../seq/classify/options.js';
-import type { ClassifierEpochReport } from '../seq/classify/progress.js';
+import type { ClassifierEpochReport, ClassifierProgress } from '../seq/classify/progress.js';
 import type { Classifier } from '../seq/classify/classifier.js';
+import { existsSync } from 'node:fs';
+import { WordloomError } from '../errors.js';
 import { interruptOnSigint } from './interrupt.js';
+import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
+import type { ProgressBar } from './progress-bar.js';
+import { checkUnfinishedRun } from './training-progress.js';
 import { backendOption, stripSlashes, useBackend } from './lm.js';
 import { fixed, formatDuration, type Output } from './output.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
@@ -22,11 +27,15 @@ export function registerClassifyCommands(program: Command, output: () => Output)
   registerEval(classify, output);
 }
 
-const SETTING_OPTIONS = specOptions<ClassifierSetting>(CLASSIFIER_OPTION_SPECS);
+/** Defaults that the command line sets differently from the library (which has no output path). */
+const CLI_DEFAULT_TEXT: Partial<Record<ClassifierSetting, string>> = { checkpoint: '<output>.ckpt (rnn)' };
+
+const SETTING_OPTIONS = specOptions<ClassifierSetting>(CLASSIFIER_OPTION_SPECS, { defaultText: CLI_DEFAULT_TEXT });
 
 interface TrainFlags extends Record<string, unknown> {
   vectors: string;
   output: string;
+  force?: boolean;
   backend?: BackendName;
 }
 
@@ -35,32 +44,59 @@ function registerTrain(classify: Command, output: () => Output): void {
     .command('train')
     .description(
       'train a classifier on labelled lines (label<TAB>text, label text, or __label__x text) over pretrained word vectors; ' +
-        'one line per epoch with validation accuracy, early stopping on it; --autotune searches the settings within --budget seconds',
+        'one line per epoch with validation accuracy, early stopping on it; --autotune searches the settings within --budget seconds; ' +
+        'rnn: Ctrl-C saves <output>.ckpt, --resume continues; NAME.metrics.jsonl records the run',
     )
     .argument('<train>', 'labelled training file (.gz too)')
     .requiredOption('--vectors <file>', 'pretrained word vectors in any format wordloom loads (word2vec text or binary, GloVe, fastText .vec)')
     .requiredOption('-o, --output <folder>', 'model folder to write (model.json, weights.bin, vocab.tsv, classifier.json); an existing classifier folder is replaced');
   for (const { option } of SETTING_OPTIONS) command.addOption(option);
+  command.option('--force', 'start over even if <output>.ckpt holds an unfinished run (it is replaced)');
   command.addOption(backendOption());
   command.action(async (train: string, flags: TrainFlags) => {
     const out = output();
     const target = stripSlashes(flags.output);
     const partial = settingsFromFlags(SETTING_OPTIONS, flags) as Partial<ClassifierOptions>;
-    resolveClassifierOptions(partial); // bad combinations are usage errors, before any work
+    // Checkpoints are the recurrent model's (the averaged one trains in seconds); a search's trials have none.
+    const resolved = resolveClassifierOptions({ ...partial, resume: false }); // bad combinations are usage errors, before any work
+    const checkpointed = (resolved.model === 'rnn' || partial.resume === true) && !resolved.autotune;
+    if (checkpointed) partial.checkpoint ??= `${target}.ckpt`;
+    resolveClassifierOptions(partial);
     const { checkClassifierOutput, trainClassifier } = await import('../seq/classify/index.js');
     await checkClassifierOutput(target);
+    if (partial.checkpoint) {
+      await checkUnfinishedRun({ checkpoint: partial.checkpoint, resume: partial.resume, force: flags.force, out });
+      if (partial.resume && !existsSync(partial.checkpoint)) throw new WordloomError('EUSAGE', `--resume: there is no checkpoint ${partial.checkpoint} to continue`);
+    }
     const backend = await useBackend(flags.backend, out);
-    const interrupt = interruptOnSigint(out, partial.autotune ? 'ending the search with the best trial so far' : 'stopping');
+    const bar = out.progressBar(0, 'examples');
+    const interrupt = interruptOnSigint(out, partial.autotune ? 'ending the search with the best trial so far' : partial.checkpoint ? 'stopping after this step and saving a checkpoint' : 'stopping');
+    if (partial.checkpoint) out.log(`checkpoint: ${partial.checkpoint}, saved after every epoch and on Ctrl-C (continue with --resume)`);
+    const metrics = MetricsLog.open(metricsPathFor(target), { trainer: 'classify', settings: { train, vectors: flags.vectors, ...partial }, resume: partial.resume });
     let model: Awaited<ReturnType<typeof trainClassifier>>;
     try {
       model = await trainClassifier(train, flags.vectors, {
         ...partial,
         signal: interrupt.signal,
         onLog: (m) => out.log(m),
-        onEpoch: (r) => out.log(describeEpoch(r)),
+        onProgress: (p) => {
+          showClassifierProgress(bar, p);
+          metrics.progress({
+            epoch: p.epoch, epochs: p.epochs, fraction: p.fraction, loss: p.loss, epochLoss: p.epochLoss, learningRate: p.learningRate,
+            examplesPerSecond: p.examplesPerSecond, examplesDone: p.examplesDone,
+          });
+        },
+        onEpoch: (r) => {
+          out.log(describeEpoch(r));
+          metrics.epoch(epochMetrics(r));
+        },
         onTrial: (t) => out.log(describeTrial(t, TRIALS)),
       });
+    } catch (err) {
+      metrics.close();
+      throw err;
     } finally {
+      bar.stop(); // the summary or the error message follows on a clean line
       interrupt.release();
     }
     try {
@@ -86,6 +122,8 @@ function registerTrain(classify: Command, output: () => Output): void {
       ...(c.autotune ? { autotune: c.autotune } : {}),
       settings: t.settings,
     };
+    metrics.end({ ...summary, settings: plainSettings(t.settings) });
+    metrics.close();
     out.result(summary, () =>
       [
         ...(c.autotune ? [trialTable(c.autotune.trials, TRIALS), `best settings: ${bestFlags(c.autotune.best, flagOf)}`] : []),
@@ -108,11 +146,42 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const flagOf = (key: string): string => CLASSIFIER_OPTION_SPECS[key as ClassifierSetting]?.flag ?? key;
 const TRIALS: TrialFormat = { flagOf, scoreName: 'val accuracy', score: (x) => pct(x) };
 
+/** The bar: epoch, share of all examples, examples/s, the epoch's loss, learning rate, ETA. */
+function showClassifierProgress(bar: ProgressBar, p: ClassifierProgress): void {
+  bar.update(
+    p.examplesDone,
+    {
+      label: `epoch ${p.epoch}/${p.epochs}`,
+      details: [`loss ${Number.isFinite(p.epochLoss) ? p.epochLoss.toFixed(4) : '-'}`, `lr ${p.learningRate.toPrecision(3)}`],
+      etaSeconds: p.etaSeconds,
+      perSecond: p.examplesPerSecond,
+    },
+    p.totalExamples,
+  );
+}
+
+/** An epoch report as a metrics-log record (validation figures with the `val` prefix). */
+export function epochMetrics(r: ClassifierEpochReport): { epoch: number } & Record<string, unknown> {
+  return {
+    epoch: r.epoch,
+    epochs: r.epochs,
+    trainLoss: r.trainLoss,
+    trainAccuracy: r.trainAccuracy,
+    ...(r.valAccuracy !== null ? { valAccuracy: r.valAccuracy, valLoss: r.valLoss } : {}),
+    improved: r.improved,
+    learningRate: r.learningRate,
+    examplesPerSecond: r.examplesPerSecond,
+    seconds: r.seconds,
+  };
+}
+
 function describeEpoch(r: ClassifierEpochReport): string {
   return [
     `epoch ${r.epoch}/${r.epochs}`,
     `train loss ${fixed(r.trainLoss, 4)}`,
+    `train accuracy ${pct(r.trainAccuracy)}`,
     r.valAccuracy === null ? 'no validation' : `val accuracy ${pct(r.valAccuracy)}  val loss ${fixed(r.valLoss!, 4)}`,
+    `lr ${r.learningRate.toPrecision(3)}`,
     formatDuration(r.seconds),
   ].join('  ') + (r.valAccuracy !== null && !r.improved ? '  (no improvement)' : '');
 }

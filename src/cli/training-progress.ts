@@ -86,6 +86,14 @@ export async function checkTrainingOutputs(o: {
 }): Promise<void> {
   if (!o.resume) await refuseNonCorpus(o.corpus, o.command);
   for (const [path, what] of o.files) await checkOutputFile(path, what);
+  await checkUnfinishedRun(o);
+}
+
+/**
+ * An unfinished run's checkpoint is not replaced without --force (nor silently with it); the
+ * path must be writable. Every trainer with checkpoints calls this before it starts.
+ */
+export async function checkUnfinishedRun(o: { checkpoint: string; resume?: boolean | undefined; force?: boolean | undefined; out: Output }): Promise<void> {
   await checkOutputFile(o.checkpoint, 'checkpoint');
   if (!o.resume && existsSync(o.checkpoint)) {
     if (!o.force) {

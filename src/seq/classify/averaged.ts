@@ -14,6 +14,7 @@ import { WordloomError } from '../../errors.js';
 import { SeededRandom } from '../../embeddings/shared/rng.js';
 import { throwIfAborted } from '../../embeddings/shared/interrupt.js';
 import type { EncodedTexts } from './word-table.js';
+import { ExampleMeter, type ClassifierEpochReport, type ClassifierProgress } from './progress.js';
 
 /** fastText's multiplier for chaining word hashes into an n-gram hash. */
 const NGRAM_HASH_MULTIPLIER = 116049371;
@@ -122,7 +123,8 @@ export interface AveragedTrainingOptions {
   /** Loss weight per class. */
   classWeights: Float32Array;
   signal: AbortSignal | undefined;
-  onEpoch: (report: { epoch: number; trainLoss: number; valAccuracy: number | null; valLoss: number | null; improved: boolean; seconds: number }) => void;
+  onEpoch: (report: Omit<ClassifierEpochReport, 'epochs'>) => void;
+  onProgress: ((p: ClassifierProgress) => void) | undefined;
 }
 
 export interface AveragedTrainingResult {
@@ -161,6 +163,7 @@ export function trainAveraged(
   let stopped: AveragedTrainingResult['stopped'] = 'epochs';
   let epoch = 0;
   const tableTrains = !options.freeze || shape.buckets > 0;
+  const meter = new ExampleMeter(0);
 
   while (epoch < options.epochs) {
     const start = performance.now();
@@ -171,8 +174,20 @@ export function trainAveraged(
       order[j] = t;
     }
     let lossSum = 0;
+    let correct = 0;
+    const epochLr = options.lr * Math.max(0, 1 - done / planned);
     for (let s = 0; s < n; s++) {
-      if ((s & 1023) === 0) throwIfAborted(options.signal, { started: true });
+      if ((s & 1023) === 0) {
+        throwIfAborted(options.signal, { started: true });
+        if (s > 0 && options.onProgress) {
+          options.onProgress(
+            meter.snapshot({
+              epoch: epoch + 1, epochs: options.epochs, examplesDone: done, totalExamples: planned,
+              learningRate: options.lr * Math.max(0, 1 - done / planned), loss: lossSum / s, epochLoss: lossSum / s,
+            }),
+          );
+        }
+      }
       const text = order[s]!;
       const y = train.labels[text]!;
       const count = averageInto(weights.table, dim, train.features, text, h);
@@ -189,6 +204,9 @@ export function trainAveraged(
         throw new WordloomError('EDIVERGED', `training diverged at epoch ${epoch + 1}, example ${s + 1}: the loss became ${loss}; lower --lr (currently ${options.lr})`);
       }
       lossSum += loss;
+      let arg = 0;
+      for (let c = 1; c < classes; c++) if (p[c]! > p[arg]!) arg = c;
+      if (arg === y) correct++;
       const lr = options.lr * Math.max(0, 1 - done / planned);
       done++;
       for (let c = 0; c < classes; c++) g[c] = w * (p[c]! - (c === y ? 1 : 0));
@@ -234,7 +252,11 @@ export function trainAveraged(
         bestWeights = copyWeights(weights, tableTrains, bestWeights);
       } else badEpochs++;
     }
-    options.onEpoch({ epoch, trainLoss, valAccuracy: v?.accuracy ?? null, valLoss: v?.loss ?? null, improved, seconds: (performance.now() - start) / 1000 });
+    const seconds = (performance.now() - start) / 1000;
+    options.onEpoch({
+      epoch, trainLoss, trainAccuracy: correct / Math.max(1, n), valAccuracy: v?.accuracy ?? null, valLoss: v?.loss ?? null, improved,
+      learningRate: epochLr, examplesPerSecond: seconds > 0 ? n / seconds : 0, seconds,
+    });
     if (v !== null && options.patience > 0 && badEpochs >= options.patience) {
       stopped = 'early-stop';
       break;

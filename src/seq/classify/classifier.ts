@@ -20,7 +20,7 @@ import { checkModelFolderOutput, loadNetworkFile, readJson, statOrNull, writeFol
 import { averagedInputs, featureRows } from './averaged.js';
 import { CLASSIFIER_FORMAT, CLASSIFIER_FORMAT_VERSION, type ClassifierConfig } from './config.js';
 import { recurrentProbabilities } from './recurrent.js';
-import { classifierTokenizer, encodeTexts } from './word-table.js';
+import { classifierTokenizer, encodeTexts, UNKNOWN_ID } from './word-table.js';
 
 export const CLASSIFIER_FILES = { model: 'model.json', weights: 'weights.bin', vocabulary: 'vocab.tsv', features: 'features.bin', config: 'classifier.json' } as const;
 
@@ -57,11 +57,9 @@ export class Classifier {
   probabilities(texts: readonly string[]): { probabilities: Float32Array; tokens: Int32Array; unknown: Int32Array } {
     const tokenize = classifierTokenizer(this.config);
     const tokenized = texts.map((t) => tokenize(t));
-    const encoded = encodeTexts(tokenized, this.vocabulary);
-    const known = new Int32Array(texts.length);
-    for (let i = 0; i < texts.length; i++) known[i] = encoded.offsets[i + 1]! - encoded.offsets[i]!;
+    const encoded = encodeTexts(tokenized, this.vocabulary, (this.config.unknown ?? 'skip') === 'skip' ? -1 : UNKNOWN_ID);
     const tokens = Int32Array.from(tokenized, (t) => t.length);
-    const unknown = tokens.map((t, i) => t - known[i]!);
+    const unknown = encoded.unknownPerText;
     let probabilities: Float32Array;
     if (this.config.averaged !== null) {
       const shape = this.config.averaged;

@@ -4,7 +4,7 @@
  * after --autotune, the table of trials and the settings chosen.
  */
 import type { AutotuneRecord } from '../tune/random-search.js';
-import type { ClassifierModelName, ClassifierTokenizer, RecordedClassifierSettings } from './options.js';
+import type { ClassifierModelName, ClassifierTokenizer, RecordedClassifierSettings, UnknownWords } from './options.js';
 import type { ClassifierEpochReport } from './progress.js';
 import type { RecurrentArchitecture } from './recurrent.js';
 import type { AveragedShape } from './averaged.js';
@@ -37,6 +37,8 @@ export interface ClassifierConfig {
   labels: string[];
   tokenizer: ClassifierTokenizer;
   lowercase: boolean;
+  /** What unknown words read: skipped, or the <UNK> row (id 1); absent in older files: 'skip'. 'learn' reads <UNK> too (its learned words are in the vocabulary). */
+  unknown?: UnknownWords;
   /** avg: the table's shape (features.bin: (words + buckets) x dim float32 little-endian; model.json reads the mean row). */
   averaged: AveragedShape | null;
   /** rnn: the network's shape (model.json reads word ids, 0 = padding). */

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { WordloomError } from '../../errors.js';
 import { checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys } from '../../util/option-spec.js';
 import { CELLS, type CellName } from '../lm/options.js';
-import type { ClassifierEpochReport, TrialReport } from './progress.js';
+import type { ClassifierEpochReport, ClassifierProgress, TrialReport } from './progress.js';
 
 /**
  * Every text-classifier training option in one place: the interface the library takes, the
@@ -12,12 +12,14 @@ import type { ClassifierEpochReport, TrialReport } from './progress.js';
  * the concept is the same (--cell, --layers, --units, --lr, --dropout, --val, --val-file, --patience).
  */
 export type ClassifierModelName = 'avg' | 'rnn';
-export type PoolingName = 'last' | 'max' | 'mean';
+export type PoolingName = 'last' | 'max' | 'mean' | 'max-mean';
+export type UnknownWords = 'skip' | 'unk' | 'learn';
 export type ClassWeighting = 'none' | 'balanced';
 export type ClassifierTokenizer = 'whitespace' | 'english';
 
 export const CLASSIFIER_MODELS: readonly ClassifierModelName[] = ['avg', 'rnn'];
-export const POOLINGS: readonly PoolingName[] = ['last', 'max', 'mean'];
+export const POOLINGS: readonly PoolingName[] = ['last', 'max', 'mean', 'max-mean'];
+export const UNKNOWN_WORDS: readonly UnknownWords[] = ['skip', 'unk', 'learn'];
 export const CLASS_WEIGHTINGS: readonly ClassWeighting[] = ['none', 'balanced'];
 export const CLASSIFIER_TOKENIZERS: readonly ClassifierTokenizer[] = ['whitespace', 'english'];
 
@@ -34,8 +36,22 @@ export interface ClassifierOptions {
   buckets: number;
   /** Keep the first n words of the vectors file besides every word of the training and validation text; 0 = all. Default 100000. */
   maxVectors: number;
-  /** Keep the pretrained word vectors fixed (the n-gram table and the layers above still train). Default false. */
+  /** Keep the pretrained word vectors fixed (the n-gram table, learned words and the layers above still train). Default false. */
   freeze: boolean;
+  /**
+   * Words of the text the vectors lack: 'skip' them (and count them); 'unk': all share one
+   * trained <UNK> vector; 'learn': a training word seen at least minCount times gets a vector of
+   * its own, learned from the training set (the others share <UNK>). Default 'skip'.
+   */
+  unknown: UnknownWords;
+  /** unknown 'learn': training words without a vector seen fewer times share <UNK>. Default 2. */
+  minCount: number;
+  /** rnn: the word vectors learn at this multiple of the learning rate (fine-tuning pretrained vectors gently). Default 1. */
+  embeddingLrScale: number;
+  /** rnn: the word vectors stay fixed for this many first epochs (the layers above settle first), then fine-tune. Default 0. */
+  freezeEpochs: number;
+  /** rnn: dropout on the word vectors while training. Default 0. */
+  embeddingDropout: number;
   /** rnn: recurrent cell. Default 'lstm'. */
   cell: CellName;
   /** rnn: stacked recurrent layers. Default 1. */
@@ -44,7 +60,7 @@ export interface ClassifierOptions {
   units: number;
   /** rnn: also read the text right to left, concatenating both directions. Default false. */
   bidirectional: boolean;
-  /** rnn: the sentence vector: the last state, or the max or mean over time of the states (padding masked). Default 'last'. */
+  /** rnn: the sentence vector: the last state, or the max or mean over time of the states, or both concatenated (padding masked). Default 'last'. */
   pooling: PoolingName;
   /** Dropout on the sentence vector (and between recurrent layers), training only. Default 0. */
   dropout: number;
@@ -52,6 +68,8 @@ export interface ClassifierOptions {
   weightDecay: number;
   /** Learning rate: SGD decaying linearly to 0 (avg), Adam (rnn). Default 0.1 for avg, 0.002 for rnn. */
   lr: number;
+  /** rnn: the learning rate is multiplied by this after an epoch that did not improve the validation accuracy; 1 = never. Default 1. */
+  lrDecay: number;
   /** rnn: sentences per training step. Default 32. */
   batch: number;
   /** Passes over the training set (at most, with early stopping). Default 10. */
@@ -70,10 +88,16 @@ export interface ClassifierOptions {
   autotune: boolean;
   /** Seconds the search may take in all (fastText's -autotune-duration). Default 300. */
   budget: number;
+  /** rnn: checkpoint file written after every epoch and on abort, removed after success. Default none. */
+  checkpoint: string | undefined;
+  /** Continue the run saved in `checkpoint` (its settings win; threads and callbacks may change). Default false. */
+  resume: boolean;
   /** Seeds the initial weights, the shuffling, the dropout masks and the validation split. Default 1. */
   seed: number;
   /** Threads of the fused kernels (results do not depend on it). Default: all cores. */
   threads: number;
+  /** Called after every training step (rnn) or every 1,000 examples (avg). */
+  onProgress: ((progress: ClassifierProgress) => void) | undefined;
   /** Called after every epoch with its training and validation figures. */
   onEpoch: ((report: ClassifierEpochReport) => void) | undefined;
   /** Autotune: called after every trial. */
@@ -84,7 +108,7 @@ export interface ClassifierOptions {
   signal: AbortSignal | undefined;
 }
 
-export type ClassifierSetting = Exclude<keyof ClassifierOptions, 'onEpoch' | 'onTrial' | 'onLog' | 'signal'>;
+export type ClassifierSetting = Exclude<keyof ClassifierOptions, 'onProgress' | 'onEpoch' | 'onTrial' | 'onLog' | 'signal'>;
 
 /** The learning rate when none is given: per-example SGD (avg) takes a far larger step than Adam (rnn). */
 export function defaultLearningRate(model: ClassifierModelName): number {
@@ -99,14 +123,20 @@ export const CLASSIFIER_OPTION_SPECS = {
   buckets: { flag: '--buckets', kind: 'integer', min: 1, max: 10_000_000, help: 'avg: rows of the hashed n-gram table', defaultText: '100000', default: 100_000, recorded: true },
   maxVectors: { flag: '--max-vectors', kind: 'integer', min: 0, help: 'keep the first n words of the vectors file (besides the words of the training text); 0 = all', defaultText: '100000', default: 100_000, recorded: true },
   freeze: { flag: '--freeze', kind: 'boolean', help: 'keep the pretrained word vectors fixed', defaultText: 'off (fine-tuned)', default: false, recorded: true },
+  unknown: { flag: '--unknown', kind: 'choice', choices: UNKNOWN_WORDS, help: 'words without a vector: skip them; unk: one shared trained <UNK> vector; learn: training words seen --min-count times get their own trained vector', defaultText: 'skip', default: 'skip', recorded: true },
+  minCount: { flag: '--min-count', kind: 'integer', min: 1, help: '--unknown learn: training words seen fewer times share <UNK>', defaultText: '2', default: 2, recorded: true },
+  embeddingLrScale: { flag: '--embedding-lr-scale', kind: 'number', min: 0, max: 100, help: 'rnn: the word vectors learn at this multiple of --lr', defaultText: '1', default: 1, recorded: true },
+  freezeEpochs: { flag: '--freeze-epochs', kind: 'integer', min: 0, help: 'rnn: keep the word vectors fixed for the first n epochs, then fine-tune', defaultText: '0', default: 0, recorded: true },
+  embeddingDropout: { flag: '--embedding-dropout', kind: 'number', min: 0, max: 0.95, help: 'rnn: dropout on the word vectors while training', defaultText: '0', default: 0, recorded: true },
   cell: { flag: '--cell', kind: 'choice', choices: CELLS.filter((c) => c !== 'rnn'), help: 'rnn: recurrent cell', defaultText: 'lstm', default: 'lstm', recorded: true },
   layers: { flag: '--layers', kind: 'integer', min: 1, max: 16, help: 'rnn: stacked recurrent layers', defaultText: '1', default: 1, recorded: true },
   units: { flag: '--units', kind: 'integer', min: 1, max: 8192, help: 'rnn: units per direction of each recurrent layer', defaultText: '128', default: 128, recorded: true },
   bidirectional: { flag: '--bidirectional', kind: 'boolean', help: 'rnn: read the text in both directions', defaultText: 'off', default: false, recorded: true },
-  pooling: { flag: '--pooling', kind: 'choice', choices: POOLINGS, help: 'rnn: the sentence vector: last state, or max or mean over time', defaultText: 'last', default: 'last', recorded: true },
+  pooling: { flag: '--pooling', kind: 'choice', choices: POOLINGS, help: 'rnn: the sentence vector: last state, or max or mean over time, or max and mean concatenated', defaultText: 'last', default: 'last', recorded: true },
   dropout: { flag: '--dropout', kind: 'number', min: 0, max: 0.95, help: 'dropout on the sentence vector (and between recurrent layers) while training', defaultText: '0', default: 0, recorded: true },
   weightDecay: { flag: '--weight-decay', kind: 'number', min: 0, max: 1, help: 'L2 weight decay (avg: output layer; rnn: all trainable weights, decoupled)', defaultText: '0', default: 0, recorded: true },
   lr: { flag: '--lr', kind: 'number', above: 0, max: 100, help: 'learning rate (avg: SGD decaying to 0; rnn: Adam)', defaultText: '0.1 for avg, 0.002 for rnn', recorded: true },
+  lrDecay: { flag: '--lr-decay', kind: 'number', above: 0, max: 1, help: 'rnn: multiply the learning rate by this after an epoch without validation improvement; 1 = never', defaultText: '1', default: 1, recorded: true },
   batch: { flag: '--batch', kind: 'integer', min: 1, max: 100_000, help: 'rnn: sentences per training step', defaultText: '32', default: 32, recorded: true },
   epochs: { flag: '--epochs', kind: 'integer', min: 1, max: 100_000, help: 'passes over the training set (at most)', defaultText: '10', default: 10, recorded: true },
   patience: { flag: '--patience', kind: 'integer', min: 0, help: 'stop after this many epochs without a better validation accuracy; 0 = never', defaultText: '3', default: 3, recorded: true },
@@ -116,6 +146,8 @@ export const CLASSIFIER_OPTION_SPECS = {
   classWeights: { flag: '--class-weights', kind: 'choice', choices: CLASS_WEIGHTINGS, help: 'balanced: weigh each class inversely to its frequency', defaultText: 'none', default: 'none', recorded: true },
   autotune: { flag: '--autotune', kind: 'boolean', help: 'random search (coarse, then fine, in log space) over lr, weight decay, dropout, epochs and units (rnn) or n-grams (avg) on the validation set', defaultText: 'off', default: false, recorded: false },
   budget: { flag: '--budget', kind: 'number', above: 0, max: 1e7, help: 'autotune: seconds the whole search may take', defaultText: '300', default: 300, recorded: false },
+  checkpoint: { flag: '--checkpoint', kind: 'path', help: 'rnn: checkpoint file written each epoch and on interrupt', defaultText: 'none', recorded: false },
+  resume: { flag: '--resume', kind: 'boolean', help: 'continue the run saved in the checkpoint', defaultText: 'off', default: false, recorded: false },
   seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the weights, shuffling, dropout and validation split', defaultText: '1', default: 1, recorded: true },
   threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'kernel threads (results do not depend on it)', defaultText: 'all cores', recorded: false },
 } as const satisfies OptionSpecs<Pick<ClassifierOptions, ClassifierSetting>>;
@@ -137,6 +169,8 @@ export function resolveClassifierOptions(partial: Partial<ClassifierOptions> = {
     lr: CLASSIFIER_MODELS.includes(model) ? defaultLearningRate(model) : 0.1,
     threads: availableParallelism(),
     valFile: undefined,
+    checkpoint: undefined,
+    onProgress: undefined,
     onEpoch: undefined,
     onTrial: undefined,
     onLog: undefined,
@@ -151,6 +185,8 @@ export function resolveClassifierOptions(partial: Partial<ClassifierOptions> = {
   if (o.autotune && o.valFile === undefined && o.valFraction === 0) {
     throw new WordloomError('EOPTION', 'option --autotune needs validation data: give --val-file or a --val share above 0');
   }
+  if (o.autotune && o.resume) throw new WordloomError('EOPTION', 'option --autotune cannot --resume (each trial is a run of its own)');
+  if (o.resume && !o.checkpoint) throw new WordloomError('EOPTION', 'option --resume needs a checkpoint path (library option checkpoint)');
   return o;
 }
 

@@ -13,14 +13,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WordloomError } from '../../errors.js';
-import { SeededRandom } from '../../embeddings/shared/rng.js';
+import { mixSeed, SeededRandom } from '../../embeddings/shared/rng.js';
+import { removeCheckpoint } from '../../embeddings/shared/checkpoint.js';
 import { throwIfAborted } from '../../embeddings/shared/interrupt.js';
 import { fusedBidirectional, fusedDense, fusedEmbedding, fusedGRU, fusedLSTM } from '../layers/index.js';
 import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
 import { clipByGlobalNorm } from '../lm/clip.js';
-import { createOptimizer } from '../lm/optimizer.js';
+import { createOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type SavedArray } from '../lm/optimizer.js';
 import type { CellName } from '../lm/options.js';
+import { ExplosionGuard } from '../training/explosion-guard.js';
+import { getWeights, setWeights } from '../training/weights.js';
+import { saveClassifierCheckpoint, type ClassifierCheckpoint, type ClassifierRunPosition } from './checkpoint.js';
 import type { PoolingName } from './options.js';
+import { ExampleMeter, type ClassifierEpochReport, type ClassifierProgress } from './progress.js';
 
 export interface RecurrentArchitecture {
   vocabularySize: number;
@@ -33,32 +38,50 @@ export interface RecurrentArchitecture {
   classes: number;
 }
 
-/** Builds the network; every weight is set afterwards by initialiseWeights. */
-export function buildRecurrentNetwork(arch: RecurrentArchitecture, freeze: boolean): tf.Sequential {
-  const layers: tf.layers.Layer[] = [
-    fusedEmbedding({
-      name: 'embedding',
-      inputDim: arch.vocabularySize,
-      outputDim: arch.embedding,
-      batchInputShape: [null, null],
-      maskZero: arch.pooling === 'last',
-      trainable: !freeze,
-      embeddingsInitializer: 'zeros',
-    }),
-  ];
+/**
+ * Builds the network; every weight is set afterwards by initialiseWeights. 'max-mean' needs two
+ * pooling branches, so it is a functional model (still plain tfjs layers); the others a Sequential.
+ */
+export function buildRecurrentNetwork(arch: RecurrentArchitecture, trainableEmbedding: boolean): tf.LayersModel {
+  const embedding = fusedEmbedding({
+    name: 'embedding',
+    inputDim: arch.vocabularySize,
+    outputDim: arch.embedding,
+    ...(arch.pooling === 'max-mean' ? {} : { batchInputShape: [null, null] }),
+    maskZero: arch.pooling === 'last',
+    trainable: trainableEmbedding,
+    embeddingsInitializer: 'zeros',
+  });
+  const recurrent: tf.layers.Layer[] = [];
   for (let l = 0; l < arch.layers; l++) {
     const args = { name: `${arch.cell}_${l + 1}`, units: arch.units, returnSequences: l < arch.layers - 1 || arch.pooling !== 'last', recurrentActivation: 'sigmoid' as const,
       // initialiseWeights sets every weight: cheap initializers here (tfjs's orthogonal one is slow on big matrices).
       kernelInitializer: 'zeros' as const, recurrentInitializer: 'zeros' as const, biasInitializer: 'zeros' as const,
     };
     const cell = arch.cell === 'gru' ? fusedGRU(args) : fusedLSTM({ ...args, unitForgetBias: false });
-    layers.push(arch.bidirectional ? fusedBidirectional({ layer: cell as unknown as tf.RNN, mergeMode: 'concat', name: `bidirectional_${l + 1}` }) : cell);
+    recurrent.push(arch.bidirectional ? fusedBidirectional({ layer: cell as unknown as tf.RNN, mergeMode: 'concat', name: recurrentLayerName(arch, l) }) : cell);
   }
+  const logits = fusedDense({ name: 'logits', units: arch.classes, kernelInitializer: 'zeros' });
+  const probabilities = tf.layers.activation({ activation: 'softmax', name: 'probabilities' });
+  if (arch.pooling === 'max-mean') {
+    const input = tf.input({ batchShape: [null, null], dtype: 'int32', name: 'ids' });
+    let x = embedding.apply(input) as tf.SymbolicTensor;
+    for (const layer of recurrent) x = layer.apply(x) as tf.SymbolicTensor;
+    const max = tf.layers.globalMaxPooling1d({ name: 'max_over_time' }).apply(x) as tf.SymbolicTensor;
+    const mean = tf.layers.globalAveragePooling1d({ name: 'mean_over_time' }).apply(x) as tf.SymbolicTensor;
+    const both = tf.layers.concatenate({ name: 'max_and_mean' }).apply([max, mean]) as tf.SymbolicTensor;
+    const output = probabilities.apply(logits.apply(both)) as tf.SymbolicTensor;
+    return tf.model({ name: 'text_classifier', inputs: input, outputs: output });
+  }
+  const layers: tf.layers.Layer[] = [embedding, ...recurrent];
   if (arch.pooling === 'max') layers.push(tf.layers.globalMaxPooling1d({ name: 'max_over_time' }));
   if (arch.pooling === 'mean') layers.push(tf.layers.globalAveragePooling1d({ name: 'mean_over_time' }));
-  layers.push(fusedDense({ name: 'logits', units: arch.classes, kernelInitializer: 'zeros' }));
-  layers.push(tf.layers.activation({ activation: 'softmax', name: 'probabilities' }));
+  layers.push(logits, probabilities);
   return tf.sequential({ name: 'text_classifier', layers });
+}
+
+function recurrentLayerName(arch: RecurrentArchitecture, l: number): string {
+  return arch.bidirectional ? `bidirectional_${l + 1}` : `${arch.cell}_${l + 1}`;
 }
 
 /**
@@ -84,27 +107,35 @@ export function initialiseWeights(model: tf.LayersModel, arch: RecurrentArchitec
   tf.dispose(tensors);
 }
 
+/** Dropout rates while training (0 = none). */
+export interface RecurrentDropout {
+  embedding: number;
+  /** Between recurrent layers and on the sentence vector. */
+  hidden: number;
+}
+
+const NO_DROPOUT: RecurrentDropout = { embedding: 0, hidden: 0 };
+
 /** ids [batch, time] (0 = padding) -> logits [batch, classes], the padding masked. */
 export function recurrentLogits(
-  model: tf.LayersModel, arch: RecurrentArchitecture, ids: tf.Tensor2D, training: boolean, dropout: number, nextSeed: () => number,
+  model: tf.LayersModel, arch: RecurrentArchitecture, ids: tf.Tensor2D, training: boolean, dropout: RecurrentDropout, nextSeed: () => number,
 ): tf.Tensor2D {
-  const layers = model.layers;
   const mask = tf.cast(tf.notEqual(ids, 0), 'float32') as tf.Tensor2D;
-  let x = layers[0]!.apply(ids) as tf.Tensor;
-  let k = 1;
-  for (let l = 0; l < arch.layers; l++, k++) {
-    x = layers[k]!.apply(x, { mask, training }) as tf.Tensor;
-    if (training && dropout > 0 && l < arch.layers - 1) x = tf.dropout(x, dropout, undefined, nextSeed());
+  let x = model.getLayer('embedding').apply(ids) as tf.Tensor;
+  if (training && dropout.embedding > 0) x = tf.dropout(x, dropout.embedding, undefined, nextSeed());
+  for (let l = 0; l < arch.layers; l++) {
+    x = model.getLayer(recurrentLayerName(arch, l)).apply(x, { mask, training }) as tf.Tensor;
+    if (training && dropout.hidden > 0 && l < arch.layers - 1) x = tf.dropout(x, dropout.hidden, undefined, nextSeed());
   }
   if (arch.pooling !== 'last') {
     const m = mask.expandDims(2);
     const any = tf.minimum(tf.sum(mask, 1, true), 1);
-    if (arch.pooling === 'max') x = tf.mul(tf.max(tf.add(tf.mul(x, m), tf.mul(tf.sub(m, 1), 1e9)), 1), any);
-    else x = tf.div(tf.sum(tf.mul(x, m), 1), tf.maximum(tf.sum(mask, 1, true), 1));
-    k++;
+    const max = (): tf.Tensor => tf.mul(tf.max(tf.add(tf.mul(x, m), tf.mul(tf.sub(m, 1), 1e9)), 1), any);
+    const mean = (): tf.Tensor => tf.div(tf.sum(tf.mul(x, m), 1), tf.maximum(tf.sum(mask, 1, true), 1));
+    x = arch.pooling === 'max' ? max() : arch.pooling === 'mean' ? mean() : tf.concat([max(), mean()], 1);
   }
-  if (training && dropout > 0) x = tf.dropout(x, dropout, undefined, nextSeed());
-  return layers[k]!.apply(x) as tf.Tensor2D;
+  if (training && dropout.hidden > 0) x = tf.dropout(x, dropout.hidden, undefined, nextSeed());
+  return model.getLayer('logits').apply(x) as tf.Tensor2D;
 }
 
 /** Padded batches of texts: ids [texts x time] with time the longest text of the batch (at least 1). */
@@ -133,7 +164,7 @@ export function recurrentProbabilities(model: tf.LayersModel, arch: RecurrentArc
   for (let s = 0; s < n; s += batch) {
     const texts = order.slice(s, s + batch);
     const { values, time } = padBatch(ids, offsets, texts);
-    const p = tf.tidy(() => tf.softmax(recurrentLogits(model, arch, tf.tensor2d(values, [texts.length, time], 'int32'), false, 0, () => 0)));
+    const p = tf.tidy(() => tf.softmax(recurrentLogits(model, arch, tf.tensor2d(values, [texts.length, time], 'int32'), false, NO_DROPOUT, () => 0)));
     const data = p.dataSync();
     p.dispose();
     texts.forEach((t, i) => out.set(data.subarray(i * arch.classes, (i + 1) * arch.classes), t * arch.classes));
@@ -160,17 +191,39 @@ export interface RecurrentTrainingOptions {
   lr: number;
   epochs: number;
   batch: number;
-  dropout: number;
+  dropout: RecurrentDropout;
   weightDecay: number;
   clip: number;
   patience: number;
+  lrDecay: number;
+  /** The word vectors' learning rate as a multiple of lr. */
+  embeddingLrScale: number;
+  /** The pretrained rows stay fixed throughout (freeze) or for the first freezeEpochs epochs. */
+  freeze: boolean;
+  freezeEpochs: number;
+  /** Rows that train even while the pretrained ones are fixed: <UNK> and learned words (ids >= learnedFrom); none when -1. */
+  unknownId: number;
+  learnedFrom: number;
   seed: number;
   classWeights: Float32Array;
   signal: AbortSignal | undefined;
-  onEpoch: (report: { epoch: number; trainLoss: number; valAccuracy: number | null; valLoss: number | null; improved: boolean; seconds: number }) => void;
+  /** Where to save the run after every epoch and on abort; undefined = never. */
+  checkpoint: string | undefined;
+  /** The checkpoint's settings and data description (what saveClassifierCheckpoint records besides the run). */
+  checkpointRecord: Pick<ClassifierCheckpoint, 'settings' | 'data'>;
+  /** A checkpoint to continue from. */
+  resumed: ClassifierCheckpoint | null;
+  onProgress: ((p: ClassifierProgress) => void) | undefined;
+  onEpoch: (report: Omit<ClassifierEpochReport, 'epochs'>) => void;
+  onLog: (message: string) => void;
 }
 
-/** Trains the model in place with Adam; on return it has the best epoch's weights. */
+/**
+ * Trains the model in place with Adam (the word vectors with an optimizer of their own, at
+ * embeddingLrScale x the rate); on return it has the best epoch's weights. A checkpoint is saved
+ * after every epoch but the last and on abort; a resumed run gives the weights of a run never
+ * interrupted (the epoch's batches are drawn again from the saved generator state).
+ */
 export async function trainRecurrent(
   model: tf.LayersModel,
   arch: RecurrentArchitecture,
@@ -178,26 +231,72 @@ export async function trainRecurrent(
   validation: RecurrentData | null,
   options: RecurrentTrainingOptions,
 ): Promise<{ stopped: 'epochs' | 'early-stop'; bestEpoch: number | null; epochs: number }> {
-  const random = new SeededRandom(options.seed);
-  const nextSeed = (): number => random.nextUint32();
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const shuffler = new SeededRandom(options.seed);
+  const dropoutRandom = new SeededRandom(mixSeed(options.seed, 1));
+  const nextSeed = (): number => dropoutRandom.nextUint32();
+  const embeddingLayer = model.getLayer('embedding');
+  const embeddingVariable = embeddingLayer.trainable ? (embeddingLayer.trainableWeights[0]!.read() as tf.Variable) : null;
+  const layerVariables = model.trainableWeights.map((w) => w.read() as tf.Variable).filter((v) => v !== embeddingVariable);
   const optimizer = createOptimizer('adam', options.lr);
+  const embeddingOptimizer = embeddingVariable ? createOptimizer('adam', options.lr * options.embeddingLrScale) : null;
+  // While the pretrained rows are fixed, only <UNK> and the learned rows of the vectors' gradient pass.
+  const hasOwnRows = options.unknownId >= 0 || options.learnedFrom < arch.vocabularySize;
+  let rowMask: tf.Tensor2D | null = null;
+  if (embeddingVariable && hasOwnRows && (options.freeze || options.freezeEpochs > 0)) {
+    const m = new Float32Array(arch.vocabularySize);
+    for (let i = options.learnedFrom; i < m.length; i++) m[i] = 1;
+    if (options.unknownId >= 0) m[options.unknownId] = 1;
+    rowMask = tf.tensor2d(m, [arch.vocabularySize, 1]);
+  }
   const n = train.labels.length;
-  const untrained = Math.log(arch.classes);
-  let best: { accuracy: number; loss: number } | null = null;
-  let bestEpoch: number | null = null;
-  let bestWeights: tf.Tensor[] | null = null;
-  let badEpochs = 0;
+  const guard = new ExplosionGuard(arch.classes, 'per example');
+  let position: ClassifierRunPosition = {
+    epoch: 0, batch: 0, step: 0, examplesDone: 0, learningRate: options.lr, epochLossSum: 0, epochExamples: 0, epochCorrect: 0,
+    best: null, bestEpoch: null, badEpochs: 0, history: [], shuffleState: shuffler.getState(), dropoutState: 0,
+  };
+  let bestWeights: SavedArray[] | null = null;
   let stopped: 'epochs' | 'early-stop' = 'epochs';
-  let epoch = 0;
-  const recent: number[] = [];
+  const log = options.onLog;
   try {
-    while (epoch < options.epochs) {
+    if (options.resumed) {
+      const r = options.resumed;
+      setWeights(model, r.weights, options.checkpoint!);
+      await restoreOptimizerState(optimizer, r.optimizers[0]);
+      if (embeddingOptimizer && r.optimizers[1]) await restoreOptimizerState(embeddingOptimizer, r.optimizers[1]);
+      bestWeights = r.bestWeights;
+      position = r.position;
+      dropoutRandom.setState(position.dropoutState);
+      setLearningRate(optimizer, position.learningRate);
+      if (embeddingOptimizer) setLearningRate(embeddingOptimizer, position.learningRate * options.embeddingLrScale);
+      log(`resuming from ${options.checkpoint}: epoch ${position.epoch + 1}/${options.epochs}, step ${position.step}`);
+    }
+    const save = async (): Promise<void> => {
+      if (!options.checkpoint) return;
+      position.dropoutState = dropoutRandom.getState();
+      await saveClassifierCheckpoint(options.checkpoint, {
+        ...options.checkpointRecord,
+        position,
+        weights: getWeights(model),
+        bestWeights,
+        optimizers: [await saveOptimizerState(optimizer), embeddingOptimizer ? await saveOptimizerState(embeddingOptimizer) : null],
+      });
+    };
+    const meter = new ExampleMeter(position.examplesDone);
+    const totalExamples = options.epochs * n;
+    while (position.epoch < options.epochs) {
       const start = performance.now();
-      let lossSum = 0;
-      let seen = 0;
-      for (const texts of epochBatches(train.offsets, options.batch, random)) {
-        throwIfAborted(options.signal, { started: true });
+      const examplesAtStart = position.examplesDone;
+      shuffler.setState(position.shuffleState);
+      const batches = epochBatches(train.offsets, options.batch, shuffler);
+      const pretrainedFixed = options.freeze || position.epoch < options.freezeEpochs;
+      const trainsEmbedding = embeddingVariable !== null && (!pretrainedFixed || rowMask !== null);
+      const variables = trainsEmbedding ? [...layerVariables, embeddingVariable!] : layerVariables;
+      while (position.batch < batches.length) {
+        if (options.signal?.aborted) {
+          await save();
+          throwIfAborted(options.signal, { started: true, checkpoint: options.checkpoint });
+        }
+        const texts = batches[position.batch]!;
         const { values, time } = padBatch(train.ids, train.offsets, texts);
         const weights = new Float32Array(texts.length);
         const labels = new Int32Array(texts.length);
@@ -211,9 +310,11 @@ export async function trainRecurrent(
         const ys = tf.tensor1d(labels, 'int32');
         const ws = tf.tensor1d(weights);
         let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
+        let correctTensor: tf.Scalar | null = null;
         try {
           result = tf.variableGrads(() => {
             const logits = recurrentLogits(model, arch, xs, true, options.dropout, nextSeed);
+            correctTensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
             const losses = sparseSoftmaxCrossEntropy(ys, logits, 'none');
             return tf.div(tf.sum(tf.mul(losses, ws)), weightSum) as tf.Scalar;
           }, variables);
@@ -221,55 +322,103 @@ export async function trainRecurrent(
           tf.dispose([xs, ys, ws]);
         }
         const loss = result.value.dataSync()[0]!;
-        result.value.dispose();
-        const clipped = Number.isFinite(loss) ? clipByGlobalNorm(result.grads, options.clip) : { norm: Number.NaN, grads: result.grads };
-        recent.push(loss);
-        if (recent.length > 10) recent.shift();
-        const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
-        if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm) || (recent.length === 10 && mean > 3 * untrained)) {
-          tf.dispose(Object.values(clipped.grads));
-          const what = Number.isFinite(loss) && Number.isFinite(clipped.norm) ? `the loss averaged ${mean.toPrecision(3)} over the last 10 steps (an untrained model has ${untrained.toFixed(2)})` : 'the loss or gradient became NaN or infinite';
-          throw new WordloomError('EDIVERGED', `training diverged at epoch ${epoch + 1}: ${what}; lower --lr (currently ${options.lr})`);
+        const correct = (correctTensor as tf.Scalar | null)?.dataSync()[0] ?? 0;
+        tf.dispose([result.value, correctTensor as tf.Scalar | null].filter((t): t is tf.Scalar => t !== null));
+        if (trainsEmbedding && pretrainedFixed && rowMask) {
+          const g = result.grads[embeddingVariable!.name]!;
+          result.grads[embeddingVariable!.name] = tf.mul(g, rowMask);
+          g.dispose();
         }
+        const clipped = Number.isFinite(loss) ? clipByGlobalNorm(result.grads, options.clip) : { norm: Number.NaN, grads: result.grads };
+        const exploded = guard.add(loss);
+        if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm) || exploded !== null) {
+          tf.dispose(Object.values(clipped.grads));
+          const what = !Number.isFinite(loss) ? `the loss became ${loss}` : !Number.isFinite(clipped.norm) ? `the gradient norm became ${clipped.norm}` : exploded!;
+          throw new WordloomError(
+            'EDIVERGED',
+            `training diverged at epoch ${position.epoch + 1}, step ${position.step + 1}: ${what}; lower --lr (currently ${position.learningRate})` + (options.clip > 0 ? '' : ' or set --clip'),
+          );
+        }
+        // Always the same key order, which the optimizers' slots follow.
         const ordered: tf.NamedTensorMap = {};
-        for (const v of variables) ordered[v.name] = clipped.grads[v.name]!;
+        for (const v of layerVariables) ordered[v.name] = clipped.grads[v.name]!;
         optimizer.applyGradients(ordered);
+        if (trainsEmbedding) embeddingOptimizer!.applyGradients({ [embeddingVariable!.name]: clipped.grads[embeddingVariable!.name]! });
         tf.dispose(Object.values(clipped.grads));
         if (options.weightDecay > 0) {
-          const factor = 1 - options.lr * options.weightDecay;
+          // Decoupled (AdamW), on the layers only: decaying the pretrained vectors would pull them to zero.
+          const factor = 1 - position.learningRate * options.weightDecay;
           tf.tidy(() => {
-            for (const v of variables) v.assign(tf.mul(v, factor));
+            for (const v of layerVariables) v.assign(tf.mul(v, factor));
           });
         }
-        lossSum += loss * texts.length;
-        seen += texts.length;
+        position.batch++;
+        position.step++;
+        position.examplesDone += texts.length;
+        position.epochLossSum += loss * texts.length;
+        position.epochExamples += texts.length;
+        position.epochCorrect += correct;
+        options.onProgress?.(
+          meter.snapshot({
+            epoch: position.epoch + 1, epochs: options.epochs, examplesDone: position.examplesDone, totalExamples,
+            learningRate: position.learningRate, loss, epochLoss: position.epochLossSum / position.epochExamples,
+          }),
+        );
         await new Promise<void>((resolve) => setImmediate(resolve)); // lets an abort arrive
       }
-      epoch++;
-      const trainLoss = lossSum / Math.max(1, seen);
       const v = validation === null ? null : scoreProbabilities(recurrentProbabilities(model, arch, validation.ids, validation.offsets), validation.labels, arch.classes);
-      const improved = v === null || best === null || v.accuracy > best.accuracy || (v.accuracy === best.accuracy && v.loss < best.loss);
+      const improved = v === null || position.best === null || v.accuracy > position.best.accuracy || (v.accuracy === position.best.accuracy && v.loss < position.best.loss);
+      const learningRate = position.learningRate;
       if (v !== null) {
         if (improved) {
-          best = v;
-          bestEpoch = epoch;
-          badEpochs = 0;
-          if (bestWeights) tf.dispose(bestWeights);
-          bestWeights = model.getWeights().map((w) => w.clone());
-        } else badEpochs++;
+          position.best = v;
+          position.bestEpoch = position.epoch + 1;
+          position.badEpochs = 0;
+          bestWeights = getWeights(model);
+        } else {
+          position.badEpochs++;
+          if (options.lrDecay < 1) {
+            position.learningRate *= options.lrDecay;
+            setLearningRate(optimizer, position.learningRate);
+            if (embeddingOptimizer) setLearningRate(embeddingOptimizer, position.learningRate * options.embeddingLrScale);
+            log(`validation accuracy did not improve (${(v.accuracy * 100).toFixed(2)}% <= ${(position.best!.accuracy * 100).toFixed(2)}%): learning rate ${position.learningRate.toPrecision(3)}`);
+          }
+        }
       }
-      options.onEpoch({ epoch, trainLoss, valAccuracy: v?.accuracy ?? null, valLoss: v?.loss ?? null, improved, seconds: (performance.now() - start) / 1000 });
-      if (v !== null && options.patience > 0 && badEpochs >= options.patience) {
+      const seconds = (performance.now() - start) / 1000;
+      const report = {
+        epoch: position.epoch + 1,
+        trainLoss: position.epochLossSum / Math.max(1, position.epochExamples),
+        trainAccuracy: position.epochCorrect / Math.max(1, position.epochExamples),
+        valAccuracy: v?.accuracy ?? null,
+        valLoss: v?.loss ?? null,
+        improved,
+        learningRate,
+        examplesPerSecond: seconds > 0 ? (position.examplesDone - examplesAtStart) / seconds : 0,
+        seconds,
+      };
+      position.history.push({ ...report, epochs: options.epochs });
+      options.onEpoch(report);
+      position.epoch++;
+      position.batch = 0;
+      position.epochLossSum = 0;
+      position.epochExamples = 0;
+      position.epochCorrect = 0;
+      position.shuffleState = shuffler.getState();
+      if (v !== null && options.patience > 0 && position.badEpochs >= options.patience) {
         stopped = 'early-stop';
+        log(`early stop: no validation improvement for ${position.badEpochs} epoch(s) (--patience ${options.patience})`);
         break;
       }
+      if (position.epoch < options.epochs) await save();
     }
-    if (bestWeights !== null && badEpochs > 0) model.setWeights(bestWeights);
-    void n;
-    return { stopped, bestEpoch, epochs: epoch };
+    if (bestWeights !== null && position.badEpochs > 0) setWeights(model, bestWeights, 'best weights');
+    if (options.checkpoint) await removeCheckpoint(options.checkpoint);
+    return { stopped, bestEpoch: position.bestEpoch, epochs: position.epoch };
   } finally {
-    if (bestWeights) tf.dispose(bestWeights);
+    rowMask?.dispose();
     optimizer.dispose();
+    embeddingOptimizer?.dispose();
   }
 }
 

@@ -21,7 +21,9 @@ import { evaluateAveraged, featureRows, trainAveraged, type AveragedShape } from
 import { Classifier } from './classifier.js';
 import { CLASSIFIER_FORMAT, CLASSIFIER_FORMAT_VERSION, type ClassifierConfig } from './config.js';
 import { classIndices, labelSetOf, readLabelledFile, type LabelledSet } from './labelled-file.js';
-import { recordedClassifierSettings, resolveClassifierOptions, type ClassifierOptions, type ClassifierSetting } from './options.js';
+import { RECORDED_CLASSIFIER_SETTINGS, recordedClassifierSettings, resolveClassifierOptions, type ClassifierOptions, type ClassifierSetting } from './options.js';
+import { loadClassifierCheckpoint, type ClassifierCheckpoint, type ClassifierDataShape } from './checkpoint.js';
+import { definedOnly } from '../../util/option-spec.js';
 import type { ClassifierEpochReport } from './progress.js';
 import { buildRecurrentNetwork, initialiseWeights, recurrentProbabilities, scoreProbabilities, trainRecurrent, type RecurrentArchitecture } from './recurrent.js';
 import { buildWordTable, classifierTokenizer, encodeTexts, type EncodedTexts, type PretrainedVectors, type WordTable } from './word-table.js';
@@ -50,12 +52,26 @@ export async function trainClassifier(
   vectors: string | KeyedVectors | PretrainedVectors,
   partial: Partial<ClassifierOptions> = {},
 ): Promise<TrainedClassifier> {
-  const options = resolveClassifierOptions(partial);
+  let options = resolveClassifierOptions(partial);
   const log = options.onLog ?? (() => undefined);
   throwIfAborted(options.signal, { started: false });
   setEngineThreads(options.threads);
+  let resumed: ClassifierCheckpoint | null = null;
+  if (options.resume) {
+    resumed = await loadClassifierCheckpoint(options.checkpoint!);
+    const saved = resumed.settings as Record<string, unknown>;
+    const given = definedOnly(partial) as Record<string, unknown>;
+    const ignored = RECORDED_CLASSIFIER_SETTINGS.filter((k) => given[k] !== undefined && given[k] !== saved[k]);
+    if (ignored.length > 0) log(`resume keeps the checkpoint's settings; ignoring ${ignored.map((k) => `${k}=${String(given[k])}`).join(', ')}`);
+    options = { ...options, ...resumed.settings };
+  }
+  if (options.model === 'avg' && options.checkpoint) {
+    log('the averaged model trains in seconds: no checkpoint is written for it');
+    options = { ...options, checkpoint: undefined };
+  }
   const prepared = await prepare(train, vectors, options, log);
-  if (!options.autotune) return trainOnce(prepared, options);
+  if (resumed) checkResumedData(resumed, prepared, options.checkpoint!);
+  if (!options.autotune) return trainOnce(prepared, options, resumed);
 
   const space = searchSpace(options);
   const initial = Object.fromEntries(space.map((p) => [p.name, options[p.name as ClassifierSetting] as ParameterValue]));
@@ -67,7 +83,7 @@ export async function trainClassifier(
     seed: options.seed,
     ...(options.signal ? { signal: options.signal } : {}),
     run: async (params, signal) => {
-      const trial = await trainOnce(prepared, { ...options, ...params, signal, onEpoch: undefined });
+      const trial = await trainOnce(prepared, { ...options, ...params, signal, onEpoch: undefined, onProgress: undefined, checkpoint: undefined }, null);
       return { score: trial.config.validation!.accuracy, result: trial };
     },
     dispose: (model) => model.dispose(),
@@ -142,15 +158,17 @@ async function prepare(train: string | LabelledSet, vectors: string | KeyedVecto
   const tokenize = classifierTokenizer(options);
   const trainTokens = trainPart.examples.map((e) => tokenize(e.text));
   const valTokens = valSet?.examples.map((e) => tokenize(e.text)) ?? [];
-  const table = buildWordTable(pretrained, [...trainTokens, ...valTokens], options.maxVectors);
-  const encodedTrain = encodeTexts(trainTokens, table.vocabulary);
-  const encodedVal = valSet ? encodeTexts(valTokens, table.vocabulary) : null;
+  const table = buildWordTable(pretrained, trainTokens, valTokens, options.maxVectors, { unknown: options.unknown, minCount: options.minCount, seed: options.seed });
+  const encodedTrain = encodeTexts(trainTokens, table.vocabulary, table.unknownId);
+  const encodedVal = valSet ? encodeTexts(valTokens, table.vocabulary, table.unknownId) : null;
   log(
     `${trainPart.examples.length} training examples, ${labels.length} classes (${labels.slice(0, 8).join(', ')}${labels.length > 8 ? ', ...' : ''}); ` +
       (valSet ? `validation: ${valSet.examples.length} examples${options.valFile ? ` from ${options.valFile}` : ` (${options.valFraction} of the training file)`}` : 'no validation'),
   );
   log(
-    `word table: ${table.vocabulary.size - 4} words of dimension ${table.dim}; unknown (skipped): ${encodedTrain.unknown} of ${encodedTrain.tokens} training tokens` +
+    `word table: ${table.vocabulary.size - 4} words of dimension ${table.dim}` +
+      (table.learnedFrom < table.vocabulary.size ? ` (${table.vocabulary.size - table.learnedFrom} of them learned: training words without a vector)` : '') +
+      `; unknown (${table.unknownId < 0 ? 'skipped' : 'read as <UNK>'}): ${encodedTrain.unknown} of ${encodedTrain.tokens} training tokens` +
       (encodedVal ? `, ${encodedVal.unknown} of ${encodedVal.tokens} validation tokens` : ''),
   );
   return {
@@ -183,7 +201,31 @@ function classWeights(classes: Int32Array, k: number, weighting: ClassifierOptio
   return weights;
 }
 
-async function trainOnce(p: Prepared, options: ClassifierOptions): Promise<TrainedClassifier> {
+/** A resumed run must see the data its checkpoint was trained on. */
+function checkResumedData(resumed: ClassifierCheckpoint, p: Prepared, checkpoint: string): void {
+  const now = dataShape(p);
+  const then = resumed.data;
+  const differs = (Object.keys(now) as (keyof ClassifierDataShape)[]).filter((k) => JSON.stringify(now[k]) !== JSON.stringify(then[k]));
+  if (differs.length > 0) {
+    throw new WordloomError(
+      'EOPTION',
+      `the data differs from what the checkpoint ${checkpoint} was trained on (${differs.map((k) => `${k} ${JSON.stringify(now[k])} now, ${JSON.stringify(then[k])} then`).join('; ')}); ` +
+        'give the same files and vectors, or start over with --force',
+    );
+  }
+}
+
+function dataShape(p: Prepared): ClassifierDataShape {
+  return {
+    labels: p.labels,
+    vocabularySize: p.table.vocabulary.size,
+    trainExamples: p.train.classes.length,
+    valExamples: p.validation?.classes.length ?? 0,
+    trainTokens: p.train.encoded.tokens,
+  };
+}
+
+async function trainOnce(p: Prepared, options: ClassifierOptions, resumed: ClassifierCheckpoint | null): Promise<TrainedClassifier> {
   const start = performance.now();
   const k = p.labels.length;
   const history: ClassifierEpochReport[] = [];
@@ -201,6 +243,7 @@ async function trainOnce(p: Prepared, options: ClassifierOptions): Promise<Train
       history.push(report);
       options.onEpoch?.(report);
     },
+    onProgress: options.onProgress,
   };
   const { vocabulary, vectors, dim } = p.table;
   let model: tf.LayersModel;
@@ -225,12 +268,27 @@ async function trainOnce(p: Prepared, options: ClassifierOptions): Promise<Train
       vocabularySize: vocabulary.size, embedding: dim, cell: options.cell, layers: options.layers, units: options.units,
       bidirectional: options.bidirectional, pooling: options.pooling, classes: k,
     };
-    model = buildRecurrentNetwork(recurrent, options.freeze);
+    const ownRows = p.table.unknownId >= 0 || p.table.learnedFrom < vocabulary.size;
+    model = buildRecurrentNetwork(recurrent, !options.freeze || ownRows);
     try {
       initialiseWeights(model, recurrent, vectors, options.seed);
       const data = (e: EncodedTexts, classes: Int32Array) => ({ ids: e.ids, offsets: e.offsets, labels: classes });
+      if (resumed) history.push(...resumed.position.history);
       result = await trainRecurrent(model, recurrent, data(p.train.encoded, p.train.classes), p.validation ? data(p.validation.encoded, p.validation.classes) : null, {
-        ...common, batch: options.batch, clip: options.clip,
+        ...common,
+        dropout: { embedding: options.embeddingDropout, hidden: options.dropout },
+        batch: options.batch,
+        clip: options.clip,
+        lrDecay: options.lrDecay,
+        embeddingLrScale: options.embeddingLrScale,
+        freeze: options.freeze,
+        freezeEpochs: options.freezeEpochs,
+        unknownId: p.table.unknownId,
+        learnedFrom: p.table.learnedFrom,
+        checkpoint: options.checkpoint,
+        checkpointRecord: { settings: recordedClassifierSettings(options), data: dataShape(p) },
+        resumed,
+        onLog: options.onLog ?? (() => undefined),
       });
       if (p.validation) {
         validation = scoreProbabilities(recurrentProbabilities(model, recurrent, p.validation.encoded.ids, p.validation.encoded.offsets), p.validation.classes, k);
@@ -247,6 +305,7 @@ async function trainOnce(p: Prepared, options: ClassifierOptions): Promise<Train
     labels: p.labels,
     tokenizer: options.tokenizer,
     lowercase: options.lowercase,
+    unknown: options.unknown,
     averaged,
     recurrent,
     training: {

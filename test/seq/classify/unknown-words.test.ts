@@ -10,7 +10,7 @@ beforeAll(useCpuBackend);
 describe('unknown words', () => {
   it('the word table keeps the vectors\' first words and the training words they know, exactly or lowercased', () => {
     const vectors = randomVectors(['the', 'good', 'bad', 'film', 'rare'], 4, 1);
-    const table = buildWordTable(vectors, [['The', 'good', 'zork', 'film'], ['GOOD', 'qux']], 2);
+    const table = buildWordTable(vectors, [['The', 'good', 'zork', 'film'], ['GOOD', 'qux']], [], 2);
     expect(table.vocabulary.wordList().slice(4)).toEqual(['the', 'good', 'film']);
     expect(Array.from(table.vectors.subarray(4 * 4, 5 * 4))).toEqual(Array.from(vectors.get('the')!));
     expect(Array.from(table.vectors.subarray(0, 16)).every((v) => v === 0)).toBe(true);
@@ -23,7 +23,7 @@ describe('unknown words', () => {
 
   it('vectors with subwords give unseen training words a vector', () => {
     const vectors = Object.assign(randomVectors(['a'], 3, 1), { subwordVector: (w: string) => (w === 'ab' ? Float32Array.of(1, 2, 3) : null) });
-    const table = buildWordTable(vectors, [['ab', 'cd']], 0);
+    const table = buildWordTable(vectors, [['ab', 'cd']], [], 0);
     expect(table.vocabulary.wordList().slice(4)).toEqual(['a', 'ab']);
     expect(Array.from(table.vectors.subarray(5 * 3, 6 * 3))).toEqual([1, 2, 3]);
   });
