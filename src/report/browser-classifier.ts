@@ -21,6 +21,8 @@ export interface BrowserClassifierConfig {
   labels: string[];
   tokenizer: TokenizerName;
   lowercase: boolean;
+  /** What unknown words read (classifier.json; absent in older files: 'skip'). */
+  unknown?: 'skip' | 'unk' | 'learn';
   averaged: AveragedShape | null;
 }
 
@@ -71,8 +73,11 @@ export class BrowserClassifier {
     const unknown: string[] = [];
     for (const t of tokens) {
       const id = SPECIAL_TOKENS.has(t) ? -1 : this.lookup(t);
-      if (id < 0) unknown.push(t);
-      else known.push(id);
+      if (id < 0) {
+        unknown.push(t);
+        // --unknown unk|learn: unknown words read <UNK>'s row (id 1, word-table.ts UNKNOWN_ID).
+        if ((this.config.unknown ?? 'skip') !== 'skip') known.push(1);
+      } else known.push(id);
     }
     const probabilities = tf.tidy(() => {
       let input: tf.Tensor;
@@ -83,7 +88,7 @@ export class BrowserClassifier {
           return fnv1a(bytes, 0, bytes.length);
         });
         const rows = featureRows(
-          { ids: Int32Array.from(known), offsets: Int32Array.of(0, known.length), tokenHashes: hashes, tokenOffsets: Int32Array.of(0, tokens.length), tokens: tokens.length, unknown: unknown.length },
+          { ids: Int32Array.from(known), offsets: Int32Array.of(0, known.length), tokenHashes: hashes, tokenOffsets: Int32Array.of(0, tokens.length), tokens: tokens.length, unknown: unknown.length, unknownPerText: Int32Array.of(unknown.length) },
           shape,
         );
         input = tf.tensor2d(averagedInputs(this.features!, shape.dim, rows), [1, shape.dim]);
