@@ -23,7 +23,7 @@ import { settingsFromFlags, specOptions } from './spec-options.js';
 import { vocabularyPathFor } from './vocabulary-path.js';
 
 const TRAIN_FLAGS = specOptions(GLOVE_OPTION_SPECS, { defaultText: { resume: 'off; the checkpoint is <output>.ckpt' } });
-const COUNT_KEYS = ['window', 'minCount', 'maxVocab', 'lowercase', 'tokenizer', 'memory', 'tmpDir'] as const;
+const COUNT_KEYS = ['window', 'minCount', 'maxVocab', 'lowercase', 'tokenizer', 'memory', 'threads', 'tmpDir'] as const;
 const COUNT_FLAGS = specOptions(GLOVE_OPTION_SPECS).filter((f) => (COUNT_KEYS as readonly string[]).includes(f.key));
 
 const symmetryOptions = (): Option[] => [
@@ -184,7 +184,7 @@ export function registerGloveCommands(program: Command, output: () => Output): v
     let result;
     try {
       result = await countCooccurrences(corpus, vocabulary, flags.output, {
-        window: o.window, symmetric: o.symmetric, memory: o.memory, tmpDir: o.tmpDir, lowercase: o.lowercase, tokenizer: o.tokenizer,
+        window: o.window, symmetric: o.symmetric, memory: o.memory, threads: o.threads, tmpDir: o.tmpDir, lowercase: o.lowercase, tokenizer: o.tokenizer,
         signal: interrupt.signal,
         onProgress: (p) => showCount(bar, p),
         onLog: (m) => out.log(m),

@@ -79,6 +79,7 @@ export async function trainGlove(source: GloveSource, partial: Partial<GloveOpti
         window: options.window,
         symmetric: options.symmetric,
         memory: options.memory,
+        threads: options.threads,
         tmpDir: workDir,
         lowercase: options.lowercase,
         tokenizer: options.tokenizer,
