@@ -92,7 +92,7 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
       const checkpoint = `${flags.output}.ckpt`;
       const settings = settingsFromFlags(TRAIN_FLAGS, flags) as Partial<GloveOptions>;
       if (flags.left) settings.symmetric = false;
-      resolveGloveOptions({ ...settings, checkpoint });
+      const { eta } = resolveGloveOptions({ ...settings, checkpoint });
       const interrupt = interruptOnSigint(out, 'saving a checkpoint');
       const bar = out.progressBar(0, 'B');
       let phase: 'count' | 'train' = 'count';
@@ -111,11 +111,13 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
               bar.restart('records');
             }
             showTrain(bar, p);
-            metrics.progress({ epoch: p.iteration, epochs: p.iterations, fraction: p.fraction, loss: p.cost, recordsPerSecond: p.recordsPerSecond });
+            metrics.progress({ epoch: p.iteration, epochs: p.iterations, fraction: p.fraction, loss: p.cost, learningRate: eta, recordsPerSecond: p.recordsPerSecond });
           },
           onIteration: (r) => {
             out.log(`iteration ${r.iteration}/${r.iterations}  cost ${r.cost.toFixed(6)}  ${formatDuration(r.seconds)}`);
-            metrics.epoch({ epoch: r.iteration, epochs: r.iterations, trainLoss: r.cost });
+            // one record per iteration, named as every trainer's (the report reads them): the
+            // iteration as epoch, its cost as trainLoss, AdaGrad's initial rate as learningRate
+            metrics.epoch({ epoch: r.iteration, epochs: r.iterations, trainLoss: r.cost, learningRate: eta, recordsPerSecond: r.recordsPerSecond, seconds: r.seconds });
           },
         });
       } catch (err) {

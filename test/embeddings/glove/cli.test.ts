@@ -33,6 +33,20 @@ describe('wordloom glove', () => {
     const first = readFileSync(join(dir, 'models/g.txt'), 'utf8').split('\n')[0]!.split(' ');
     expect(first[0]).toBe('w0');
     expect(first).toHaveLength(9);
+    // the metrics log (src/cli/metrics-log.ts): a start record, one epoch record per iteration
+    // with its cost, learning rate, records/s and elapsed seconds, and the end
+    const log = readFileSync(join(dir, 'models/g.metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log[0]).toMatchObject({ kind: 'start', trainer: 'glove', resumed: false });
+    const epochs = log.filter((r) => r.kind === 'epoch');
+    expect(epochs.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    const costs = (JSON.parse(t.stdout) as { costs: number[] }).costs;
+    for (const [i, r] of epochs.entries()) {
+      expect(r).toMatchObject({ epochs: 3, trainLoss: costs[i], learningRate: 0.05 });
+      expect(r.recordsPerSecond).toBeGreaterThan(0);
+      expect(r.elapsed).toBeGreaterThanOrEqual(0);
+      expect(r.seconds).toBeGreaterThan(0);
+    }
+    expect(log.at(-1)).toMatchObject({ kind: 'end', records: counted.records, iterations: 3 });
   });
 
   it.each([
