@@ -9,8 +9,10 @@
 // --words N: the first N words of the corpus (cut at a line end); default: the whole corpus.
 // The C tool is taken from $GLOVE_DIR (default /tmp/glove-src), built there with make when its
 // build/ is missing (the source is github.com/stanfordnlp/GloVe; it is never part of wordloom).
-// Timing needs a quiet machine: on a shared one, read the quality columns only.
+// Timing needs a quiet machine: on a shared one, read the quality columns only (the others' CPU
+// column says how busy other processes kept the cores; children run through bench/lib/harness.mjs).
 import { spawnSync } from 'node:child_process';
+import { machine, runTimed, table } from './lib/harness.mjs';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,17 +65,7 @@ function slice(path, words) {
   return out;
 }
 
-/** Runs a command under /usr/bin/time -v when present: wall seconds, peak RSS in MB, output. */
-function timed(cmd, cmdArgs, options = {}) {
-  const haveTime = existsSync('/usr/bin/time');
-  const t0 = performance.now();
-  const r = spawnSync(haveTime ? '/usr/bin/time' : cmd, haveTime ? ['-v', cmd, ...cmdArgs] : cmdArgs, { maxBuffer: 1 << 30, ...options });
-  const seconds = (performance.now() - t0) / 1000;
-  const stderr = r.stderr?.toString('utf8') ?? '';
-  if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${stderr.split('\n').slice(-8).join('\n')}`);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  return { seconds, peakMb: rss ? Number(rss[1]) / 1024 : null, stdout: r.stdout, stderr };
-}
+const timed = runTimed;
 
 async function judge(vectors) {
   const { loadVectors } = await import(join(root, 'dist/vectors/formats/index.js'));
@@ -96,7 +88,7 @@ if (args.only.includes('wordloom')) {
     '--x-max', '100', '--alpha', '0.75', '--eta', '0.05', '--iter', String(args.iter), '--threads', String(args.threads), '--memory', String(args.memory), '--tmp-dir', work,
   ]);
   const s = JSON.parse(r.stdout.toString('utf8'));
-  rows.push({ tool: 'wordloom', countSeconds: s.countingSeconds, tokensPerSecond: s.tokens / s.countingSeconds, peakMb: r.peakMb, secondsPerIteration: s.secondsPerIteration, records: s.records, finalCost: s.costs.at(-1), ...(await judge(out)) });
+  rows.push({ tool: 'wordloom', countSeconds: s.countingSeconds, tokensPerSecond: s.tokens / s.countingSeconds, peakMb: r.peakMb, othersCount: r.othersCpu, othersTrain: r.othersCpu, secondsPerIteration: s.secondsPerIteration, records: s.records, finalCost: s.costs.at(-1), ...(await judge(out)) });
 }
 
 if (args.only.includes('c')) {
@@ -129,18 +121,24 @@ if (args.only.includes('c')) {
     const g = timed(join(build, 'glove'), ['-save-file', save, '-threads', String(args.threads), '-input-file', shuf, '-x-max', '100', '-alpha', '0.75', '-eta', '0.05', '-iter', String(args.iter), '-vector-size', '100', '-binary', '0', '-model', '2', '-vocab-file', vocab, '-verbose', '0', '-seed', '1']);
     const tokens = text === args.corpus ? null : readFileSync(text, 'utf8').split(/\s+/).filter(Boolean).length;
     const costs = [...g.stderr.matchAll(/cost: ([\d.]+)/g)].map((m) => Number(m[1]));
-    rows.push({ tool: 'GloVe C', countSeconds: co.seconds, tokensPerSecond: tokens ? tokens / co.seconds : null, peakMb: Math.max(co.peakMb ?? 0, g.peakMb ?? 0) || null, secondsPerIteration: g.seconds / args.iter, records: readFileSync(cooc).length / 16, finalCost: costs.at(-1), ...(await judge(`${save}.txt`)) });
+    rows.push({ tool: 'GloVe C', countSeconds: co.seconds, tokensPerSecond: tokens ? tokens / co.seconds : null, peakMb: Math.max(co.peakMb ?? 0, g.peakMb ?? 0) || null, othersCount: co.othersCpu, othersTrain: g.othersCpu, secondsPerIteration: g.seconds / args.iter, records: readFileSync(cooc).length / 16, finalCost: costs.at(-1), ...(await judge(`${save}.txt`)) });
   }
 }
 
 const f = (x, d) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+const m = machine();
 console.log(`\nGloVe, ${args.words ? `first ${args.words} words of ` : ''}${args.corpus}: dim 100, window 10, min-count 5, x_max 100, ${args.iter} iterations, ${args.threads} threads, memory ${args.memory} MB`);
-console.log('tool      count s  tokens/s   peak MB  s/iter  records     cost      analogy%  WS353   SimLex');
-for (const r of rows) {
-  console.log(
-    `${r.tool.padEnd(9)} ${f(r.countSeconds, 1).padStart(7)}  ${f(r.tokensPerSecond / 1e6, 2).padStart(6)}M  ${f(r.peakMb, 0).padStart(7)}  ${f(r.secondsPerIteration, 2).padStart(6)}  ${String(r.records).padStart(10)}  ${f(r.finalCost, 5).padStart(8)}  ${f(r.analogy * 100, 2).padStart(8)}  ${f(r.ws353, 3).padStart(6)}  ${f(r.simlex, 3).padStart(6)}`,
-  );
-}
+console.log(`wordloom ${m.commit}, Node ${m.node}, ${m.nproc} cores, ${m.cpu}; others' CPU = share of all cores other processes used during the row`);
+console.log(
+  table(
+    ['tool', 'count s', 'tokens/s', 'peak RSS MB', 's/iter', 'records', 'final cost', 'analogy %', 'WS353', 'SimLex', "others' CPU count / train"],
+    rows.map((r) => [
+      r.tool, f(r.countSeconds, 1), `${f(r.tokensPerSecond / 1e6, 2)}M`, f(r.peakMb, 0), f(r.secondsPerIteration, 2), String(r.records), f(r.finalCost, 5),
+      f(r.analogy * 100, 2), f(r.ws353, 3), f(r.simlex, 3), `${f(r.othersCount * 100, 0)}% / ${f(r.othersTrain * 100, 0)}%`,
+    ]),
+    1,
+  ),
+);
 if (rows.length === 2) {
   const [w, c] = rows;
   console.log(`ratios (C / wordloom, >= 1.0 means wordloom is as fast): counting ${f(c.countSeconds / w.countSeconds, 2)}, iteration ${f(c.secondsPerIteration / w.secondsPerIteration, 2)}`);
