@@ -5,6 +5,7 @@
 // WordSim-353 and SimLex-999 from wordloom's own evaluator (src/vectors/evaluate) for both.
 //
 //   node bench/glove.mjs [--words N] [--iter N] [--threads N] [--memory MB] [--only wordloom,c]
+//   node bench/glove.mjs --count-rounds N [--threads N] [--memory MB]   # counting only, N rounds, alternating
 //
 // --words N: the first N words of the corpus (cut at a line end); default: the whole corpus.
 // The C tool is taken from $GLOVE_DIR (default /tmp/glove-src), built there with make when its
@@ -13,7 +14,7 @@
 // column says how busy other processes kept the cores; children run through bench/lib/harness.mjs).
 import { spawnSync } from 'node:child_process';
 import { machine, runTimed, table } from './lib/harness.mjs';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -21,12 +22,13 @@ import { decompressedCopy } from './decompressed.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = resolve(root, '../shared/data');
-const args = { words: 0, iter: 15, threads: 2, memory: 1024, only: ['wordloom', 'c'], corpus: join(shared, 'corpus/gutenberg-100m.txt.gz') };
+const args = { countRounds: 0, words: 0, iter: 15, threads: 2, memory: 1024, only: ['wordloom', 'c'], corpus: join(shared, 'corpus/gutenberg-100m.txt.gz') };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const v = process.argv[++i];
   if (a === '--words') args.words = Number(v);
   else if (a === '--iter') args.iter = Number(v);
+  else if (a === '--count-rounds') args.countRounds = Number(v);
   else if (a === '--threads') args.threads = Number(v);
   else if (a === '--memory') args.memory = Number(v);
   else if (a === '--only') args.only = v.split(',');
@@ -80,6 +82,30 @@ async function judge(vectors) {
 
 const text = slice(await decompressedCopy(args.corpus), args.words);
 const rows = [];
+const cBuild = join(process.env.GLOVE_DIR ?? '/tmp/glove-src', 'build');
+
+if (args.countRounds > 0) {
+  // Counting only, the C tool's cooccur and `wordloom glove cooccur` taking turns, each round
+  // both tools once: wall seconds of cooccur against wordloom's own counting seconds (as in the
+  // full run: its vocabulary pass is left out, as vocab_count is for the C tool), peak RSS.
+  const input = { input: readFileSync(text) };
+  const vocab = join(work, 'c.vocab');
+  writeFileSync(vocab, timed(join(cBuild, 'vocab_count'), ['-min-count', '5', '-verbose', '0'], input).stdout);
+  const countRows = [];
+  for (let round = 1; round <= args.countRounds; round++) {
+    const co = timed(join(cBuild, 'cooccur'), ['-memory', String(args.memory / 1024), '-vocab-file', vocab, '-verbose', '0', '-window-size', '10', '-symmetric', '1', '-overflow-file', join(work, 'overflow')], input);
+    countRows.push(['GloVe C cooccur', round, co.seconds.toFixed(1), '-', co.peakMb.toFixed(0), String(co.stdout.length / 16), `${(co.othersCpu * 100).toFixed(0)}%`]);
+    const w = timed(process.execPath, [join(root, 'dist/cli/main.js'), '--json', '--quiet', 'glove', 'cooccur', text, '-o', join(work, 'w.bin'), '--window', '10', '--min-count', '5', '--threads', String(args.threads), '--memory', String(args.memory), '--tmp-dir', work]);
+    const s = JSON.parse(w.stdout.toString('utf8'));
+    countRows.push([`wordloom (${args.threads} threads)`, round, s.seconds.toFixed(1), `${(s.tokensPerSecond / 1e6).toFixed(2)}M`, w.peakMb.toFixed(0), String(s.records), `${(w.othersCpu * 100).toFixed(0)}%`]);
+    rmSync(join(work, 'w.bin'), { force: true });
+  }
+  const m = machine();
+  console.log(`\nGloVe counting, ${args.corpus}: window 10 symmetric, min-count 5, memory ${args.memory} MB; wordloom ${m.commit}, ${m.nproc} cores, ${m.cpu}`);
+  console.log(table(['tool', 'round', 'count s', 'tokens/s', 'peak RSS MB', 'records', "others' CPU"], countRows, 1));
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 
 if (args.only.includes('wordloom')) {
   const out = join(work, 'wordloom.txt');
