@@ -35,7 +35,7 @@ describe('wordloom glove', () => {
     expect(first).toHaveLength(9);
     // the metrics log (src/cli/metrics-log.ts): a start record, one epoch record per iteration
     // with its cost, learning rate, records/s and elapsed seconds, and the end
-    const log = readFileSync(join(dir, 'models/g.metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const log = readFileSync(join(dir, 'models/g.txt.metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(log[0]).toMatchObject({ kind: 'start', trainer: 'glove', resumed: false });
     const epochs = log.filter((r) => r.kind === 'epoch');
     expect(epochs.map((r) => r.epoch)).toEqual([1, 2, 3]);
