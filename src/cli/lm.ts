@@ -16,10 +16,12 @@ import {
 } from '../seq/lm/options.js';
 import type { EpochReport, LanguageModelEvaluation, LanguageModelProgress } from '../seq/lm/progress.js';
 import { interruptOnSigint } from './interrupt.js';
+import { forceOption, refuseUnfinishedRun, warnAboutThreads } from './training-progress.js';
 import { fixed, formatDuration, type Output } from './output.js';
 import { checkedNumber, settingsFromFlags, specOptions, withDefault } from './spec-options.js';
 import { bestFlags, describeTrial, trialTable, type TrialFormat } from './trials.js';
 import type { ContextualEmbeddings } from '../seq/lm/contextual.js';
+import { describeLayers } from '../seq/lm/layer-units.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import type { ProgressBar } from './progress-bar.js';
 
@@ -60,6 +62,7 @@ const SETTING_OPTIONS = specOptions(LANGUAGE_MODEL_OPTION_SPECS, { defaultText: 
 interface TrainFlags extends Record<string, unknown> {
   output: string;
   backend?: BackendName;
+  force?: boolean;
 }
 
 function registerTrain(lm: Command, output: () => Output): void {
@@ -72,6 +75,7 @@ function registerTrain(lm: Command, output: () => Output): void {
     .argument('<text...>', 'text files, .gz files or directories of them; each line is a sentence (or a name, a verse line, ...)')
     .requiredOption('-o, --output <folder>', 'model folder to write (model.json, weights.bin, vocab.tsv, lm.json); an existing model folder is replaced');
   for (const { option } of SETTING_OPTIONS) command.addOption(option);
+  command.addOption(forceOption('the checkpoint (<output>.ckpt)'));
   command.addOption(backendOption());
   command.action(async (text: string[], flags: TrainFlags) => {
     const out = output();
@@ -79,8 +83,11 @@ function registerTrain(lm: Command, output: () => Output): void {
     const partial = settingsFromFlags(SETTING_OPTIONS, flags) as Partial<LanguageModelOptions>;
     partial.checkpoint ??= `${target}.ckpt`;
     resolveLanguageModelOptions(partial); // bad combinations are usage errors, before any work
+    warnAboutThreads(partial.threads, out);
     const { checkModelOutput, trainLanguageModel } = await import('../seq/lm/index.js');
     await checkModelOutput(target);
+    // autotune's trials write no checkpoint, so they leave one alone
+    if (!partial.autotune) refuseUnfinishedRun({ checkpoint: partial.checkpoint, resume: partial.resume, force: flags.force, out });
     const backend = await useBackend(flags.backend, out);
 
     const bar = out.progressBar(0, 'tokens');
@@ -155,7 +162,7 @@ function registerTrain(lm: Command, output: () => Output): void {
       const tuned = model.config.autotune;
       return [
         ...(tuned ? [trialTable(tuned.trials, TRIALS), `best settings: ${bestFlags(tuned.best, flagOf)}`] : []),
-        `wrote ${target}: ${a.layers} x ${a.units} ${a.cell.toUpperCase()} ${model.config.level}-level model${backward ? ', bidirectional (forward and backward)' : ''}, ${a.vocabularySize} tokens in the vocabulary`,
+        `wrote ${target}: ${describeLayers(a.layers, a.units)} ${a.cell.toUpperCase()} ${model.config.level}-level model${backward ? ', bidirectional (forward and backward)' : ''}, ${a.vocabularySize} tokens in the vocabulary`,
         `${training.epochs} epoch${training.epochs === 1 ? '' : 's'}, ${training.steps} steps in ${formatDuration(training.seconds)} (${STOPPED[training.stopped]}); ` +
           `final training loss ${last ? fixed(last.trainLoss, 4) : '-'}` +
           (v ? `; validation (epoch ${training.bestEpoch}): ${describeEvaluation(v)}` : '; no validation text'),

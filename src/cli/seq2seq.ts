@@ -17,6 +17,7 @@ import { DATE_SPLITS, generateDatePairs, type DateSplit } from '../corpora/dates
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { interruptOnSigint } from './interrupt.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
+import { forceOption, refuseUnfinishedRun, warnAboutThreads } from './training-progress.js';
 import { backendOption, stripSlashes, useBackend } from './lm.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
 import { integerOption, numberOption } from './option-parsers.js';
@@ -53,6 +54,7 @@ function showProgress(bar: ProgressBar, p: Seq2seqProgress): void {
 interface TrainFlags extends Record<string, unknown> {
   output: string;
   backend?: BackendName;
+  force?: boolean;
 }
 
 function registerTrain(group: Command, output: () => Output): void {
@@ -64,6 +66,7 @@ function registerTrain(group: Command, output: () => Output): void {
     .argument('<pairs>', 'pairs file: one source<TAB>target a line (.gz read transparently)')
     .requiredOption('-o, --output <folder>', 'model folder to write (encoder/decoder tfjs models, vocabularies, seq2seq.json); an existing model folder is replaced');
   for (const { option } of SETTING_OPTIONS) command.addOption(option);
+  command.addOption(forceOption('the checkpoint (<output>.ckpt)'));
   command.addOption(backendOption());
   command.action(async (pairs: string, flags: TrainFlags) => {
     const out = output();
@@ -71,8 +74,10 @@ function registerTrain(group: Command, output: () => Output): void {
     const partial = settingsFromFlags(SETTING_OPTIONS, flags) as Partial<Seq2seqOptions>;
     partial.checkpoint ??= `${target}.ckpt`;
     resolveSeq2seqOptions(partial);
+    warnAboutThreads(partial.threads, out);
     const { checkSeq2seqOutput, saveSeq2seqModel, trainSeq2seq } = await import('../seq/seq2seq/index.js');
     await checkSeq2seqOutput(target);
+    refuseUnfinishedRun({ checkpoint: partial.checkpoint, resume: partial.resume, force: flags.force, out });
     const backend = await useBackend(flags.backend, out);
     const bar = out.progressBar(0, 'steps');
     const interrupt = interruptOnSigint(out, 'stopping after this step and saving a checkpoint');

@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError, Option } from 'commander';
 import { WordloomError } from '../errors.js';
-import { checkSetting, type OptionSpec } from '../util/option-spec.js';
+import { checkSetting, INTEGER_LIST_SYNTAX, type OptionSpec } from '../util/option-spec.js';
 import { integerOption, numberOption } from './option-parsers.js';
 
 export interface SpecOption<K extends string> {
@@ -36,6 +36,27 @@ export function checkedNumber(flag: string, integer: boolean, check: (value: num
 }
 
 /**
+ * A parser for one integer or a comma list of them (`512` -> 512, `512,256` -> [512, 256]), each
+ * read as an integer flag and the whole checked against its declaration.
+ */
+export function checkedIntegers(flag: string, check: (value: number | number[]) => void): (value: string) => number | number[] {
+  const parse = integerOption(flag);
+  return (value: string): number | number[] => {
+    const parts = value.split(',');
+    if (parts.some((p) => p.trim() === '')) throw new InvalidArgumentError(`${flag} expects ${INTEGER_LIST_SYNTAX}, got "${value}"`);
+    const list = parts.map(parse);
+    const result = list.length === 1 ? list[0]! : list;
+    try {
+      check(result);
+    } catch (err) {
+      if (!(err instanceof WordloomError)) throw err;
+      throw new InvalidArgumentError(err.message);
+    }
+    return result;
+  };
+}
+
+/**
  * The commander option of one declared setting. With `checkRange` false a number flag is only
  * parsed and its range is left to the trainer's resolve function (same message, without
  * commander's "see --help" tail), as word2vec's CLI has always reported it.
@@ -49,6 +70,10 @@ export function specOption(spec: OptionSpec, defaultText = spec.defaultText, che
       return new Option(`${spec.flag} <name>`, help).choices(spec.choices!);
     case 'path':
       return new Option(`${spec.flag} <path>`, help);
+    case 'integers':
+      return new Option(`${spec.flag} <n[,n...]>`, withDefault(`${spec.help} (${INTEGER_LIST_SYNTAX})`, defaultText)).argParser(
+        checkedIntegers(spec.flag, (list) => (checkRange ? checkSetting(spec, list) : undefined)),
+      );
     case 'integer':
     case 'number':
       return new Option(`${spec.flag} <${spec.kind === 'integer' ? 'n' : 'x'}>`, help).argParser(

@@ -2,6 +2,7 @@
  * The CLI side of a word-embedding training run, shared by every `train` command: the progress
  * bar, the metrics log and Ctrl-C (checkpoint and stop; a second Ctrl-C quits at once).
  */
+import { Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { TrainingProgress } from '../embeddings/shared/progress.js';
@@ -76,8 +77,7 @@ export function warnAboutThreads(threads: number | undefined, out: Output): void
  * (nor silently with it).
  */
 export async function checkTrainingOutputs(o: {
-  /** undefined when the run reads no corpus (train glove --cooccur) */
-  corpus: string | undefined;
+  corpus: string;
   resume?: boolean;
   force?: boolean;
   command: string;
@@ -85,7 +85,7 @@ export async function checkTrainingOutputs(o: {
   files: readonly (readonly [path: string, what: string])[];
   checkpoint: string;
 }): Promise<void> {
-  if (!o.resume && o.corpus !== undefined) await refuseNonCorpus(o.corpus, o.command);
+  if (!o.resume) await refuseNonCorpus(o.corpus, o.command);
   for (const [path, what] of o.files) await checkOutputFile(path, what);
   await checkUnfinishedRun(o);
 }
@@ -96,10 +96,23 @@ export async function checkTrainingOutputs(o: {
  */
 export async function checkUnfinishedRun(o: { checkpoint: string; resume?: boolean | undefined; force?: boolean | undefined; out: Output }): Promise<void> {
   await checkOutputFile(o.checkpoint, 'checkpoint');
-  if (!o.resume && existsSync(o.checkpoint)) {
-    if (!o.force) {
-      throw new WordloomError('EUSAGE', `${o.checkpoint} holds an unfinished run: add --resume to continue it, or --force to start over (the checkpoint is replaced)`);
-    }
-    o.out.log(`--force: starting over; the checkpoint ${o.checkpoint} of the unfinished run will be replaced`);
+  refuseUnfinishedRun(o);
+}
+
+/**
+ * A checkpoint at the path a new run would write holds an unfinished run: without --resume it is
+ * not replaced unless --force says so (and then not silently). Every trainer with checkpoints
+ * (train word2vec/fasttext, lm train, seq2seq train) says it with these words.
+ */
+export function refuseUnfinishedRun(o: { checkpoint: string; resume?: boolean | undefined; force?: boolean | undefined; out: Output }): void {
+  if (o.resume || !existsSync(o.checkpoint)) return;
+  if (!o.force) {
+    throw new WordloomError('EUSAGE', `${o.checkpoint} holds an unfinished run: add --resume to continue it, or --force to start over (the checkpoint is replaced)`);
   }
+  o.out.log(`--force: starting over; the checkpoint ${o.checkpoint} of the unfinished run will be replaced`);
+}
+
+/** The --force flag of a trainer whose checkpoint `where` names. */
+export function forceOption(where: string): Option {
+  return new Option('--force', `start over even if ${where} holds an unfinished run (it is replaced)`);
 }

@@ -9,7 +9,14 @@
  */
 import { WordloomError, checkOption } from '../errors.js';
 
-export type OptionKind = 'integer' | 'number' | 'boolean' | 'choice' | 'path';
+/**
+ * 'integers': one integer or a list of them (`--units 512` or `--units 512,256`), each checked
+ * against min/max; a list's length is the trainer's to check against what it counts (layers).
+ */
+export type OptionKind = 'integer' | 'integers' | 'number' | 'boolean' | 'choice' | 'path';
+
+/** How an 'integers' option is written: one number, or one per element. */
+export const INTEGER_LIST_SYNTAX = 'N or N,N,...';
 
 export interface OptionSpec<V = unknown> {
   /** The command-line flag (`--min-count` for minCount). */
@@ -53,9 +60,28 @@ export function recordedKeysOf<K extends string>(specs: Readonly<Record<K, Optio
   return entries(specs).filter(([, s]) => s.recorded).map(([k]) => k);
 }
 
+/** The values of `keys` in `options`: what a checkpoint or a model's description records. */
+export function recordedValues<O extends object, K extends keyof O>(options: O, keys: readonly K[]): Pick<O, K> {
+  return Object.fromEntries(keys.map((k) => [k, options[k]])) as unknown as Pick<O, K>;
+}
+
 /** The fields of a partial options object that are set (undefined means "use the default"). */
 export function definedOnly<T extends object>(partial: T): Partial<T> {
   return Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Whether two values of a setting are the same: lists element by element, and for an 'integers'
+ * setting one number equals a list of that number only (`8` and `8,8` build the same layers).
+ */
+export function sameSetting(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : [x]);
+    const [x, y] = [list(a), list(b)];
+    if (!Array.isArray(a) || !Array.isArray(b)) return [...x, ...y].every((v) => v === x[0]);
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  }
+  return a === b;
 }
 
 /** Checks every declared setting of `values`; the first bad one throws EOPTION naming its flag and range. */
@@ -83,6 +109,22 @@ export function checkSetting(spec: OptionSpec, value: unknown): void {
       if (spec.min !== undefined) range.min = spec.min;
       if (spec.max !== undefined) range.max = spec.max;
       checkOption(spec.flag, value, range, spec.hint);
+      return;
+    }
+    case 'integers': {
+      if (!Array.isArray(value)) return checkSetting({ ...spec, kind: 'integer' }, value);
+      if (value.length === 0) throw new WordloomError('EOPTION', `option ${spec.flag} must be ${INTEGER_LIST_SYNTAX}, got an empty list`);
+      for (const element of value) {
+        if (typeof element !== 'number') {
+          throw new WordloomError('EOPTION', `option ${spec.flag} must be ${INTEGER_LIST_SYNTAX} (numbers), got ${JSON.stringify(value)}`);
+        }
+        try {
+          checkSetting({ ...spec, kind: 'integer' }, element);
+        } catch (err) {
+          if (!(err instanceof WordloomError)) throw err;
+          throw new WordloomError('EOPTION', `${err.message} (in ${value.join(',')})`);
+        }
+      }
       return;
     }
     case 'boolean':

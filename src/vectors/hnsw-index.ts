@@ -10,12 +10,12 @@ type HierarchicalNSW = Hnswlib.HierarchicalNSW;
 
 /**
  * hnswlib-node is an optional dependency (it compiles C++ on install): it is loaded when an index
- * is built or read, so exact search and everything else work without it. Throws an EMISSING
- * WordloomError saying what to install; a command calls it before loading vectors for an index.
+ * is built or read, so exact search and everything else work without it.
  */
-export function requireHnswlib(): typeof Hnswlib {
+function newNativeIndex(dim: number): HierarchicalNSW {
+  let hnswlib: typeof Hnswlib;
   try {
-    return createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
+    hnswlib = createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
   } catch (err) {
     throw new WordloomError(
       'EMISSING',
@@ -24,10 +24,7 @@ export function requireHnswlib(): typeof Hnswlib {
       { cause: err },
     );
   }
-}
-
-function newNativeIndex(dim: number): HierarchicalNSW {
-  return new (requireHnswlib().HierarchicalNSW)('cosine', dim);
+  return new hnswlib.HierarchicalNSW('cosine', dim);
 }
 
 /** HNSW parameters, defaults in one place. */

@@ -92,7 +92,7 @@ describe('wordloom lm train (built CLI)', () => {
       expect(r.stdout).toContain(`  ${flag} `);
     }
     const flat = r.stdout.replace(/\s+/g, ' ');
-    expect(flat).toContain('--units <n> units of each recurrent layer (default: 256)');
+    expect(flat).toContain('--units <n[,n...]> units of the recurrent layers: one size for every layer, or one per layer, as many as --layers (N or N,N,...) (default: 256)');
     expect(flat).toContain('(default: <output>.ckpt)');
     expect(flat.match(/\(default: /g)!.length).toBe(31);
     for (const command of [['generate'], ['lm', 'eval'], ['lm', 'embed']]) {

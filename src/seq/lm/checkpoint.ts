@@ -10,6 +10,7 @@ import { WordloomError } from '../../errors.js';
 import { Vocabulary } from '../../text/vocabulary.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointArray } from '../../embeddings/shared/checkpoint.js';
 import type { OptimizerState, SavedArray } from './optimizer.js';
+import { putArrays, putOptimizer, takeArrays, takeOptimizer, type ArrayInfo, type OptimizerInfo } from '../training/checkpoint-arrays.js';
 import type { RecordedSettings } from './options.js';
 import type { EpochReport, LanguageModelEvaluation } from './progress.js';
 
@@ -56,12 +57,6 @@ export interface LanguageModelCheckpoint {
   optimizer: OptimizerState;
 }
 
-interface ArrayInfo {
-  name: string;
-  dtype: 'float32' | 'int32';
-  shape: number[];
-}
-
 interface Header {
   kind: string;
   version: number;
@@ -73,18 +68,14 @@ interface Header {
   weights: ArrayInfo[];
   bestWeights: ArrayInfo[] | null;
   states: ArrayInfo[][] | null;
-  optimizer: { slots: ArrayInfo[]; betaPowers: [number, number] | null };
+  optimizer: OptimizerInfo;
 }
-
-const info = (a: SavedArray): ArrayInfo => ({ name: a.name, dtype: a.dtype, shape: a.shape });
 
 export async function saveLanguageModelCheckpoint(path: string, c: LanguageModelCheckpoint): Promise<void> {
   const arrays: Record<string, CheckpointArray> = {};
-  const put = (prefix: string, list: SavedArray[]): void => list.forEach((a, i) => (arrays[`${prefix}${i}`] = a.values));
-  put('w', c.weights);
-  if (c.bestWeights) put('b', c.bestWeights);
-  c.states?.forEach((layer, l) => put(`s${l}_`, layer));
-  put('o', c.optimizer.slots);
+  const weights = putArrays(arrays, 'w', c.weights);
+  const bestWeights = c.bestWeights ? putArrays(arrays, 'b', c.bestWeights) : null;
+  const states = c.states?.map((layer, l) => putArrays(arrays, `s${l}_`, layer)) ?? null;
   const header: Header = {
     kind: KIND,
     version: VERSION,
@@ -93,10 +84,10 @@ export async function saveLanguageModelCheckpoint(path: string, c: LanguageModel
     valTokens: c.valTokens,
     vocabulary: { words: c.vocabulary.wordList(), counts: Array.from(c.vocabulary.counts) },
     position: c.position,
-    weights: c.weights.map(info),
-    bestWeights: c.bestWeights?.map(info) ?? null,
-    states: c.states?.map((layer) => layer.map(info)) ?? null,
-    optimizer: { slots: c.optimizer.slots.map(info), betaPowers: c.optimizer.betaPowers },
+    weights,
+    bestWeights,
+    states,
+    optimizer: putOptimizer(arrays, c.optimizer),
   };
   await saveCheckpoint(path, header as unknown as Record<string, unknown>, arrays);
 }
@@ -107,14 +98,6 @@ export async function loadLanguageModelCheckpoint(path: string): Promise<Languag
   if (header.version !== VERSION) {
     throw new WordloomError('EFORMAT', `${path} is a language-model checkpoint of another wordloom version (v${header.version}, this one reads v${VERSION}); delete it and train again`);
   }
-  const take = (prefix: string, list: ArrayInfo[]): SavedArray[] =>
-    list.map((a, i) => {
-      const values = arrays[`${prefix}${i}`];
-      const size = a.shape.reduce((p, d) => p * d, 1);
-      const ok = values !== undefined && values.length === size && (a.dtype === 'int32' ? values instanceof Int32Array : values instanceof Float32Array);
-      if (!ok) throw new WordloomError('EFORMAT', `${path}: checkpoint array ${a.name} is missing or has the wrong size`);
-      return { ...a, values: values! };
-    });
   const { words, counts } = header.vocabulary;
   return {
     settings: header.settings,
@@ -122,9 +105,9 @@ export async function loadLanguageModelCheckpoint(path: string): Promise<Languag
     valTokens: header.valTokens,
     vocabulary: Vocabulary.fromList(words, counts, path),
     position: header.position,
-    weights: take('w', header.weights),
-    bestWeights: header.bestWeights ? take('b', header.bestWeights) : null,
-    states: header.states?.map((layer, l) => take(`s${l}_`, layer)) ?? null,
-    optimizer: { slots: take('o', header.optimizer.slots), betaPowers: header.optimizer.betaPowers },
+    weights: takeArrays(path, arrays, 'w', header.weights),
+    bestWeights: header.bestWeights ? takeArrays(path, arrays, 'b', header.bestWeights) : null,
+    states: header.states?.map((layer, l) => takeArrays(path, arrays, `s${l}_`, layer)) ?? null,
+    optimizer: takeOptimizer(path, arrays, header.optimizer),
   };
 }

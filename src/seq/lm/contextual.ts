@@ -28,7 +28,7 @@ export interface ContextualEmbeddings {
   tokens: string[];
   /** The recurrent layers included, 1-based, in order (one unless `layer: 'all'`). */
   layers: number[];
-  /** Width of one vector: 2 x units, the forward half then the backward half. */
+  /** Width of one vector: 2 x the layer's units, the forward half then the backward half. */
   dimension: number;
   /**
    * [layers.length, tokens.length, dimension], row-major: token t's vector at the k-th included
@@ -70,7 +70,12 @@ function contextualEmbeddingsOf(lm: LanguageModel, sentence: string, options: Co
   const n = ids.length;
   const forwardOut = recurrentOutputs(lm.model, [Vocabulary.EOS, ...ids]);
   const backwardOut = recurrentOutputs(lm.backward, [Vocabulary.EOS, ...ids.slice().reverse()]);
-  const units = forwardOut[0]!.length / (n + 1);
+  // Layers may differ in width (--units 512,256): one vector size needs one width.
+  const widths = layers.map((layer) => forwardOut[layer - 1]!.length / (n + 1));
+  if (widths.some((w) => w !== widths[0])) {
+    throw new WordloomError('EOPTION', `option layer 'all' needs recurrent layers of one width, and this model's are ${widths.join(',')} units wide; choose one layer (1 to ${recurrentCount}) or 'top'`);
+  }
+  const units = widths[0]!;
   const dimension = 2 * units;
   const vectors = new Float32Array(layers.length * n * dimension);
   layers.forEach((layer, k) => {

@@ -14,13 +14,15 @@ import { fusedDense, fusedEmbedding, fusedGRU, fusedLSTM, fusedSimpleRNN } from 
 import type { CellName } from './options.js';
 import { applyRecurrentWithState, isRecurrentLayer, type LayerStates } from './stateful.js';
 import { tiedLogits } from './tied-output.js';
+import { topLayerUnits, unitsPerLayer, type LayerUnits } from './layer-units.js';
 
 export interface Architecture {
   /** Rows of the embedding table and outputs of the Dense layer (the vocabulary size, specials included). */
   vocabularySize: number;
   cell: CellName;
   layers: number;
-  units: number;
+  /** One size for every recurrent layer, or one per layer, lowest first (src/seq/lm/layer-units.ts). */
+  units: LayerUnits;
   embedding: number;
   tieWeights: boolean;
 }
@@ -30,7 +32,7 @@ export const CELL_CLASS: Readonly<Record<CellName, string>> = { lstm: 'LSTM', gr
 
 /**
  * Builds the network with seeded initial weights (`nextSeed` gives one seed per weight): every
- * recurrent weight and bias uniform in ±1/sqrt(units) and the Dense kernel in ±1/sqrt(inputs), as
+ * recurrent weight and bias uniform in ±1/sqrt(units of its layer) and the Dense kernel in ±1/sqrt(inputs), as
  * PyTorch initialises its layers; the embedding table with unit variance (uniform in ±sqrt(3), as
  * PyTorch's N(0, 1); a char model learns several times faster in its first hundred steps than with
  * a small table) or, when it is also the output layer (tied weights), uniform in ±0.1 as PyTorch's
@@ -47,11 +49,11 @@ export function buildNetwork(arch: Architecture, nextSeed: () => number): tf.Seq
       embeddingsInitializer: uniform(arch.tieWeights ? 0.1 : Math.sqrt(3)),
     }),
   ];
-  const k = 1 / Math.sqrt(arch.units);
-  for (let l = 0; l < arch.layers; l++) {
+  unitsPerLayer(arch.units, arch.layers).forEach((units, l) => {
+    const k = 1 / Math.sqrt(units);
     const args = {
       name: `${CELL_CLASS[arch.cell].toLowerCase()}_${l + 1}`,
-      units: arch.units,
+      units,
       returnSequences: true,
       activation: 'tanh' as const,
       kernelInitializer: uniform(k),
@@ -61,12 +63,12 @@ export function buildNetwork(arch: Architecture, nextSeed: () => number): tf.Seq
     if (arch.cell === 'lstm') layers.push(fusedLSTM({ ...args, recurrentActivation: 'sigmoid', unitForgetBias: false }));
     else if (arch.cell === 'gru') layers.push(fusedGRU({ ...args, recurrentActivation: 'sigmoid' }));
     else layers.push(fusedSimpleRNN(args));
-  }
+  });
   layers.push(
     fusedDense({
       name: 'logits',
       units: arch.vocabularySize,
-      kernelInitializer: uniform(1 / Math.sqrt(arch.units)),
+      kernelInitializer: uniform(1 / Math.sqrt(topLayerUnits(arch.units))),
       biasInitializer: 'zeros',
     }),
   );

@@ -34,9 +34,12 @@ import { setEngineThreads } from '../engine/index.js';
 import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
 import { batchify, windowAt, windowCount, type StreamLayout } from './batches.js';
 import { loadLanguageModelCheckpoint, saveLanguageModelCheckpoint, type LanguageModelCheckpoint, type RunPosition } from './checkpoint.js';
-import { clipByGlobalNorm } from './clip.js';
 import { ExplosionGuard } from '../training/explosion-guard.js';
-import { getWeights, savedArray, setWeights } from '../training/weights.js';
+import { runEpochLoop } from '../training/epoch-loop.js';
+import { applyGradientStep } from '../training/gradient-step.js';
+import { keepRecordedSettings } from '../training/resumed-settings.js';
+import { recordedValues } from '../../util/option-spec.js';
+import { getModelsWeights, savedArray, setModelsWeights } from '../training/weights.js';
 import { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageModelConfig } from './config.js';
 import { FILES } from './model-files.js';
 import { evaluateIds } from './evaluate.js';
@@ -72,11 +75,7 @@ export async function trainLanguageModel(text: TextSource, partial: Partial<Lang
   let resumed: LanguageModelCheckpoint | null = null;
   if (options.resume) {
     resumed = await loadLanguageModelCheckpoint(options.checkpoint!);
-    const ignored = RECORDED_SETTINGS.filter((k) => partial[k] !== undefined && partial[k] !== resumed!.settings[k]);
-    if (ignored.length > 0) log(`resume keeps the checkpoint's settings; ignoring ${ignored.map((k) => `${k}=${String(partial[k])}`).join(', ')}`);
-    const merged: Partial<LanguageModelOptions> = { ...partial };
-    for (const k of RECORDED_SETTINGS) (merged as Record<string, unknown>)[k] = resumed.settings[k];
-    options = resolveLanguageModelOptions(merged);
+    options = resolveLanguageModelOptions(keepRecordedSettings(partial, RECORDED_SETTINGS, resumed.settings, log));
   }
   const settings: TextSettings = { level: options.level, tokenizer: options.level === 'char' ? 'characters' : options.tokenizer, lowercase: options.lowercase };
   const warn = (message: string): void => log(`warning: ${message}`);
@@ -136,7 +135,6 @@ async function run(
   resumed: LanguageModelCheckpoint | null,
 ): Promise<TrainedLanguageModel> {
   const log = options.onLog ?? (() => undefined);
-  const signal = options.signal;
   setEngineThreads(options.threads);
   const data = batchify(trainIds, options.batch);
   const windows = windowCount(data, options.seqLen);
@@ -184,21 +182,14 @@ async function run(
     randomState: 0,
   };
   let bestWeights: SavedArray[] | null = null;
+  /** The last epoch's validation figures (forward, backward). */
+  let validation: LanguageModelEvaluation | null = null;
+  let backwardValidation: LanguageModelEvaluation | null = null;
   let succeeded = false;
-  const allWeights = (): SavedArray[] => models.flatMap(getWeights);
-  /** Sets every direction's weights from the concatenation allWeights() gives. */
-  const setAllWeights = (saved: SavedArray[], source: string): void => {
-    const counts = models.map((m) => m.weights.length);
-    if (saved.length !== counts.reduce((a, b) => a + b, 0)) throw new WordloomError('EFORMAT', `${source}: the saved weights do not fit the model`);
-    let from = 0;
-    models.forEach((m, k) => {
-      setWeights(m, saved.slice(from, from + counts[k]!), source);
-      from += counts[k]!;
-    });
-  };
+  const allWeights = (): SavedArray[] => getModelsWeights(models);
   try {
     if (resumed) {
-      setAllWeights(resumed.weights, options.checkpoint!);
+      setModelsWeights(models, resumed.weights, options.checkpoint!);
       await restoreOptimizerState(optimizer, resumed.optimizer);
       if (resumed.states !== null) {
         if (resumed.states.length !== options.layers * models.length) throw new WordloomError('EFORMAT', `${options.checkpoint}: the saved states do not fit the model`);
@@ -212,27 +203,11 @@ async function run(
       log(`resuming from ${options.checkpoint}: epoch ${position.epoch + 1}/${options.epochs}, window ${position.window + 1}/${windows}, step ${position.step}`);
     }
 
-    const save = async (): Promise<void> => {
-      if (!options.checkpoint) return;
-      position.randomState = random.getState();
-      await saveLanguageModelCheckpoint(options.checkpoint, {
-        settings: recordedSettings(options),
-        trainTokens: trainIds.length,
-        valTokens: valIds?.length ?? 0,
-        vocabulary,
-        position,
-        weights: allWeights(),
-        bestWeights,
-        states: states?.flatMap((direction) => direction.map((layer) => layer.map((t, i) => savedArray(`state${i}`, t)))) ?? null,
-        optimizer: await saveOptimizerState(optimizer),
-      });
-    };
-
     const meter = new StepMeter(position.step, position.tokensDone);
     const forwardOptions = { training: true, dropout: options.dropout, nextSeed, tieWeights: options.tieWeights };
-    let stopped: 'epochs' | 'early-stop' | 'max-steps' = 'epochs';
     const guards = models.map(() => new ExplosionGuard(vocabulary.size));
-    let lastSave = performance.now();
+    /** Each direction's loss of the last step. */
+    let lastLosses: number[] = [];
 
     /**
      * One window (the same window of every direction): forward, loss (summed over the directions),
@@ -264,52 +239,49 @@ async function run(
       const totalLoss = result.value.dataSync()[0]!;
       const losses = models.length === 1 ? [totalLoss] : directionLosses.map((t) => t.dataSync()[0]!);
       tf.dispose([result.value, ...directionLosses]);
-      const clipped = Number.isFinite(totalLoss) ? clipByGlobalNorm(result.grads, options.clip) : { norm: Number.NaN, grads: result.grads };
-      const explosions = guards.map((guard, k) => guard.add(losses[k]!));
-      const exploded = explosions.findIndex((e) => e !== null);
-      const broken = losses.findIndex((l) => !Number.isFinite(l));
-      if (broken >= 0 || !Number.isFinite(clipped.norm) || exploded >= 0) {
-        tf.dispose(Object.values(clipped.grads));
+      try {
+        applyGradientStep({ losses, grads: result.grads, variables, optimizer, clip: options.clip, guards, names: NAMES, at: position });
+      } catch (err) {
         for (const s of next) disposeStates(s);
-        const which = (k: number): string => (bidirectional ? ` (${NAMES[k]} model)` : '');
-        const what =
-          broken >= 0
-            ? `the loss became ${losses[broken]}${which(broken)}`
-            : !Number.isFinite(clipped.norm)
-              ? `the gradient norm became ${clipped.norm}`
-              : `${explosions[exploded]!}${which(exploded)}`;
-        throw new WordloomError(
-          'EDIVERGED',
-          `training diverged at epoch ${position.epoch + 1}, step ${position.step + 1}: ${what}; lower --lr (currently ${position.learningRate})` +
-            (options.clip > 0 ? '' : ' or set --clip'),
-        );
+        throw err;
       }
-      // Always the same key order, which the optimizers' slots follow.
-      const ordered: tf.NamedTensorMap = {};
-      for (const v of variables) ordered[v.name] = clipped.grads[v.name]!;
-      optimizer.applyGradients(ordered);
-      tf.dispose(Object.values(clipped.grads));
       if (previous !== null) for (const s of previous) disposeStates(s);
       states = next;
       return losses;
     };
 
-    training: while (position.epoch < options.epochs) {
-      const epochStart = performance.now();
-      while (position.window < windows) {
-        if (signal?.aborted) {
-          await save();
-          throwIfAborted(signal, { started: true, checkpoint: options.checkpoint });
-        }
-        const tokens = options.batch * Math.min(options.seqLen, data.length - position.window * options.seqLen);
-        const losses = step(position.window);
-        const loss = losses[0]!;
-        position.window++;
-        position.step++;
+    const stopped = await runEpochLoop({
+      options,
+      position,
+      indexKey: 'window',
+      stepsPerEpoch: windows,
+      optimizer,
+      bestWeights,
+      weights: allWeights,
+      setWeights: (saved, source) => setModelsWeights(models, saved, source),
+      noteEpochCheckpoints: true,
+      save: async (best) => {
+        position.randomState = random.getState();
+        await saveLanguageModelCheckpoint(options.checkpoint!, {
+          settings: recordedSettings(options),
+          trainTokens: trainIds.length,
+          valTokens: valIds?.length ?? 0,
+          vocabulary,
+          position,
+          weights: allWeights(),
+          bestWeights: best,
+          states: states?.flatMap((direction) => direction.map((layer) => layer.map((t, i) => savedArray(`state${i}`, t)))) ?? null,
+          optimizer: await saveOptimizerState(optimizer),
+        });
+      },
+      step: (index) => {
+        const tokens = options.batch * Math.min(options.seqLen, data.length - index * options.seqLen);
+        lastLosses = step(index);
         position.tokensDone += tokens;
-        position.epochLossSum += loss;
-        if (bidirectional) position.backwardLossSum = (position.backwardLossSum ?? 0) + losses[1]!;
-        position.epochSteps++;
+        if (bidirectional) position.backwardLossSum = (position.backwardLossSum ?? 0) + lastLosses[1]!;
+        return lastLosses[0]!;
+      },
+      afterStep: (loss) =>
         options.onProgress?.(
           meter.snapshot({
             epoch: position.epoch + 1,
@@ -321,83 +293,44 @@ async function run(
             learningRate: position.learningRate,
             loss,
             epochLoss: position.epochLossSum / position.epochSteps,
-            ...(bidirectional ? { backward: { loss: losses[1]!, epochLoss: position.backwardLossSum! / position.epochSteps } } : {}),
+            ...(bidirectional ? { backward: { loss: lastLosses[1]!, epochLoss: position.backwardLossSum! / position.epochSteps } } : {}),
           }),
-        );
-        if (options.maxSteps > 0 && position.step >= options.maxSteps) {
-          stopped = 'max-steps';
-          break;
-        }
-        if (options.checkpoint && options.checkpointEvery > 0 && performance.now() - lastSave > options.checkpointEvery * 1000 && position.window < windows) {
-          await save();
-          lastSave = performance.now();
-          log(`checkpoint ${options.checkpoint} (epoch ${position.epoch + 1}, window ${position.window}/${windows})`);
-        }
-        await new Promise<void>((resolve) => setImmediate(resolve)); // lets an abort arrive
-      }
-
-      // End of the epoch (or of the run, for max-steps): validate, decay, keep the best weights.
+        ),
       // Bidirectional: both directions are validated; the mean of their losses decides.
-      const evaluations = valSets?.map((ids, k) => evaluateIds(models[k]!, ids, options, options.level, options.tieWeights)) ?? null;
-      const validation = evaluations?.[0] ?? null;
-      const backwardValidation = evaluations?.[1] ?? null;
-      const objective = (f: LanguageModelEvaluation, b: LanguageModelEvaluation | null | undefined): number => (bidirectional ? (f.loss + b!.loss) / 2 : f.loss);
-      const current = validation === null ? null : objective(validation, backwardValidation);
-      const best = position.best === null ? null : objective(position.best, position.bestBackward);
-      const improved = current === null || best === null || current < best;
-      const learningRate = position.learningRate;
-      if (validation !== null) {
-        if (improved) {
-          position.best = validation;
-          if (bidirectional) position.bestBackward = backwardValidation;
-          position.bestEpoch = position.epoch + 1;
-          position.badEpochs = 0;
-          bestWeights = allWeights();
-        } else {
-          position.badEpochs++;
-          if (options.lrDecay < 1) {
-            position.learningRate *= options.lrDecay;
-            setLearningRate(optimizer, position.learningRate);
-            const what = bidirectional ? 'validation loss (mean of both directions)' : 'validation loss';
-            log(`${what} did not improve (${current!.toFixed(4)} >= ${best!.toFixed(4)}): learning rate ${position.learningRate.toPrecision(3)}`);
-          }
-        }
-      }
-      const report: EpochReport = {
+      validate: () => {
+        const evaluations = valSets?.map((ids, k) => evaluateIds(models[k]!, ids, options, options.level, options.tieWeights)) ?? null;
+        validation = evaluations?.[0] ?? null;
+        backwardValidation = evaluations?.[1] ?? null;
+        const objective = (f: LanguageModelEvaluation, b: LanguageModelEvaluation | null | undefined): number => (bidirectional ? (f.loss + b!.loss) / 2 : f.loss);
+        return {
+          current: validation === null ? null : objective(validation, backwardValidation),
+          best: position.best === null ? null : objective(position.best, position.bestBackward),
+          keep: () => {
+            position.best = validation;
+            if (bidirectional) position.bestBackward = backwardValidation;
+          },
+          what: bidirectional ? 'validation loss (mean of both directions)' : 'validation loss',
+        };
+      },
+      report: (facts): EpochReport => ({
         epoch: position.epoch + 1,
         epochs: options.epochs,
-        trainLoss: position.epochSteps > 0 ? position.epochLossSum / position.epochSteps : Number.NaN,
+        trainLoss: facts.trainLoss,
         validation,
         ...(bidirectional ? { backward: { trainLoss: position.epochSteps > 0 ? position.backwardLossSum! / position.epochSteps : Number.NaN, validation: backwardValidation } } : {}),
-        improved,
-        learningRate,
-        nextLearningRate: position.learningRate,
+        improved: facts.improved,
+        learningRate: facts.learningRate,
+        nextLearningRate: facts.nextLearningRate,
         step: position.step,
-        seconds: (performance.now() - epochStart) / 1000,
-      };
-      position.history.push(report);
-      options.onEpoch?.(report);
-      position.epoch++;
-      position.window = 0;
-      position.epochLossSum = 0;
-      if (bidirectional) position.backwardLossSum = 0;
-      position.epochSteps = 0;
-      if (states !== null) for (const s of states) disposeStates(s);
-      states = null;
-      if (stopped === 'max-steps') break training;
-      if (validation !== null && options.patience > 0 && position.badEpochs >= options.patience) {
-        stopped = 'early-stop';
-        log(`early stop: no validation improvement for ${position.badEpochs} epoch(s) (--patience ${options.patience})`);
-        break training;
-      }
-      if (position.epoch < options.epochs) {
-        await save();
-        lastSave = performance.now();
-        if (options.checkpoint) log(`epoch ${position.epoch}/${options.epochs} done; checkpoint ${options.checkpoint}`);
-      }
-    }
+        seconds: facts.seconds,
+      }),
+      endEpoch: () => {
+        if (bidirectional) position.backwardLossSum = 0;
+        if (states !== null) for (const s of states) disposeStates(s);
+        states = null;
+      },
+    });
 
-    if (bestWeights && position.history[position.history.length - 1]?.improved === false) setAllWeights(bestWeights, 'best weights');
     if (options.tieWeights) models.forEach(syncTiedKernel);
     const config: LanguageModelConfig = {
       format: LANGUAGE_MODEL_FORMAT,
@@ -438,7 +371,7 @@ function reversed(ids: Int32Array): Int32Array {
 }
 
 function recordedSettings(options: LanguageModelOptions): RecordedSettings {
-  return Object.fromEntries(RECORDED_SETTINGS.map((k) => [k, options[k]])) as RecordedSettings;
+  return recordedValues(options, RECORDED_SETTINGS);
 }
 
 

@@ -1,8 +1,11 @@
-import { availableParallelism } from 'node:os';
 import { WordloomError } from '../../errors.js';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenizer.js';
 import { checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys } from '../../util/option-spec.js';
-import { CELLS, LEVELS, OPTIMIZERS, type CellName, type LanguageModelLevel, type OptimizerName } from '../lm/options.js';
+import { CELLS, LEVELS, type CellName, type LanguageModelLevel } from '../lm/options.js';
+import {
+  TRAINING_SCHEDULE_SPECS, checkResumeHasCheckpoint, resolveValidationSource, trainingRunSpecs, trainingRuntimeDefaults, trainingStepSpecs,
+  type SeqTrainingOptions,
+} from '../training/training-options.js';
 import { DEFAULT_LOCAL_WINDOW } from './local-p.js';
 import type { Seq2seqEpochReport, Seq2seqProgress } from './progress.js';
 
@@ -14,7 +17,8 @@ import type { Seq2seqEpochReport, Seq2seqProgress } from './progress.js';
 export type AttentionName = 'bahdanau' | 'luong-dot' | 'luong-general';
 export const ATTENTIONS: readonly AttentionName[] = ['bahdanau', 'luong-dot', 'luong-general'];
 
-export interface Seq2seqOptions {
+/** The training loop's options (batch, epochs, lr, optimizer, clip, validation, schedule, seed, threads, checkpoints, onLog, signal) are the shared ones. */
+export interface Seq2seqOptions extends SeqTrainingOptions {
   /** Tokens of both sides: 'char' (Unicode code points) or 'word' (split by `tokenizer`). Default 'char'. */
   level: LanguageModelLevel;
   tokenizer: TokenizerName;
@@ -54,30 +58,10 @@ export interface Seq2seqOptions {
   window: number;
   /** Scheduled sampling: share of decoder inputs taken from the model's own previous prediction instead of the reference; > 0 trains step by step. Default 0. */
   samplingRatio: number;
-  /** Pairs per batch. Default 64. */
-  batch: number;
-  epochs: number;
-  /** Stop after this many steps in all; 0 = no limit. Default 0. */
-  maxSteps: number;
-  lr: number;
-  optimizer: OptimizerName;
-  clip: number;
-  /** Share of the pairs (seeded random) held out for validation; 0 = none. Default 0.1. */
-  valFraction: number;
-  valFile: string | undefined;
   /** Validation pairs decoded greedily each epoch for exact match (0: none; loss is always computed). Default 1000. */
   valDecode: number;
-  lrDecay: number;
-  patience: number;
-  seed: number;
-  threads: number;
-  checkpoint: string | undefined;
-  checkpointEvery: number;
-  resume: boolean;
   onProgress: ((progress: Seq2seqProgress) => void) | undefined;
   onEpoch: ((report: Seq2seqEpochReport) => void) | undefined;
-  onLog: ((message: string) => void) | undefined;
-  signal: AbortSignal | undefined;
 }
 
 export type Seq2seqSetting = Exclude<keyof Seq2seqOptions, 'onProgress' | 'onEpoch' | 'onLog' | 'signal'>;
@@ -99,22 +83,18 @@ export const SEQ2SEQ_OPTION_SPECS = {
   window: { flag: '--window', kind: 'integer', min: 1, max: 10000, help: 'local-p: half-width D of the attention window [p-D, p+D]', defaultText: String(DEFAULT_LOCAL_WINDOW), default: DEFAULT_LOCAL_WINDOW, recorded: true },
   attentionUnits: { flag: '--attention-units', kind: 'integer', min: 0, max: 8192, help: 'bahdanau: hidden size of the additive score; 0 = --units', defaultText: '0', default: 0, recorded: true },
   samplingRatio: { flag: '--sampling-ratio', kind: 'number', min: 0, max: 1, help: 'scheduled sampling: share of decoder inputs taken from the model\'s own previous prediction (trains step by step)', defaultText: '0', default: 0, recorded: true },
-  batch: { flag: '--batch', kind: 'integer', min: 1, max: 100000, help: 'pairs per batch', defaultText: '64', default: 64, recorded: true },
-  epochs: { flag: '--epochs', kind: 'integer', min: 1, max: 100000, help: 'passes over the training pairs', defaultText: '10', default: 10, recorded: true },
-  maxSteps: { flag: '--max-steps', kind: 'integer', min: 0, help: 'stop after this many steps in all; 0 = no limit', defaultText: '0 (no limit)', default: 0, recorded: true },
-  lr: { flag: '--lr', kind: 'number', above: 0, max: 100, help: 'learning rate', defaultText: '0.001', default: 1e-3, recorded: true },
-  optimizer: { flag: '--optimizer', kind: 'choice', choices: OPTIMIZERS, help: 'adam, rmsprop, adagrad or sgd (momentum 0.9)', defaultText: 'adam', default: 'adam', recorded: true },
-  clip: { flag: '--clip', kind: 'number', min: 0, help: 'clip gradients to this global norm; 0 = off', defaultText: '5', default: 5, recorded: true },
-  valFraction: { flag: '--val', kind: 'number', min: 0, max: 0.9, help: 'share of the pairs (seeded random) held out for validation; 0 = none', defaultText: '0.1', default: 0.1, recorded: true },
-  valFile: { flag: '--val-file', kind: 'path', help: 'validation pairs (instead of --val)', defaultText: 'none', recorded: true },
+  ...trainingStepSpecs({
+    batch: 'pairs per batch',
+    batchDefault: 64,
+    epochs: 'passes over the training pairs',
+    maxSteps: 'stop after this many steps in all; 0 = no limit',
+    lr: 1e-3,
+    valFraction: 'share of the pairs (seeded random) held out for validation; 0 = none',
+    valFile: 'validation pairs (instead of --val)',
+  }),
   valDecode: { flag: '--val-decode', kind: 'integer', min: 0, help: 'validation pairs decoded greedily each epoch for exact match; 0 = none', defaultText: '1000', default: 1000, recorded: true },
-  lrDecay: { flag: '--lr-decay', kind: 'number', above: 0, max: 1, help: 'multiply the learning rate by this after an epoch without validation improvement; 1 = never', defaultText: '0.5', default: 0.5, recorded: true },
-  patience: { flag: '--patience', kind: 'integer', min: 0, help: 'stop after this many epochs without validation improvement; 0 = never', defaultText: '3', default: 3, recorded: true },
-  seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the initial weights, the split, the batch order and scheduled sampling', defaultText: '1', default: 1, recorded: true },
-  threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'kernel threads (results do not depend on it)', defaultText: 'all cores', recorded: false },
-  checkpoint: { flag: '--checkpoint', kind: 'path', help: 'checkpoint file written each epoch and on interrupt', defaultText: 'none', recorded: false },
-  checkpointEvery: { flag: '--checkpoint-every', kind: 'number', min: 0, help: 'also checkpoint this often within an epoch, in seconds; 0 = only between epochs', defaultText: '600', default: 600, recorded: false },
-  resume: { flag: '--resume', kind: 'boolean', help: 'continue the run saved in the checkpoint', defaultText: 'off', default: false, recorded: false },
+  ...TRAINING_SCHEDULE_SPECS,
+  ...trainingRunSpecs('seed of the initial weights, the split, the batch order and scheduled sampling'),
 } as const satisfies OptionSpecs<Pick<Seq2seqOptions, Seq2seqSetting>>;
 
 type Specs = typeof SEQ2SEQ_OPTION_SPECS;
@@ -129,13 +109,9 @@ export function resolveSeq2seqOptions(partial: Partial<Seq2seqOptions> = {}): Se
   const defined = definedOnly(partial);
   const o: Seq2seqOptions = {
     ...SEQ2SEQ_DEFAULTS,
-    threads: availableParallelism(),
-    valFile: undefined,
-    checkpoint: undefined,
+    ...trainingRuntimeDefaults(),
     onProgress: undefined,
     onEpoch: undefined,
-    onLog: undefined,
-    signal: undefined,
     ...defined,
   };
   checkSettings(SEQ2SEQ_OPTION_SPECS, o);
@@ -158,11 +134,8 @@ export function resolveSeq2seqOptions(partial: Partial<Seq2seqOptions> = {}): Se
   if (o.attentionUnits > 0 && o.attention !== 'bahdanau') {
     throw new WordloomError('EOPTION', `option --attention-units is for --attention bahdanau, got --attention ${o.attention}`);
   }
-  if (o.valFile !== undefined) {
-    if (defined.valFraction !== undefined && defined.valFraction !== 0) throw new WordloomError('EOPTION', 'options --val and --val-file exclude each other (give one)');
-    o.valFraction = 0;
-  }
-  if (o.resume && !o.checkpoint) throw new WordloomError('EOPTION', 'option --resume needs a checkpoint path (library option checkpoint)');
+  resolveValidationSource(o, defined);
+  checkResumeHasCheckpoint(o);
   return o;
 }
 

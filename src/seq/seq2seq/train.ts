@@ -22,10 +22,14 @@ import { Vocabulary } from '../../text/vocabulary.js';
 import { setEngineThreads } from '../engine/index.js';
 import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
 import { sequenceAccuracy } from '../metrics/sequence-accuracy.js';
-import { clipByGlobalNorm } from '../lm/clip.js';
 import { ExplosionGuard } from '../training/explosion-guard.js';
+import { putArrays, putOptimizer, takeArrays, takeOptimizer, type ArrayInfo, type OptimizerInfo } from '../training/checkpoint-arrays.js';
+import { runEpochLoop } from '../training/epoch-loop.js';
+import { applyGradientStep } from '../training/gradient-step.js';
+import { keepRecordedSettings } from '../training/resumed-settings.js';
+import { recordedValues } from '../../util/option-spec.js';
 import { createOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type OptimizerState, type SavedArray } from '../lm/optimizer.js';
-import { getWeights, setWeights } from '../training/weights.js';
+import { getModelsWeights, setModelsWeights } from '../training/weights.js';
 import { buildVocabularies, padBatch, PairCodec, type EncodedPair, type PaddedBatch } from './codec.js';
 import { SEQ2SEQ_FORMAT, SEQ2SEQ_FORMAT_VERSION, type Seq2seqConfig } from './config.js';
 import { greedyDecode } from './decode.js';
@@ -80,9 +84,7 @@ export async function trainSeq2seq(data: string | readonly Pair[], partial: Part
   let resumed: Checkpoint | null = null;
   if (options.resume) {
     resumed = await loadSeq2seqCheckpoint(options.checkpoint!);
-    const ignored = SEQ2SEQ_RECORDED_SETTINGS.filter((k) => partial[k] !== undefined && partial[k] !== resumed!.settings[k]);
-    if (ignored.length > 0) log(`resume keeps the checkpoint's settings; ignoring ${ignored.map((k) => `${k}=${String(partial[k])}`).join(', ')}`);
-    options = resolveSeq2seqOptions({ ...partial, ...resumed.settings });
+    options = resolveSeq2seqOptions(keepRecordedSettings(partial, SEQ2SEQ_RECORDED_SETTINGS, resumed.settings, log));
   }
   const name = typeof data === 'string' ? data : 'the pairs';
   const all = typeof data === 'string' ? await readPairs(data) : data;
@@ -200,7 +202,6 @@ export function evaluatePairs(network: Seq2seqNetwork, pairs: readonly EncodedPa
 
 async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair[], validation: EncodedPair[], resumed: Checkpoint | null): Promise<TrainedSeq2seqModel> {
   const log = options.onLog ?? (() => undefined);
-  const signal = options.signal;
   setEngineThreads(options.threads);
   if (train.length === 0) throw new WordloomError('EEMPTY', 'no training pairs are left after holding out the validation pairs; lower --val or give more pairs');
   const arch: Seq2seqArchitecture = {
@@ -231,17 +232,11 @@ async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair
   const random = new SeededRandom(mixSeed(options.seed, 0x5a3b));
   let position: Position = { epoch: 0, batch: 0, step: 0, learningRate: options.lr, epochLossSum: 0, epochSteps: 0, best: null, bestEpoch: null, badEpochs: 0, history: [], randomState: random.getState() };
   let bestWeights: SavedArray[] | null = null;
-  const allWeights = (): SavedArray[] => models.flatMap(getWeights);
-  const setAllWeights = (saved: SavedArray[], source: string): void => {
-    const n = network.encoder.weights.length;
-    if (saved.length !== n + network.decoder.weights.length) throw new WordloomError('EFORMAT', `${source}: the saved weights do not fit the model`);
-    setWeights(network.encoder, saved.slice(0, n), source);
-    setWeights(network.decoder, saved.slice(n), source);
-  };
+  const allWeights = (): SavedArray[] => getModelsWeights(models);
   let succeeded = false;
   try {
     if (resumed) {
-      setAllWeights(resumed.weights, options.checkpoint!);
+      setModelsWeights(models, resumed.weights, options.checkpoint!);
       await restoreOptimizerState(optimizer, resumed.optimizer);
       bestWeights = resumed.bestWeights;
       position = resumed.position;
@@ -249,115 +244,69 @@ async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair
       log(`resuming from ${options.checkpoint}: epoch ${position.epoch + 1}/${options.epochs}, batch ${position.batch + 1}/${batchesPerEpoch}, step ${position.step}`);
     }
     random.setState(position.randomState);
-    const save = async (): Promise<void> => {
-      if (!options.checkpoint) return;
-      position.randomState = random.getState();
-      await saveSeq2seqCheckpoint(options.checkpoint, {
-        settings: recorded(options), trainPairs: train.length, valPairs: validation.length, source: codec.source, target: codec.target,
-        position, weights: allWeights(), bestWeights, optimizer: await saveOptimizerState(optimizer),
-      });
-    };
-    const guard = new ExplosionGuard(codec.target.size);
+    const guards = [new ExplosionGuard(codec.target.size)];
     const sample = options.samplingRatio > 0 ? (): boolean => random.nextFloat() < options.samplingRatio : null;
     const start = performance.now();
     const startStep = position.step;
     let targetTokens = 0;
-    let lastSave = performance.now();
-    let stopped: 'epochs' | 'early-stop' | 'max-steps' = 'epochs';
+    let order: number[] = [];
+    let evaluation: Seq2seqEvaluation | null = null;
 
-    training: while (position.epoch < options.epochs) {
-      const epochStart = performance.now();
-      const order = shuffled(train.length, new SeededRandom(mixSeed(options.seed, position.epoch + 1)));
-      while (position.batch < batchesPerEpoch) {
-        if (signal?.aborted) {
-          await save();
-          throwIfAborted(signal, { started: true, checkpoint: options.checkpoint });
-        }
-        const from = position.batch * options.batch;
+    const stopped = await runEpochLoop({
+      options,
+      position,
+      indexKey: 'batch',
+      stepsPerEpoch: batchesPerEpoch,
+      optimizer,
+      bestWeights,
+      weights: allWeights,
+      setWeights: (saved, source) => setModelsWeights(models, saved, source),
+      save: async (best) => {
+        position.randomState = random.getState();
+        await saveSeq2seqCheckpoint(options.checkpoint!, {
+          settings: recordedValues(options, SEQ2SEQ_RECORDED_SETTINGS), trainPairs: train.length, valPairs: validation.length, source: codec.source, target: codec.target,
+          position, weights: allWeights(), bestWeights: best, optimizer: await saveOptimizerState(optimizer),
+        });
+      },
+      // the pairs in an order that is a function of the seed and the epoch, so a resumed run sees the same batches
+      startEpoch: () => {
+        order = shuffled(train.length, new SeededRandom(mixSeed(options.seed, position.epoch + 1)));
+      },
+      step: (index) => {
+        const from = index * options.batch;
         const batch = padBatch(order.slice(from, from + options.batch).map((i) => train[i]!));
         const { value, grads } = tf.variableGrads(() => batchLoss(network, batch, stepwise, sample, true), variables);
         const loss = value.dataSync()[0]!;
         value.dispose();
-        const clipped = Number.isFinite(loss) ? clipByGlobalNorm(grads, options.clip) : { norm: Number.NaN, grads };
-        const exploded = guard.add(loss);
-        if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm) || exploded !== null) {
-          tf.dispose(Object.values(clipped.grads));
-          const what = !Number.isFinite(loss) ? `the loss became ${loss}` : !Number.isFinite(clipped.norm) ? `the gradient norm became ${clipped.norm}` : exploded!;
-          throw new WordloomError('EDIVERGED', `training diverged at epoch ${position.epoch + 1}, step ${position.step + 1}: ${what}; lower --lr (currently ${position.learningRate})` + (options.clip > 0 ? '' : ' or set --clip'));
-        }
-        const ordered: tf.NamedTensorMap = {};
-        for (const v of variables) ordered[v.name] = clipped.grads[v.name]!;
-        optimizer.applyGradients(ordered);
-        tf.dispose(Object.values(clipped.grads));
-        position.batch++;
-        position.step++;
-        position.epochLossSum += loss;
-        position.epochSteps++;
+        applyGradientStep({ losses: [loss], grads, variables, optimizer, clip: options.clip, guards, at: position });
         targetTokens += batch.targetTokens;
-        if (options.onProgress) {
-          const elapsed = (performance.now() - start) / 1000;
-          const done = position.step - startStep;
-          options.onProgress({
-            epoch: position.epoch + 1, epochs: options.epochs, step: position.step, totalSteps: plannedSteps,
-            fraction: Math.min(1, position.step / plannedSteps), pairsPerSecond: elapsed > 0 ? (done * options.batch) / elapsed : 0,
-            tokensPerSecond: elapsed > 0 ? targetTokens / elapsed : 0,
-            learningRate: position.learningRate, loss, epochLoss: position.epochLossSum / position.epochSteps,
-            elapsedSeconds: elapsed, etaSeconds: done > 0 ? ((plannedSteps - position.step) * elapsed) / done : Number.POSITIVE_INFINITY,
-          });
-        }
-        if (options.maxSteps > 0 && position.step >= options.maxSteps) {
-          stopped = 'max-steps';
-          break;
-        }
-        if (options.checkpoint && options.checkpointEvery > 0 && performance.now() - lastSave > options.checkpointEvery * 1000 && position.batch < batchesPerEpoch) {
-          await save();
-          lastSave = performance.now();
-          log(`checkpoint ${options.checkpoint} (epoch ${position.epoch + 1}, batch ${position.batch}/${batchesPerEpoch})`);
-        }
-        await new Promise<void>((resolve) => setImmediate(resolve)); // lets an abort arrive
-      }
-      const trainSeconds = (performance.now() - epochStart) / 1000;
-      const evaluation = validation.length > 0 ? evaluatePairs(network, validation, codec, { batch: Math.max(options.batch, 256), decode: options.valDecode, maxLength: decodeLimit }) : null;
-      const improved = evaluation === null || position.best === null || evaluation.loss < position.best.loss;
-      const learningRate = position.learningRate;
-      if (evaluation !== null) {
-        if (improved) {
-          position.best = evaluation;
-          position.bestEpoch = position.epoch + 1;
-          position.badEpochs = 0;
-          bestWeights = allWeights();
-        } else {
-          position.badEpochs++;
-          if (options.lrDecay < 1) {
-            position.learningRate *= options.lrDecay;
-            setLearningRate(optimizer, position.learningRate);
-            log(`validation loss did not improve (${evaluation.loss.toFixed(4)} >= ${position.best!.loss.toFixed(4)}): learning rate ${position.learningRate.toPrecision(3)}`);
-          }
-        }
-      }
-      const report: Seq2seqEpochReport = {
-        epoch: position.epoch + 1, epochs: options.epochs,
-        trainLoss: position.epochSteps > 0 ? position.epochLossSum / position.epochSteps : Number.NaN,
-        validation: evaluation, improved, learningRate, nextLearningRate: position.learningRate, step: position.step, seconds: trainSeconds,
-      };
-      position.history.push(report);
-      options.onEpoch?.(report);
-      position.epoch++;
-      position.batch = 0;
-      position.epochLossSum = 0;
-      position.epochSteps = 0;
-      if (stopped === 'max-steps') break training;
-      if (evaluation !== null && options.patience > 0 && position.badEpochs >= options.patience) {
-        stopped = 'early-stop';
-        log(`early stop: no validation improvement for ${position.badEpochs} epoch(s) (--patience ${options.patience})`);
-        break training;
-      }
-      if (position.epoch < options.epochs) {
-        await save();
-        lastSave = performance.now();
-      }
-    }
-    if (bestWeights && position.history[position.history.length - 1]?.improved === false) setAllWeights(bestWeights, 'best weights');
+        return loss;
+      },
+      afterStep: (loss) => {
+        if (!options.onProgress) return;
+        const elapsed = (performance.now() - start) / 1000;
+        const done = position.step - startStep;
+        options.onProgress({
+          epoch: position.epoch + 1, epochs: options.epochs, step: position.step, totalSteps: plannedSteps,
+          fraction: Math.min(1, position.step / plannedSteps), pairsPerSecond: elapsed > 0 ? (done * options.batch) / elapsed : 0,
+          tokensPerSecond: elapsed > 0 ? targetTokens / elapsed : 0,
+          learningRate: position.learningRate, loss, epochLoss: position.epochLossSum / position.epochSteps,
+          elapsedSeconds: elapsed, etaSeconds: done > 0 ? ((plannedSteps - position.step) * elapsed) / done : Number.POSITIVE_INFINITY,
+        });
+      },
+      validate: () => {
+        evaluation = validation.length > 0 ? evaluatePairs(network, validation, codec, { batch: Math.max(options.batch, 256), decode: options.valDecode, maxLength: decodeLimit }) : null;
+        const current = evaluation;
+        const keep = (): void => {
+          position.best = current;
+        };
+        return { current: current?.loss ?? null, best: position.best?.loss ?? null, keep };
+      },
+      report: (facts): Seq2seqEpochReport => ({
+        epoch: position.epoch + 1, epochs: options.epochs, trainLoss: facts.trainLoss,
+        validation: evaluation, improved: facts.improved, learningRate: facts.learningRate, nextLearningRate: facts.nextLearningRate, step: position.step, seconds: facts.trainSeconds,
+      }),
+    });
     const config: Seq2seqConfig = {
       format: SEQ2SEQ_FORMAT,
       version: SEQ2SEQ_FORMAT_VERSION,
@@ -367,7 +316,7 @@ async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair
       architecture: arch,
       maxTargetLength,
       training: {
-        settings: recorded(options), stopped, steps: position.step, epochs: position.history.length, trainPairs: train.length, valPairs: validation.length,
+        settings: recordedValues(options, SEQ2SEQ_RECORDED_SETTINGS), stopped, steps: position.step, epochs: position.history.length, trainPairs: train.length, valPairs: validation.length,
         seconds: (performance.now() - start) / 1000, history: position.history, bestEpoch: position.bestEpoch,
       },
       validation: position.best,
@@ -383,31 +332,16 @@ async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair
   }
 }
 
-function recorded(options: Seq2seqOptions): Seq2seqRecordedSettings {
-  return Object.fromEntries(SEQ2SEQ_RECORDED_SETTINGS.map((k) => [k, options[k]])) as Seq2seqRecordedSettings;
-}
-
-interface ArrayInfo {
-  name: string;
-  dtype: 'float32' | 'int32';
-  shape: number[];
-}
-
 async function saveSeq2seqCheckpoint(path: string, c: Checkpoint): Promise<void> {
   const arrays: Record<string, CheckpointArray> = {};
-  const put = (prefix: string, list: SavedArray[]): ArrayInfo[] =>
-    list.map((a, i) => {
-      arrays[`${prefix}${i}`] = a.values;
-      return { name: a.name, dtype: a.dtype, shape: a.shape };
-    });
   const header = {
     kind: CHECKPOINT_KIND, version: 1, settings: c.settings, trainPairs: c.trainPairs, valPairs: c.valPairs,
     source: { words: c.source.wordList(), counts: Array.from(c.source.counts) },
     target: { words: c.target.wordList(), counts: Array.from(c.target.counts) },
     position: c.position,
-    weights: put('w', c.weights),
-    bestWeights: c.bestWeights ? put('b', c.bestWeights) : null,
-    optimizer: { slots: put('o', c.optimizer.slots), betaPowers: c.optimizer.betaPowers },
+    weights: putArrays(arrays, 'w', c.weights),
+    bestWeights: c.bestWeights ? putArrays(arrays, 'b', c.bestWeights) : null,
+    optimizer: putOptimizer(arrays, c.optimizer),
   };
   await saveCheckpoint(path, header, arrays);
 }
@@ -416,23 +350,17 @@ async function loadSeq2seqCheckpoint(path: string): Promise<Checkpoint> {
   type Header = Omit<Checkpoint, 'source' | 'target' | 'weights' | 'bestWeights' | 'optimizer'> & {
     kind: string; version: number;
     source: { words: string[]; counts: number[] }; target: { words: string[]; counts: number[] };
-    weights: ArrayInfo[]; bestWeights: ArrayInfo[] | null; optimizer: { slots: ArrayInfo[]; betaPowers: [number, number] | null };
+    weights: ArrayInfo[]; bestWeights: ArrayInfo[] | null; optimizer: OptimizerInfo;
   };
   const { header, arrays } = await loadCheckpoint<Header>(path);
   if (header.kind !== CHECKPOINT_KIND || header.version !== 1) throw new WordloomError('EFORMAT', `${path} is not a seq2seq checkpoint of this wordloom version (it is ${String(header.kind)} v${String(header.version)})`);
-  const take = (prefix: string, list: ArrayInfo[]): SavedArray[] =>
-    list.map((a, i) => {
-      const values = arrays[`${prefix}${i}`];
-      if (values === undefined || values.length !== a.shape.reduce((p, d) => p * d, 1)) throw new WordloomError('EFORMAT', `${path}: checkpoint array ${a.name} is missing or has the wrong size`);
-      return { ...a, values };
-    });
   return {
     settings: header.settings, trainPairs: header.trainPairs, valPairs: header.valPairs,
     source: Vocabulary.fromList(header.source.words, header.source.counts, path),
     target: Vocabulary.fromList(header.target.words, header.target.counts, path),
     position: header.position,
-    weights: take('w', header.weights),
-    bestWeights: header.bestWeights ? take('b', header.bestWeights) : null,
-    optimizer: { slots: take('o', header.optimizer.slots), betaPowers: header.optimizer.betaPowers },
+    weights: takeArrays(path, arrays, 'w', header.weights),
+    bestWeights: header.bestWeights ? takeArrays(path, arrays, 'b', header.bestWeights) : null,
+    optimizer: takeOptimizer(path, arrays, header.optimizer),
   };
 }

@@ -24,3 +24,19 @@ export function setWeights(model: tf.LayersModel, saved: SavedArray[], source: s
   model.setWeights(tensors);
   tf.dispose(tensors);
 }
+
+/** The weights of several models trained together (a forward and a backward model, an encoder and a decoder), one after the other. */
+export function getModelsWeights(models: readonly tf.LayersModel[]): SavedArray[] {
+  return models.flatMap(getWeights);
+}
+
+/** Sets the weights getModelsWeights gave back into the same models. */
+export function setModelsWeights(models: readonly tf.LayersModel[], saved: SavedArray[], source: string): void {
+  const counts = models.map((m) => m.weights.length);
+  if (saved.length !== counts.reduce((a, b) => a + b, 0)) throw new WordloomError('EFORMAT', `${source}: the saved weights do not fit the model`);
+  let from = 0;
+  models.forEach((m, k) => {
+    setWeights(m, saved.slice(from, from + counts[k]!), source);
+    from += counts[k]!;
+  });
+}
