@@ -5,13 +5,16 @@
 // WordSim-353 and SimLex-999 from wordloom's own evaluator (src/vectors/evaluate) for both.
 //
 //   node bench/glove.mjs [--words N] [--iter N] [--threads N] [--memory MB] [--only wordloom,c]
+//   node bench/glove.mjs --count-rounds N [--threads N] [--memory MB]   # counting only, N rounds, alternating
 //
 // --words N: the first N words of the corpus (cut at a line end); default: the whole corpus.
 // The C tool is taken from $GLOVE_DIR (default /tmp/glove-src), built there with make when its
 // build/ is missing (the source is github.com/stanfordnlp/GloVe; it is never part of wordloom).
-// Timing needs a quiet machine: on a shared one, read the quality columns only.
+// Timing needs a quiet machine: on a shared one, read the quality columns only (the others' CPU
+// column says how busy other processes kept the cores; children run through bench/lib/harness.mjs).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { machine, runTimed, table } from './lib/harness.mjs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -19,12 +22,13 @@ import { decompressedCopy } from './decompressed.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = resolve(root, '../shared/data');
-const args = { words: 0, iter: 15, threads: 2, memory: 1024, only: ['wordloom', 'c'], corpus: join(shared, 'corpus/gutenberg-100m.txt.gz') };
+const args = { countRounds: 0, words: 0, iter: 15, threads: 2, memory: 1024, only: ['wordloom', 'c'], corpus: join(shared, 'corpus/gutenberg-100m.txt.gz') };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const v = process.argv[++i];
   if (a === '--words') args.words = Number(v);
   else if (a === '--iter') args.iter = Number(v);
+  else if (a === '--count-rounds') args.countRounds = Number(v);
   else if (a === '--threads') args.threads = Number(v);
   else if (a === '--memory') args.memory = Number(v);
   else if (a === '--only') args.only = v.split(',');
@@ -63,17 +67,7 @@ function slice(path, words) {
   return out;
 }
 
-/** Runs a command under /usr/bin/time -v when present: wall seconds, peak RSS in MB, output. */
-function timed(cmd, cmdArgs, options = {}) {
-  const haveTime = existsSync('/usr/bin/time');
-  const t0 = performance.now();
-  const r = spawnSync(haveTime ? '/usr/bin/time' : cmd, haveTime ? ['-v', cmd, ...cmdArgs] : cmdArgs, { maxBuffer: 1 << 30, ...options });
-  const seconds = (performance.now() - t0) / 1000;
-  const stderr = r.stderr?.toString('utf8') ?? '';
-  if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${stderr.split('\n').slice(-8).join('\n')}`);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  return { seconds, peakMb: rss ? Number(rss[1]) / 1024 : null, stdout: r.stdout, stderr };
-}
+const timed = runTimed;
 
 async function judge(vectors) {
   const { loadVectors } = await import(join(root, 'dist/vectors/formats/index.js'));
@@ -88,6 +82,30 @@ async function judge(vectors) {
 
 const text = slice(await decompressedCopy(args.corpus), args.words);
 const rows = [];
+const cBuild = join(process.env.GLOVE_DIR ?? '/tmp/glove-src', 'build');
+
+if (args.countRounds > 0) {
+  // Counting only, the C tool's cooccur and `wordloom glove cooccur` taking turns, each round
+  // both tools once: wall seconds of cooccur against wordloom's own counting seconds (as in the
+  // full run: its vocabulary pass is left out, as vocab_count is for the C tool), peak RSS.
+  const input = { input: readFileSync(text) };
+  const vocab = join(work, 'c.vocab');
+  writeFileSync(vocab, timed(join(cBuild, 'vocab_count'), ['-min-count', '5', '-verbose', '0'], input).stdout);
+  const countRows = [];
+  for (let round = 1; round <= args.countRounds; round++) {
+    const co = timed(join(cBuild, 'cooccur'), ['-memory', String(args.memory / 1024), '-vocab-file', vocab, '-verbose', '0', '-window-size', '10', '-symmetric', '1', '-overflow-file', join(work, 'overflow')], input);
+    countRows.push(['GloVe C cooccur', round, co.seconds.toFixed(1), '-', co.peakMb.toFixed(0), String(co.stdout.length / 16), `${(co.othersCpu * 100).toFixed(0)}%`]);
+    const w = timed(process.execPath, [join(root, 'dist/cli/main.js'), '--json', '--quiet', 'glove', 'cooccur', text, '-o', join(work, 'w.bin'), '--window', '10', '--min-count', '5', '--threads', String(args.threads), '--memory', String(args.memory), '--tmp-dir', work]);
+    const s = JSON.parse(w.stdout.toString('utf8'));
+    countRows.push([`wordloom (${args.threads} threads)`, round, s.seconds.toFixed(1), `${(s.tokensPerSecond / 1e6).toFixed(2)}M`, w.peakMb.toFixed(0), String(s.records), `${(w.othersCpu * 100).toFixed(0)}%`]);
+    rmSync(join(work, 'w.bin'), { force: true });
+  }
+  const m = machine();
+  console.log(`\nGloVe counting, ${args.corpus}: window 10 symmetric, min-count 5, memory ${args.memory} MB; wordloom ${m.commit}, ${m.nproc} cores, ${m.cpu}`);
+  console.log(table(['tool', 'round', 'count s', 'tokens/s', 'peak RSS MB', 'records', "others' CPU"], countRows, 1));
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 
 if (args.only.includes('wordloom')) {
   const out = join(work, 'wordloom.txt');
@@ -96,7 +114,7 @@ if (args.only.includes('wordloom')) {
     '--x-max', '100', '--alpha', '0.75', '--eta', '0.05', '--iter', String(args.iter), '--threads', String(args.threads), '--memory', String(args.memory), '--tmp-dir', work,
   ]);
   const s = JSON.parse(r.stdout.toString('utf8'));
-  rows.push({ tool: 'wordloom', countSeconds: s.countingSeconds, tokensPerSecond: s.tokens / s.countingSeconds, peakMb: r.peakMb, secondsPerIteration: s.secondsPerIteration, records: s.records, finalCost: s.costs.at(-1), ...(await judge(out)) });
+  rows.push({ tool: 'wordloom', countSeconds: s.countingSeconds, tokensPerSecond: s.tokens / s.countingSeconds, peakMb: r.peakMb, othersCount: r.othersCpu, othersTrain: r.othersCpu, secondsPerIteration: s.secondsPerIteration, records: s.records, finalCost: s.costs.at(-1), ...(await judge(out)) });
 }
 
 if (args.only.includes('c')) {
@@ -129,18 +147,24 @@ if (args.only.includes('c')) {
     const g = timed(join(build, 'glove'), ['-save-file', save, '-threads', String(args.threads), '-input-file', shuf, '-x-max', '100', '-alpha', '0.75', '-eta', '0.05', '-iter', String(args.iter), '-vector-size', '100', '-binary', '0', '-model', '2', '-vocab-file', vocab, '-verbose', '0', '-seed', '1']);
     const tokens = text === args.corpus ? null : readFileSync(text, 'utf8').split(/\s+/).filter(Boolean).length;
     const costs = [...g.stderr.matchAll(/cost: ([\d.]+)/g)].map((m) => Number(m[1]));
-    rows.push({ tool: 'GloVe C', countSeconds: co.seconds, tokensPerSecond: tokens ? tokens / co.seconds : null, peakMb: Math.max(co.peakMb ?? 0, g.peakMb ?? 0) || null, secondsPerIteration: g.seconds / args.iter, records: readFileSync(cooc).length / 16, finalCost: costs.at(-1), ...(await judge(`${save}.txt`)) });
+    rows.push({ tool: 'GloVe C', countSeconds: co.seconds, tokensPerSecond: tokens ? tokens / co.seconds : null, peakMb: Math.max(co.peakMb ?? 0, g.peakMb ?? 0) || null, othersCount: co.othersCpu, othersTrain: g.othersCpu, secondsPerIteration: g.seconds / args.iter, records: readFileSync(cooc).length / 16, finalCost: costs.at(-1), ...(await judge(`${save}.txt`)) });
   }
 }
 
 const f = (x, d) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+const m = machine();
 console.log(`\nGloVe, ${args.words ? `first ${args.words} words of ` : ''}${args.corpus}: dim 100, window 10, min-count 5, x_max 100, ${args.iter} iterations, ${args.threads} threads, memory ${args.memory} MB`);
-console.log('tool      count s  tokens/s   peak MB  s/iter  records     cost      analogy%  WS353   SimLex');
-for (const r of rows) {
-  console.log(
-    `${r.tool.padEnd(9)} ${f(r.countSeconds, 1).padStart(7)}  ${f(r.tokensPerSecond / 1e6, 2).padStart(6)}M  ${f(r.peakMb, 0).padStart(7)}  ${f(r.secondsPerIteration, 2).padStart(6)}  ${String(r.records).padStart(10)}  ${f(r.finalCost, 5).padStart(8)}  ${f(r.analogy * 100, 2).padStart(8)}  ${f(r.ws353, 3).padStart(6)}  ${f(r.simlex, 3).padStart(6)}`,
-  );
-}
+console.log(`wordloom ${m.commit}, Node ${m.node}, ${m.nproc} cores, ${m.cpu}; others' CPU = share of all cores other processes used during the row`);
+console.log(
+  table(
+    ['tool', 'count s', 'tokens/s', 'peak RSS MB', 's/iter', 'records', 'final cost', 'analogy %', 'WS353', 'SimLex', "others' CPU count / train"],
+    rows.map((r) => [
+      r.tool, f(r.countSeconds, 1), `${f(r.tokensPerSecond / 1e6, 2)}M`, f(r.peakMb, 0), f(r.secondsPerIteration, 2), String(r.records), f(r.finalCost, 5),
+      f(r.analogy * 100, 2), f(r.ws353, 3), f(r.simlex, 3), `${f(r.othersCount * 100, 0)}% / ${f(r.othersTrain * 100, 0)}%`,
+    ]),
+    1,
+  ),
+);
 if (rows.length === 2) {
   const [w, c] = rows;
   console.log(`ratios (C / wordloom, >= 1.0 means wordloom is as fast): counting ${f(c.countSeconds / w.countSeconds, 2)}, iteration ${f(c.secondsPerIteration / w.secondsPerIteration, 2)}`);

@@ -3,7 +3,7 @@
 // other processes kept it), and printing tables. Benchmarks run one tool at a time in child
 // processes so that each row's peak memory is its own and nothing competes for the cores.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,25 @@ export function runChild(cmd, argv, env = {}) {
     return { error: `exit ${r.status ?? r.signal}: ${err.slice(-3).join(' | ') || 'no output'}`, wallSeconds, othersCpu };
   }
   return { ...JSON.parse(lines[lines.length - 1]), wallSeconds, othersCpu };
+}
+
+/**
+ * Runs one child (with `options.input` as its standard input) under /usr/bin/time -v when there
+ * is one: wall seconds, peak RSS in MB (null without /usr/bin/time), its output, and othersCpu as
+ * runChild measures it. A child that fails throws with the end of its stderr.
+ */
+export function runTimed(cmd, argv, options = {}) {
+  const haveTime = existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const c0 = cpuTicks();
+  const r = spawnSync(haveTime ? '/usr/bin/time' : cmd, haveTime ? ['-v', cmd, ...argv] : argv, { maxBuffer: 1 << 30, ...options });
+  const seconds = (performance.now() - t0) / 1000;
+  const c1 = cpuTicks();
+  const othersCpu = c0 && c1 ? Math.max(0, c1.busy - c0.busy - (c1.children - c0.children)) / CLK_TCK / (seconds * availableParallelism()) : undefined;
+  const stderr = r.stderr?.toString('utf8') ?? '';
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed:\n${stderr.split('\n').slice(-8).join('\n')}`);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  return { seconds, peakMb: rss ? Number(rss[1]) / 1024 : null, stdout: r.stdout, stderr, othersCpu };
 }
 
 export function median(xs) {

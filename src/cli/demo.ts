@@ -9,7 +9,8 @@ import { defaultCorpusPath } from '../text/corpus.js';
 import { KeyedVectors } from '../vectors/keyed-vectors.js';
 import { saveVectors } from '../vectors/formats/index.js';
 import { formatDuration, type Output } from './output.js';
-import { showTrainingProgress } from './train.js';
+import { showTrainingProgress, warnAboutThreads } from './training-progress.js';
+import { checkOutputFile } from '../util/output-path.js';
 
 /**
  * Settings that give sensible neighbours on 1.16M words in well under a minute on 2 cores.
@@ -29,6 +30,8 @@ export function registerDemoCommand(program: Command, output: () => Output): voi
     .action(async (flags: { output: string; threads?: number }) => {
       const out = output();
       const corpus = defaultCorpusPath();
+      await checkOutputFile(flags.output, 'vectors file');
+      warnAboutThreads(flags.threads, out);
       out.log(`training skip-gram on the Brown corpus (${corpus}), ${DEMO_SETTINGS.epochs} epochs`);
       const bar = out.progressBar(0, 'words');
       let result;

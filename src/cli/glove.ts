@@ -20,10 +20,11 @@ import { formatDuration, type Output } from './output.js';
 import { vectorFormatOption } from './option-parsers.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
-import { vocabularyPathFor } from './vocabulary-path.js';
+import { vocabularyPathFor } from './sidecar-paths.js';
+import { checkTrainingOutputs } from './training-progress.js';
 
 const TRAIN_FLAGS = specOptions(GLOVE_OPTION_SPECS, { defaultText: { resume: 'off; the checkpoint is <output>.ckpt' } });
-const COUNT_KEYS = ['window', 'minCount', 'maxVocab', 'lowercase', 'tokenizer', 'memory', 'tmpDir'] as const;
+const COUNT_KEYS = ['window', 'minCount', 'maxVocab', 'lowercase', 'tokenizer', 'memory', 'threads', 'tmpDir'] as const;
 const COUNT_FLAGS = specOptions(GLOVE_OPTION_SPECS).filter((f) => (COUNT_KEYS as readonly string[]).includes(f.key));
 
 const symmetryOptions = (): Option[] => [
@@ -64,6 +65,7 @@ interface TrainFlags extends Record<string, unknown> {
   cooccur?: string;
   vocab?: string;
   left?: boolean;
+  force?: boolean;
 }
 
 export function registerGloveTrain(train: Command, output: () => Output): void {
@@ -76,6 +78,7 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
   for (const { option } of TRAIN_FLAGS) command.addOption(option);
   command
     .option('--cooccur <file>', 'train on these co-occurrence records (C tool format, e.g. from `wordloom glove cooccur` or the C tool) instead of counting a corpus; needs --vocab')
+    .option('--force', 'start over even if <output>.ckpt holds an unfinished run (it is replaced)')
     .option('--vocab <file>', 'with --cooccur: the vocabulary its word ids refer to (`word count` lines, as vocab_count writes)')
     .option('--to <format>', 'output format: glove, text, binary (default: from the extension)', vectorFormatOption('--to'))
     // the flag's old name, kept working; output formats are --to in every command
@@ -88,11 +91,11 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
       if (flags.cooccur !== undefined && flags.vocab === undefined) throw new WordloomError('EUSAGE', 'option --cooccur needs --vocab (the vocabulary its word ids refer to)');
       const format = outputFormat(flags.output, flags.to ?? flags.format);
       if (format === 'fasttext-vec') throw new WordloomError('EUSAGE', 'GloVe writes glove, word2vec text or binary vectors (--to glove|text|binary)');
-      await checkOutputFile(flags.output, 'vectors file');
       const checkpoint = `${flags.output}.ckpt`;
       const settings = settingsFromFlags(TRAIN_FLAGS, flags) as Partial<GloveOptions>;
       if (flags.left) settings.symmetric = false;
-      resolveGloveOptions({ ...settings, checkpoint });
+      const { eta } = resolveGloveOptions({ ...settings, checkpoint });
+      await checkTrainingOutputs({ corpus, resume: settings.resume, force: flags.force, command: 'train glove', out, checkpoint, files: [[flags.output, 'vectors file'], [vocabularyPathFor(flags.output), 'vocabulary file'], [metricsPathFor(flags.output), 'metrics log']] });
       const interrupt = interruptOnSigint(out, 'saving a checkpoint');
       const bar = out.progressBar(0, 'B');
       let phase: 'count' | 'train' = 'count';
@@ -111,11 +114,13 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
               bar.restart('records');
             }
             showTrain(bar, p);
-            metrics.progress({ epoch: p.iteration, epochs: p.iterations, fraction: p.fraction, loss: p.cost, recordsPerSecond: p.recordsPerSecond });
+            metrics.progress({ epoch: p.iteration, epochs: p.iterations, fraction: p.fraction, loss: p.cost, learningRate: eta, recordsPerSecond: p.recordsPerSecond });
           },
           onIteration: (r) => {
             out.log(`iteration ${r.iteration}/${r.iterations}  cost ${r.cost.toFixed(6)}  ${formatDuration(r.seconds)}`);
-            metrics.epoch({ epoch: r.iteration, epochs: r.iterations, trainLoss: r.cost });
+            // one record per iteration, named as every trainer's (the report reads them): the
+            // iteration as epoch, its cost as trainLoss, AdaGrad's initial rate as learningRate
+            metrics.epoch({ epoch: r.iteration, epochs: r.iterations, trainLoss: r.cost, learningRate: eta, recordsPerSecond: r.recordsPerSecond, seconds: r.seconds });
           },
         });
       } catch (err) {
@@ -167,7 +172,7 @@ export function registerGloveCommands(program: Command, output: () => Output): v
     .command('cooccur')
     .description(
       'count co-occurrences in bounded memory (spilling sorted shards and merging them) into the Stanford C tool\'s record format ' +
-        '(int32 word1, int32 word2, float64 count; 1-based ids in vocabulary order), and write the vocabulary next to it (<output stem>.vocab)',
+        '(int32 word1, int32 word2, float64 count; 1-based ids in vocabulary order), and write the vocabulary next to it (<output>.vocab)',
     )
     .argument('<corpus>', 'text file, .gz file or directory of them; one sentence per line')
     .requiredOption('-o, --output <path>', 'records file to write (e.g. cooccur.bin)');
@@ -176,6 +181,7 @@ export function registerGloveCommands(program: Command, output: () => Output): v
   command.action(async (corpus: string, flags: CountFlags) => {
     const out = output();
     await checkOutputFile(flags.output, 'co-occurrence file');
+    await checkOutputFile(vocabularyPathFor(flags.output), 'vocabulary file');
     const o = resolveGloveOptions({ ...(settingsFromFlags(COUNT_FLAGS, flags) as Partial<GloveOptions>), ...(flags.left ? { symmetric: false } : {}) });
     const vocabulary = await buildVocabulary(corpus, { minCount: o.minCount, ...(o.maxVocab > 0 ? { maxSize: o.maxVocab } : {}), lowercase: o.lowercase, tokenizer: o.tokenizer });
     if (vocabulary.size - Vocabulary.FIRST_WORD < 1) throw new WordloomError('EEMPTY', `${corpus}: no word occurs at least ${o.minCount} times (option --min-count)`);
@@ -184,7 +190,7 @@ export function registerGloveCommands(program: Command, output: () => Output): v
     let result;
     try {
       result = await countCooccurrences(corpus, vocabulary, flags.output, {
-        window: o.window, symmetric: o.symmetric, memory: o.memory, tmpDir: o.tmpDir, lowercase: o.lowercase, tokenizer: o.tokenizer,
+        window: o.window, symmetric: o.symmetric, memory: o.memory, threads: o.threads, tmpDir: o.tmpDir, lowercase: o.lowercase, tokenizer: o.tokenizer,
         signal: interrupt.signal,
         onProgress: (p) => showCount(bar, p),
         onLog: (m) => out.log(m),
@@ -193,7 +199,7 @@ export function registerGloveCommands(program: Command, output: () => Output): v
       bar.stop();
       interrupt.release();
     }
-    const vocabPath = flags.output.replace(/\.bin$/i, '') + '.vocab';
+    const vocabPath = vocabularyPathFor(flags.output);
     await saveGloveVocabulary(vocabPath, vocabulary);
     const summary = { output: flags.output, vocabulary: vocabPath, words: vocabulary.size - Vocabulary.FIRST_WORD, records: result.records, tokens: result.tokens, shards: result.shards, seconds: Number(result.seconds.toFixed(2)), tokensPerSecond: Math.round(result.tokens / result.seconds) };
     out.result(summary, () => `wrote ${summary.records} records (${summary.words} words) to ${flags.output}, vocabulary ${vocabPath}; ${summary.tokens} tokens in ${formatDuration(result.seconds)} (${(summary.tokensPerSecond / 1e6).toFixed(2)}M tokens/s), ${summary.shards} shards`);

@@ -1,6 +1,6 @@
 /** `wordloom index build|query`: an approximate (HNSW) nearest-neighbour index for a vectors file. */
 import type { Command } from 'commander';
-import { HNSW_DEFAULTS, HnswIndex } from '../vectors/hnsw-index.js';
+import { HNSW_DEFAULTS, HnswIndex, requireHnswlib } from '../vectors/hnsw-index.js';
 import { measureRecall } from '../vectors/recall.js';
 import type { Output } from './output.js';
 import { checkOutputFile } from '../util/output-path.js';
@@ -39,6 +39,7 @@ export function registerIndexCommands(program: Command, output: () => Output): v
   ).action(async (path: string, flags: BuildFlags) => {
     const out = output();
     await checkOutputFile(flags.output, 'index file');
+    requireHnswlib(); // before loading the vectors: without it there is no index to build
     const vectors = await loadForCli(path, flags, out);
     const started = performance.now();
     const built = await out.withProgressBar(vectors.size, 'words', (bar) =>
@@ -84,6 +85,7 @@ export function registerIndexCommands(program: Command, output: () => Output): v
       .option('--ef <n>', 'search list size (higher: better recall, slower)', positiveInteger('--ef'), d.ef),
   ).action(async (path: string, indexPath: string, words: string[], flags: QueryFlags) => {
     const out = output();
+    requireHnswlib();
     const vectors = await loadForCli(path, flags, out);
     for (const w of words) vectors.indexOf(w);
     vectors.useIndex(await HnswIndex.load(indexPath, vectors.set, { ef: flags.ef, vectorsName: path }));

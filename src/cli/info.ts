@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { WordloomError } from '../errors.js';
 import { detectFormatFromHead, looksLikeVocabulary } from '../vectors/formats/detect.js';
 import { loadVectors } from '../vectors/formats/index.js';
+import { isFastTextModel } from '../vectors/fasttext/read-bin.js';
 import { Vocabulary } from '../text/vocabulary.js';
+import { findMetricsLog } from '../report/metrics-file.js';
 import { formatLayerUnits, type LayerUnits } from '../seq/lm/layer-units.js';
-import { metricsPathFor } from './metrics-log.js';
 import type { Output } from './output.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -52,7 +53,7 @@ export async function describeFile(path: string): Promise<Info> {
   const hnsw = hnswHeader(head, bytes);
   if (hnsw !== null) return { path, kind: 'hnsw-index', bytes, ...hnsw, usedBy: 'index query, similar --index (with the vectors it was built for)' };
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
-  if (gzip || isVectorsHead(head, path)) {
+  if (gzip || isFastTextModel(head) || isVectorsHead(head, path)) {
     try {
       let format = '';
       const set = await loadVectors(path, { onFormat: (f) => (format = f), onWarning: () => undefined });
@@ -95,8 +96,8 @@ function isVectorsHead(head: Buffer, path: string): boolean {
 
 /** The settings of the run that wrote `vectorsPath`, from the metrics log next to it. */
 async function trainedWith(vectorsPath: string): Promise<Record<string, unknown>> {
-  const metrics = metricsPathFor(vectorsPath);
-  if (!existsSync(metrics)) return {};
+  const metrics = await findMetricsLog(vectorsPath);
+  if (metrics === null) return {};
   const first = (await fsp.readFile(metrics, 'utf8')).split('\n')[0] ?? '';
   try {
     const start = JSON.parse(first) as { kind?: string; trainer?: string; settings?: unknown };

@@ -67,38 +67,6 @@ export class Output {
       if (this.bar === bar) this.bar = null;
     }
   }
-
-  /** For commands not yet on the bar: a text line shown through one (the text cut to the width). */
-  progress(): ProgressLine {
-    return new ProgressLine(this.progressBar(1, ''));
-  }
-
-  /** For commands not yet on the bar: `withProgressBar` with a text line. */
-  async withProgress<T>(work: (line: ProgressLine) => Promise<T> | T): Promise<T> {
-    const line = this.progress();
-    try {
-      return await work(line);
-    } finally {
-      line.clear();
-    }
-  }
-}
-
-/** A free-text progress line drawn as the bar's label (kept for commands not yet converted). */
-export class ProgressLine {
-  constructor(private readonly bar: ProgressBar) {}
-
-  update(text: string): void {
-    this.bar.update(0, { label: text });
-  }
-
-  done(): void {
-    this.bar.stop();
-  }
-
-  clear(): void {
-    this.bar.stop();
-  }
 }
 
 /** A number for a table: fixed digits, or "-" when it is NaN (nothing to measure). */

@@ -4,7 +4,9 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { WordloomError } from '../errors.js';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { checkOutputFile } from '../util/output-path.js';
 import { BACKEND_NAMES, type BackendName } from '../seq/backend/backend-name.js';
 import type { Output } from './output.js';
 import { integerOption, numberOption, positiveInteger } from './option-parsers.js';
@@ -51,13 +53,14 @@ function registerPlot(program: Command, output: () => Output): void {
       .addOption(new Option('--method <name>', 'projection: pca, tsne or umap').choices(['pca', 'tsne', 'umap']).default('pca'))
       .option('--seed <n>', 'random seed of t-SNE and UMAP: the same seed gives the same map', integerOption('--seed', { min: 0 }), 1)
       .option('--iterations <n>', 't-SNE steps (default: 1000) or UMAP epochs (default: by size)', positiveInteger('--iterations'))
-      .option('--perplexity <x>', 't-SNE perplexity (default min(30, (words - 1) / 3))', numberOption('--perplexity'))
-      .option('--neighbours <n>', 'UMAP neighbours (default min(15, words - 1))', positiveInteger('--neighbours'))
+      .option('--perplexity <x>', 't-SNE perplexity (default: min(30, (words - 1) / 3))', numberOption('--perplexity'))
+      .option('--neighbours <n>', 'UMAP neighbours (default: min(15, words - 1))', positiveInteger('--neighbours'))
       .option('--title <text>', 'heading of the map (default: the file and the method)'),
   ).action(async (path: string, words: string[], flags: PlotFlags) => {
     const out = output();
     const html = /\.html?$/i.test(flags.output);
     if (!html && !/\.svg$/i.test(flags.output)) throw new WordloomError('EUSAGE', `-o ${flags.output}: a map is written as .svg or .html`);
+    await checkOutputFile(flags.output, 'map file');
     const { selectMapWords, buildWordMap } = await import('../report/word-map.js');
     const { renderMapSvg } = await import('../report/map-svg.js');
     const { renderMapHtml } = await import('../report/map-html.js');
@@ -104,7 +107,8 @@ function registerExport(program: Command, output: () => Output): void {
       .option('--groups <file|debias>', 'add a group column to metadata.tsv (file of `word<TAB>group` lines, or `debias`)'),
   ).action(async (path: string, flags: ExportFlags) => {
     const out = output();
-    const { exportProjector } = await import('../report/projector.js');
+    const { exportProjector, PROJECTOR_FILES } = await import('../report/projector.js');
+    for (const file of PROJECTOR_FILES) await checkOutputFile(join(flags.output, file), 'projector file');
     const groups = await loadGroups(flags.groups);
     const vectors = await loadForCli(path, flags, out);
     const result = await exportProjector(vectors, flags.output, { ...(flags.top !== undefined ? { top: flags.top } : {}), groups });
@@ -137,6 +141,7 @@ function registerReport(program: Command, output: () => Output): void {
     .action(async (target: string, flags: ReportFlags) => {
       const out = output();
       if (!/\.html?$/i.test(flags.output)) throw new WordloomError('EUSAGE', `-o ${flags.output}: the report is an .html file`);
+      await checkOutputFile(flags.output, 'report file');
       const { folderWith, isFile } = await import('../report/model-kinds.js');
       if (flags.eval !== undefined && !(await isFile(flags.eval))) throw new WordloomError('ENOENT', `--eval ${flags.eval}: no such file (a labelled file: label<TAB>text, label text or __label__x text lines)`);
       if ((await folderWith(target, 'lm.json')) || (await folderWith(target, 'seq2seq.json')) || (await folderWith(target, 'classifier.json'))) {

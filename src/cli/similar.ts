@@ -30,7 +30,7 @@ export function registerSimilarCommands(program: Command, output: () => Output):
       .option('-n, --topn <n>', 'how many neighbours', positiveInteger('--topn'), 10)
       .option('--restrict <n>', 'search only the first n (most frequent) words', positiveInteger('--restrict'))
       .option('--index <path>', 'use an HNSW index built by `wordloom index build` (approximate, faster)')
-      .option('--ef <n>', 'HNSW search list size (with --index; default 100)', positiveInteger('--ef')),
+      .option('--ef <n>', 'HNSW search list size, with --index (default: 100)', positiveInteger('--ef')),
   ).action(async (path: string, words: string[], flags: SimilarFlags) => {
     const out = output();
     const vectors = await loadForCli(path, flags, out);

@@ -77,7 +77,8 @@ export function warnAboutThreads(threads: number | undefined, out: Output): void
  * (nor silently with it).
  */
 export async function checkTrainingOutputs(o: {
-  corpus: string;
+  /** undefined when the run reads no corpus (train glove --cooccur) */
+  corpus: string | undefined;
   resume?: boolean;
   force?: boolean;
   command: string;
@@ -85,7 +86,7 @@ export async function checkTrainingOutputs(o: {
   files: readonly (readonly [path: string, what: string])[];
   checkpoint: string;
 }): Promise<void> {
-  if (!o.resume) await refuseNonCorpus(o.corpus, o.command);
+  if (!o.resume && o.corpus !== undefined) await refuseNonCorpus(o.corpus, o.command);
   for (const [path, what] of o.files) await checkOutputFile(path, what);
   await checkUnfinishedRun(o);
 }

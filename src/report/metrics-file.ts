@@ -8,10 +8,49 @@ import { promises as fsp } from 'node:fs';
 import { WordloomError } from '../errors.js';
 import type { LineChart, Series } from './line-chart.js';
 
-/** `models/x.vec` -> `models/x.metrics.jsonl`; a model folder `models/x/` -> `models/x.metrics.jsonl`. */
+/**
+ * The log a run writes for `output`, named after its whole file name as every file written next
+ * to an output is (src/cli/sidecar-paths.ts): `models/x.vec` -> `models/x.vec.metrics.jsonl`
+ * (so `x.vec` and `x.bin` keep their own), a model folder `models/x/` -> `models/x.metrics.jsonl`.
+ */
 export function metricsPathFor(output: string): string {
-  const stem = output.replace(/(?<=.)[\\/]+$/, '').replace(/\.(vec|bin|txt|w2v|glove|ftz)(\.gz)?$/i, '');
-  return `${stem}.metrics.jsonl`;
+  return `${output.replace(/(?<=.)[\\/]+$/, '')}.metrics.jsonl`;
+}
+
+/**
+ * The metrics log of a trained file or folder, or null: its own, or for a fastText model NAME.bin
+ * the log of the NAME.vec written in the same run (`train fasttext` names its files after the
+ * .vec; a log of another trainer there is not this file's).
+ */
+export async function findMetricsLog(path: string): Promise<string | null> {
+  const own = metricsPathFor(path);
+  if (await isReadableFile(own)) return own;
+  if (!/\.bin$/i.test(path)) return null;
+  const pair = metricsPathFor(path.replace(/\.bin$/i, '.vec'));
+  if (!(await isReadableFile(pair))) return null;
+  const first = await readFirstLine(pair);
+  try {
+    return (JSON.parse(first) as { trainer?: unknown }).trainer === 'fasttext' ? pair : null;
+  } catch {
+    return null;
+  }
+}
+
+async function isReadableFile(path: string): Promise<boolean> {
+  return (await fsp.stat(path).catch(() => null))?.isFile() ?? false;
+}
+
+async function readFirstLine(path: string): Promise<string> {
+  const handle = await fsp.open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const text = buffer.subarray(0, bytesRead).toString('utf8');
+    const nl = text.indexOf('\n');
+    return nl < 0 ? text : text.slice(0, nl);
+  } finally {
+    await handle.close();
+  }
 }
 
 export type MetricsRecord = Record<string, unknown> & { kind: string };

@@ -19,6 +19,9 @@ export interface ProjectorExport {
   files: string[];
 }
 
+/** The files an export writes into its folder (a command checks them before loading the vectors). */
+export const PROJECTOR_FILES = ['tensors.tsv', 'metadata.tsv', 'projector_config.json', 'projector_config.pbtxt'] as const;
+
 /** Words and groups in a TSV cell: tabs and line breaks would break the table, so they become spaces. */
 const cell = (s: string): string => s.replace(/[\t\r\n]/g, ' ');
 
@@ -52,5 +55,5 @@ export async function exportProjector(
   await writeFileAtomic(join(dir, 'projector_config.json'), (sink) => sink.write(`${JSON.stringify(config, null, 2)}\n`));
   const pbtxt = `embeddings {\n  tensor_name: ${JSON.stringify(name)}\n  tensor_path: "tensors.tsv"\n  metadata_path: "metadata.tsv"\n}\n`;
   await writeFileAtomic(join(dir, 'projector_config.pbtxt'), (sink) => sink.write(pbtxt));
-  return { dir, words: words.length, dim, files: ['tensors.tsv', 'metadata.tsv', 'projector_config.json', 'projector_config.pbtxt'] };
+  return { dir, words: words.length, dim, files: [...PROJECTOR_FILES] };
 }

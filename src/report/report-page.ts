@@ -11,7 +11,7 @@ import './built-in-kinds.js';
 import { keyValueTable } from './html.js';
 import { renderLineChart } from './line-chart.js';
 import { MAP_CSS, MAP_SCRIPT } from './map-html.js';
-import { metricsCharts, metricsPathFor, readMetrics, type TrainingMetrics } from './metrics-file.js';
+import { findMetricsLog, metricsCharts, metricsPathFor, readMetrics, type TrainingMetrics } from './metrics-file.js';
 import { detectModelKind, isFile, type ModelKind, type ReportSection } from './model-kinds.js';
 import { escapeXml } from './xml.js';
 
@@ -51,8 +51,9 @@ async function resolveModel(target: string): Promise<{ path: string; kind: Model
 export async function buildReport(target: string, options: ReportOptions = {}): Promise<Report> {
   const seed = options.seed ?? 1;
   const model = await resolveModel(target);
-  const metricsPath = metricsPathFor(model?.path ?? target);
-  const metrics: TrainingMetrics | null = (await isFile(metricsPath)) ? await readMetrics(metricsPath) : null;
+  const found = await findMetricsLog(model?.path ?? target);
+  const metricsPath = found ?? metricsPathFor(model?.path ?? target);
+  const metrics: TrainingMetrics | null = found !== null ? await readMetrics(found) : null;
   if (model === null && metrics === null) {
     throw new WordloomError('ENOENT', `${target}: no model here (a vectors file, a model folder with lm.json, or ${metricsPath} written while training)`);
   }

@@ -10,12 +10,12 @@ type HierarchicalNSW = Hnswlib.HierarchicalNSW;
 
 /**
  * hnswlib-node is an optional dependency (it compiles C++ on install): it is loaded when an index
- * is built or read, so exact search and everything else work without it.
+ * is built or read, so exact search and everything else work without it. Throws an EMISSING
+ * WordloomError saying what to install; a command calls it before loading vectors for an index.
  */
-function newNativeIndex(dim: number): HierarchicalNSW {
-  let hnswlib: typeof Hnswlib;
+export function requireHnswlib(): typeof Hnswlib {
   try {
-    hnswlib = createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
+    return createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
   } catch (err) {
     throw new WordloomError(
       'EMISSING',
@@ -24,7 +24,10 @@ function newNativeIndex(dim: number): HierarchicalNSW {
       { cause: err },
     );
   }
-  return new hnswlib.HierarchicalNSW('cosine', dim);
+}
+
+function newNativeIndex(dim: number): HierarchicalNSW {
+  return new (requireHnswlib().HierarchicalNSW)('cosine', dim);
 }
 
 /** HNSW parameters, defaults in one place. */

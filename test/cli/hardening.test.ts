@@ -9,7 +9,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KeyedVectors, trainWord2Vec } from '../../src/index.js';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli/program.js';
+import { KeyedVectors, trainWord2Vec, type TrainingProgress } from '../../src/index.js';
 import { seededRandom, useTempDir, writeFixture } from '../text/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,21 +37,39 @@ function project(): string {
   const dir = tempDir();
   writeFixture(dir, 'c.txt', `${sentences().join('\n')}\n`);
   writeFixture(dir, 'afile', 'a file, not a folder\n');
+  writeFixture(dir, 'v.vec', '3 2\nking 0.1 0.2\nqueen 0.1 0.3\napple 0.9 0.1\n');
   mkdirSync(join(dir, 'models'));
   return dir;
 }
+
+/** A preload that makes renaming onto a .vec file fail as a full disk would. */
+const FULL_DISK = `const fs = require('node:fs');
+const rename = fs.promises.rename;
+fs.promises.rename = async (from, to) => {
+  if (String(to).endsWith('.vec')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+  return rename(from, to);
+};
+`;
 
 const SMALL = ['--epochs', '1', '--dim', '8', '--threads', '1', '--min-count', '1'];
 
 describe('nothing is lost', () => {
   it('checks every output path before any work', () => {
     const dir = project();
+    mkdirSync(join(dir, 'models/counts.bin.vocab')); // where glove cooccur would write its vocabulary
     const cases: [string[], string][] = [
       [['train', 'word2vec', 'c.txt', '-o', 'models', ...SMALL], 'wordloom: vectors file models is a folder; give a file path (such as models/name)'],
       [['train', 'word2vec', 'c.txt', '-o', 'afile/x.vec', ...SMALL], `wordloom: cannot write vectors file afile/x.vec: ${join(dir, 'afile')} is a file, not a folder`],
       [['vocab', 'c.txt', '-o', 'models'], 'wordloom: vocabulary file models is a folder; give a file path (such as models/name)'],
       [['convert', 'c.txt', 'afile/x/y.vec'], `wordloom: cannot write output afile/x/y.vec: ${join(dir, 'afile')} is a file, not a folder`],
       [['index', 'build', 'c.txt', '-o', 'models'], 'wordloom: index file models is a folder; give a file path (such as models/name)'],
+      [['train', 'fasttext', 'c.txt', '-o', 'afile/x', ...SMALL], `wordloom: cannot write model file afile/x.bin: ${join(dir, 'afile')} is a file, not a folder`],
+      [['glove', 'cooccur', 'c.txt', '-o', 'models/counts.bin'], 'wordloom: vocabulary file models/counts.bin.vocab is a folder; give a file path (such as models/counts.bin.vocab/name)'],
+      [['demo', '-o', 'afile/brown.vec'], `wordloom: cannot write vectors file afile/brown.vec: ${join(dir, 'afile')} is a file, not a folder`],
+      // the pictures: checked before the vectors are loaded and projected
+      [['plot', 'v.vec', '-o', 'afile/map.svg'], `wordloom: cannot write map file afile/map.svg: ${join(dir, 'afile')} is a file, not a folder`],
+      [['export', 'projector', 'v.vec', '-o', 'afile'], `wordloom: cannot write projector file afile/tensors.tsv: ${join(dir, 'afile')} is a file, not a folder`],
+      [['report', 'v.vec', '-o', 'afile/r.html'], `wordloom: cannot write report file afile/r.html: ${join(dir, 'afile')} is a file, not a folder`],
       // model folders (lm, seq2seq; classify shares the check): a parent that is a file
       [['lm', 'train', 'c.txt', '-o', 'afile/m'], `wordloom: cannot write model afile/m: ${join(dir, 'afile')} is a file, not a folder`],
       [['seq2seq', 'train', 'c.txt', '-o', 'afile/m'], `wordloom: cannot write model afile/m: ${join(dir, 'afile')} is a file, not a folder`],
@@ -59,6 +79,27 @@ describe('nothing is lost', () => {
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toBe(`${message}\n`); // one line: no vocabulary was counted, nothing trained
     }
+    expect(existsSync(join(dir, 'models/counts.bin'))).toBe(false);
+    // train fasttext takes a name, not a folder
+    const folder = run(dir, 'train', 'fasttext', 'c.txt', '-o', 'models/', ...SMALL);
+    expect(folder.stderr).toBe('wordloom: -o models/ is a folder; give a name in it (-o models/NAME writes NAME.bin and NAME.vec)\n');
+    expect(folder.code).toBe(2);
+  });
+
+  it('a save that fails after training (a full disk) keeps the checkpoint, and --resume finishes the run', () => {
+    const dir = project();
+    writeFixture(dir, 'full-disk.cjs', FULL_DISK);
+    const args = ['train', 'word2vec', 'c.txt', '-o', 'models/f.vec', '--epochs', '2', '--dim', '8', '--threads', '1', '--min-count', '1', '--seed', '4'];
+    const failed = spawnSync(process.execPath, ['--require', join(dir, 'full-disk.cjs'), CLI, ...args], { cwd: dir, encoding: 'utf8' });
+    expect(failed.status).toBe(1);
+    expect(failed.stderr.trimEnd().split('\n').at(-1)).toBe('wordloom: cannot write models/f.vec: ENOSPC: no space left on device');
+    expect(existsSync(join(dir, 'models/f.vec'))).toBe(false);
+    expect(existsSync(join(dir, 'models/f.vec.ckpt'))).toBe(true); // the last epoch's start: not lost
+    const resumed = run(dir, ...args, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('resuming from models/f.vec.ckpt: epoch 2/2');
+    expect(readFileSync(join(dir, 'models/f.vec'), 'utf8')).toMatch(/^60 8\n/);
+    expect(existsSync(join(dir, 'models/f.vec.ckpt'))).toBe(false);
   });
 
   it('refuses to replace an unfinished run without --force, and x.vec and x.bin keep their own vocabularies', () => {
@@ -72,10 +113,37 @@ describe('nothing is lost', () => {
     expect(forced.stderr).toContain('--force: starting over; the checkpoint models/x.vec.ckpt of the unfinished run will be replaced');
     expect(existsSync(join(dir, 'models/x.vec.ckpt'))).toBe(false); // removed once the vectors were written
     expect(forced.stdout).toContain('to models/x.vec (word2vec text)');
+    // train fasttext and train glove refuse the same way
+    writeFixture(dir, 'models/ft.vec.ckpt', 'an unfinished run');
+    writeFixture(dir, 'models/g.txt.ckpt', 'an unfinished run');
+    for (const [args, checkpoint] of [[['train', 'fasttext', 'c.txt', '-o', 'models/ft', ...SMALL], 'models/ft.vec.ckpt'], [['train', 'glove', 'c.txt', '-o', 'models/g.txt', '--dim', '8'], 'models/g.txt.ckpt']] as const) {
+      const other = run(dir, ...args);
+      expect(other.stderr).toBe(`wordloom: ${checkpoint} holds an unfinished run: add --resume to continue it, or --force to start over (the checkpoint is replaced)\n`);
+      expect(other.code).toBe(2);
+    }
     const binary = run(dir, 'train', 'word2vec', 'c.txt', '-o', 'models/x.bin', ...SMALL, '--min-count', '150');
     expect(binary.code, binary.stderr).toBe(0);
     expect(binary.stdout).toContain('(word2vec binary)\nvocabulary: models/x.bin.vocab');
     expect(readFileSync(join(dir, 'models/x.vec.vocab'), 'utf8')).not.toBe(readFileSync(join(dir, 'models/x.bin.vocab'), 'utf8'));
+    // nor their metrics logs: every file next to an output is named after its whole name
+    const minCount = (log: string): unknown => (JSON.parse(readFileSync(join(dir, log), 'utf8').split('\n')[0]!) as { settings: { minCount: number } }).settings.minCount;
+    expect([minCount('models/x.vec.metrics.jsonl'), minCount('models/x.bin.metrics.jsonl')]).toEqual([1, 150]);
+    expect(existsSync(join(dir, 'models/x.metrics.jsonl'))).toBe(false);
+  });
+
+  it('train fasttext writes NAME.bin and NAME.vec and names its other files after NAME.vec; info finds its log from NAME.bin', () => {
+    const dir = project();
+    const r = run(dir, '--json', 'train', 'fasttext', 'c.txt', '-o', 'models/ft', ...SMALL, '--bucket', '1000');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ output: 'models/ft.bin', vectors: 'models/ft.vec', vocabulary: 'models/ft.vec.vocab', words: 60, bucket: 1000 });
+    const log = readFileSync(join(dir, 'models/ft.vec.metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log[0]).toMatchObject({ kind: 'start', trainer: 'fasttext', settings: { bucket: 1000 } });
+    expect(log.some((x) => x.kind === 'progress')).toBe(true);
+    expect(log.at(-1)).toMatchObject({ kind: 'end', output: 'models/ft.bin', minn: 3, maxn: 6 });
+    expect(existsSync(join(dir, 'models/ft.vec.ckpt'))).toBe(false);
+    const info = run(dir, '--json', 'info', 'models/ft.bin');
+    expect(info.code, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ kind: 'vectors', trainer: 'fasttext', metrics: 'models/ft.vec.metrics.jsonl' });
   });
 
   it('the library leaves the checkpoint to a caller that asks to remove it itself', async () => {
@@ -142,6 +210,16 @@ describe('one vocabulary of flags', () => {
     expect(run(dir, '-q', 'similar', 'x.vec', 'king', '--format', 'text').code).toBe(0);
   });
 
+  it('every help of every command gives its defaults as (default: X)', () => {
+    const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+    const commands = all(buildProgram());
+    expect(commands.length).toBeGreaterThan(30);
+    for (const c of commands) {
+      const help = c.helpInformation().replace(/\s+/g, ' ');
+      expect(help, c.name()).not.toMatch(/\(default [^:]|[;,] default [\d(]/);
+    }
+  });
+
   it('warns when --threads is more than the cores', () => {
     const dir = project();
     const threads = String(availableParallelism() + 2);
@@ -159,6 +237,20 @@ describe('training from a vocabulary file and from sentences in memory', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('vocabulary read from v.tsv');
     expect(JSON.parse(r.stdout).words).toBe(20);
+  });
+
+  it("the README's onProgress example prints one line per epoch", async () => {
+    const lines: string[] = [];
+    let epoch = 0;
+    // as in the README, console.error replaced by lines.push
+    const onProgress = (p: TrainingProgress): void => {
+      if (p.epoch === epoch) return;
+      epoch = p.epoch;
+      lines.push(`epoch ${p.epoch}/${p.epochs}: ${(100 * p.fraction).toFixed(0)}% done, loss ${p.loss.toFixed(3)}, ETA ${p.etaSeconds.toFixed(0)} s`);
+    };
+    await trainWord2Vec(sentences(), { dim: 8, epochs: 3, threads: 1, minCount: 1, onProgress });
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['epoch 1/3', 'epoch 2/3', 'epoch 3/3']);
+    for (const line of lines) expect(line).toMatch(/^epoch \d\/3: \d+% done, loss (\d+\.\d{3}|NaN), ETA \d+ s$/);
   });
 
   it('the library trains on strings or token arrays as it does on the file', async () => {
@@ -183,7 +275,7 @@ describe('wordloom info', () => {
     };
     expect(info('models/i.vec')).toMatchObject({ kind: 'vectors', format: 'word2vec-text', words: 60, dim: 8, trainer: 'word2vec', settings: { dim: 8, epochs: 1 } });
     expect(info('models/i.vec.vocab')).toMatchObject({ kind: 'vocabulary', words: 60, tokens: 12000 });
-    expect(info('models/i.metrics.jsonl')).toMatchObject({ kind: 'metrics-log', trainer: 'word2vec', finished: true });
+    expect(info('models/i.vec.metrics.jsonl')).toMatchObject({ kind: 'metrics-log', trainer: 'word2vec', finished: true });
     expect(info('c.txt')).toMatchObject({ kind: 'text' });
     const human = run(dir, 'info', 'models/i.vec');
     expect(human.stdout).toMatch(/^path: +models\/i\.vec\nkind: +vectors\nformat: +word2vec-text\n/);

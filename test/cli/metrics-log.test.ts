@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsLog, metricsPathFor } from '../../src/cli/metrics-log.js';
+import { findMetricsLog } from '../../src/report/metrics-file.js';
 import { writePlantedCorpus } from '../embeddings/word2vec/planted-corpus.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,11 +25,21 @@ const records = (path: string): Record<string, unknown>[] =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('MetricsLog', () => {
-  it('names the log after the output', () => {
-    expect(metricsPathFor('models/x.vec')).toBe('models/x.metrics.jsonl');
-    expect(metricsPathFor('models/x.bin')).toBe('models/x.metrics.jsonl');
+  it('names the log after the whole output name, so x.vec and x.bin keep their own', () => {
+    expect(metricsPathFor('models/x.vec')).toBe('models/x.vec.metrics.jsonl');
+    expect(metricsPathFor('models/x.bin')).toBe('models/x.bin.metrics.jsonl');
     expect(metricsPathFor('models/tiny/')).toBe('models/tiny.metrics.jsonl');
     expect(metricsPathFor('models/tiny')).toBe('models/tiny.metrics.jsonl');
+  });
+
+  it("finds a file's log, and a fastText NAME.bin's under NAME.vec (but not another trainer's)", async () => {
+    const start = (trainer: string): string => `${JSON.stringify({ kind: 'start', trainer })}\n`;
+    writeFileSync(join(dir, 'a.vec.metrics.jsonl'), start('word2vec'));
+    writeFileSync(join(dir, 'f.vec.metrics.jsonl'), start('fasttext'));
+    expect(await findMetricsLog(join(dir, 'a.vec'))).toBe(join(dir, 'a.vec.metrics.jsonl'));
+    expect(await findMetricsLog(join(dir, 'a.bin'))).toBeNull(); // word2vec's a.vec is not a.bin's run
+    expect(await findMetricsLog(join(dir, 'f.bin'))).toBe(join(dir, 'f.vec.metrics.jsonl'));
+    expect(await findMetricsLog(join(dir, 'none.vec'))).toBeNull();
   });
 
   it('writes start, thinned progress, epoch and end records; NaN as null; nothing before the first report', () => {
@@ -79,7 +90,7 @@ describe('trainers write NAME.metrics.jsonl', () => {
       const out = join(corpus.dir, 'models', 'p.vec');
       const r = spawnSync(process.execPath, [CLI, '--quiet', 'train', 'word2vec', corpus.path, '-o', out, '--min-count', '1', '--dim', '8', '--epochs', '2', '--threads', '1'], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
-      const log = records(join(corpus.dir, 'models', 'p.metrics.jsonl'));
+      const log = records(join(corpus.dir, 'models', 'p.vec.metrics.jsonl'));
       expect(log[0]).toMatchObject({ kind: 'start', trainer: 'word2vec', settings: { dim: 8, epochs: 2, minCount: 1 } });
       const progress = log.filter((x) => x.kind === 'progress');
       expect(progress.length).toBeGreaterThan(0);
@@ -95,7 +106,7 @@ describe('trainers write NAME.metrics.jsonl', () => {
     const out = join(dir, 'bad', 'q.vec');
     const r = spawnSync(process.execPath, [CLI, 'train', 'word2vec', join(dir, 'none.txt'), '-o', out, '--window', '0'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(existsSync(join(dir, 'bad', 'q.metrics.jsonl'))).toBe(false);
+    expect(existsSync(join(dir, 'bad', 'q.vec.metrics.jsonl'))).toBe(false);
   });
 
   it('lm train: progress records with steps and epoch records with validation', () => {

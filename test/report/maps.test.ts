@@ -200,7 +200,7 @@ describe('report page', () => {
   it('a vectors report: curves from NAME.metrics.jsonl, settings, final figures, a map and neighbour lists, self-contained', async () => {
     const path = join(dir, 'models', 'planted.vec');
     await writePlantedVectors(path);
-    const log = MetricsLog.open(join(dir, 'models', 'planted.metrics.jsonl'), { trainer: 'word2vec', settings: { dim: 16, window: 5 } });
+    const log = MetricsLog.open(join(dir, 'models', 'planted.vec.metrics.jsonl'), { trainer: 'word2vec', settings: { dim: 16, window: 5 } });
     for (let i = 1; i <= 10; i++) log.progress({ epoch: 1, epochs: 1, fraction: i / 10, loss: 3 / i, learningRate: 0.025 * (1 - i / 10), wordsPerSecondPerThread: 1000 });
     log.end({ words: 25, finalLoss: 0.3, settings: { dim: 16, window: 5, seed: 1 } });
     log.close();
@@ -226,7 +226,7 @@ describe('report page', () => {
     const warnings: string[] = [];
     const report = await buildReport(path, { onWarning: (m) => warnings.push(m) });
     expect(report.sections).toContain('Map');
-    expect(warnings).toEqual([`no metrics log ${join(dir, 'alone.metrics.jsonl')}: the report has no training curves`]);
+    expect(warnings).toEqual([`no metrics log ${join(dir, 'alone.vec.metrics.jsonl')}: the report has no training curves`]);
     await expect(buildReport(join(dir, 'nothing'))).rejects.toThrow(/nothing: no model here/);
   });
 });

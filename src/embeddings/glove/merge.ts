@@ -1,77 +1,123 @@
 /**
- * Merges shards sorted by (word1, word2) into one sorted file, adding up the counts of a pair
- * that appears in several shards: a binary heap over the shards' current records, one block of
- * each shard in memory.
+ * Merges one partition's counts into sorted records: its rows of the dense table (in memory)
+ * and its shards (files sorted by (word1, word2)), adding up the counts of a pair found in
+ * several. The sum is taken in a fixed order, dense first and then the shards in the order they
+ * were spilled, so the same inputs always give the same bytes. Shards are read a block at a time
+ * through typed-array views of the record layout; no allocation per record.
  */
-import { RecordReader, RecordWriter } from './records.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { PACK } from './count-plan.js';
+import { BLOCK_RECORDS, RECORD_BYTES, type RecordWriter } from './records.js';
 
-const PACK = 2 ** 26;
+/** Rows [lo, hi) of a dense table: row a's entry for word2 b is values[rowStart[a] + b - 1]. */
+export interface DenseRows {
+  lo: number;
+  hi: number;
+  rowStart: Uint32Array;
+  values: Float64Array;
+}
 
-export function mergeShards(shards: readonly string[], out: RecordWriter, onRecords?: (merged: number) => void): void {
-  const readers = shards.map((path) => new RecordReader(path));
-  const position = new Int32Array(readers.length);
-  const keys = new Float64Array(readers.length);
-  const heap = new Int32Array(readers.length);
-  let size = 0;
-  const keyOf = (r: number): number => {
-    const reader = readers[r]!;
-    const i = position[r]!;
-    return reader.word1[i]! * PACK + reader.word2[i]!;
-  };
-  const siftDown = (at: number): void => {
-    const item = heap[at]!;
-    const key = keys[item]!;
+/** A shard read record by record; `key` is word1 * 2^26 + word2, Infinity past the end. */
+class ShardCursor {
+  private readonly bytes = new Uint8Array(BLOCK_RECORDS * RECORD_BYTES);
+  private readonly ints = new Int32Array(this.bytes.buffer);
+  private readonly doubles = new Float64Array(this.bytes.buffer);
+  private length = 0;
+  private index = 0;
+  private position = 0;
+  private fd: number;
+  key = Number.POSITIVE_INFINITY;
+  value = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+    this.advance();
+  }
+
+  advance(): void {
+    if (++this.index >= this.length && !this.load()) {
+      this.key = Number.POSITIVE_INFINITY;
+      return;
+    }
+    const i = this.index;
+    this.key = this.ints[4 * i]! * PACK + this.ints[4 * i + 1]!;
+    this.value = this.doubles[2 * i + 1]!;
+  }
+
+  private load(): boolean {
+    if (this.fd < 0) return false;
+    let got = 0;
+    while (got < this.bytes.length) {
+      const n = readSync(this.fd, this.bytes, got, this.bytes.length - got, this.position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    this.position += got;
+    this.length = Math.floor(got / RECORD_BYTES);
+    this.index = 0;
+    if (this.length === 0) this.close();
+    return this.length > 0;
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** Writes the partition's records to `out`, sorted by (word1, word2). */
+export function mergePartition(dense: DenseRows, shards: readonly string[], out: RecordWriter): void {
+  const cursors = shards.map((path) => new ShardCursor(path));
+  const { rowStart, values, hi } = dense;
+  // the dense cursor: row a, flat index i (in row a, i < rowEnd), its key and value
+  let a = dense.lo;
+  let i = a < hi ? rowStart[a]! - 1 : 0;
+  let rowEnd = a < hi ? rowStart[a + 1]! : 0;
+  let denseKey = Number.POSITIVE_INFINITY;
+  let denseValue = 0;
+  const advanceDense = (): void => {
+    if (a >= hi) return;
     for (;;) {
-      let child = 2 * at + 1;
-      if (child >= size) break;
-      if (child + 1 < size && keys[heap[child + 1]!]! < keys[heap[child]!]!) child++;
-      if (keys[heap[child]!]! >= key) break;
-      heap[at] = heap[child]!;
-      at = child;
+      i++;
+      while (i >= rowEnd) {
+        if (++a >= hi) {
+          denseKey = Number.POSITIVE_INFINITY;
+          return;
+        }
+        i = rowStart[a]!;
+        rowEnd = rowStart[a + 1]!;
+      }
+      const x = values[i]!;
+      if (x !== 0) {
+        denseKey = a * PACK + (i - rowStart[a]! + 1);
+        denseValue = x;
+        return;
+      }
     }
-    heap[at] = item;
   };
-  for (let r = 0; r < readers.length; r++) {
-    if (readers[r]!.next()) {
-      keys[r] = keyOf(r);
-      heap[size++] = r;
-    }
-  }
-  for (let at = (size >> 1) - 1; at >= 0; at--) siftDown(at);
-
-  let currentKey = -1;
-  let currentValue = 0;
-  let merged = 0;
-  while (size > 0) {
-    const r = heap[0]!;
-    const reader = readers[r]!;
-    const key = keys[r]!;
-    const value = reader.value[position[r]!]!;
-    if (key === currentKey) currentValue += value;
-    else {
-      if (currentKey >= 0) {
-        const a = Math.floor(currentKey / PACK);
-        out.write(a, currentKey - a * PACK, currentValue);
-        if ((++merged & 0xfffff) === 0) onRecords?.(merged);
+  advanceDense();
+  const n = cursors.length;
+  try {
+    for (;;) {
+      let min = denseKey;
+      for (let c = 0; c < n; c++) if (cursors[c]!.key < min) min = cursors[c]!.key;
+      if (min === Number.POSITIVE_INFINITY) break;
+      let sum = 0;
+      if (denseKey === min) {
+        sum += denseValue;
+        advanceDense();
       }
-      currentKey = key;
-      currentValue = value;
-    }
-    // advance this shard
-    if (++position[r]! >= reader.length) {
-      position[r] = 0;
-      if (!reader.next()) {
-        heap[0] = heap[--size]!;
-        if (size > 0) siftDown(0);
-        continue;
+      for (let c = 0; c < n; c++) {
+        const cursor = cursors[c]!;
+        if (cursor.key === min) {
+          sum += cursor.value;
+          cursor.advance();
+        }
       }
+      const word1 = Math.floor(min / PACK);
+      out.write(word1, min - word1 * PACK, sum);
     }
-    keys[r] = keyOf(r);
-    siftDown(0);
+  } finally {
+    for (const c of cursors) c.close();
   }
-  if (currentKey >= 0) {
-    const a = Math.floor(currentKey / PACK);
-    out.write(a, currentKey - a * PACK, currentValue);
-  }
-  for (const reader of readers) reader.close();
 }

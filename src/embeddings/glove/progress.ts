@@ -32,4 +32,6 @@ export interface GloveIterationReport {
   /** Average weighted squared error per record (the C tool's "cost"). */
   cost: number;
   seconds: number;
+  /** Records trained this iteration, per second. */
+  recordsPerSecond: number;
 }

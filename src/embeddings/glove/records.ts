@@ -8,7 +8,12 @@
  * per record, and a corpus of any size streams through a few megabytes.
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { WordloomError } from '../../errors.js';
+
+// Records are read and written through Int32Array / Float64Array views of the bytes (fields at
+// int 4i, 4i + 1 and double 2i + 1), which are the file's little-endian layout on such hosts.
+if (endianness() !== 'LE') throw new Error('GloVe records need a little-endian host (as the C tool writes them)');
 
 export const RECORD_BYTES = 16;
 /** Records per I/O block (1 MB). */
@@ -17,23 +22,36 @@ export const BLOCK_RECORDS = 1 << 16;
 /** Appends records to a file through a fixed buffer. */
 export class RecordWriter {
   private readonly bytes = new Uint8Array(BLOCK_RECORDS * RECORD_BYTES);
-  private readonly view = new DataView(this.bytes.buffer);
+  private readonly ints = new Int32Array(this.bytes.buffer);
+  private readonly doubles = new Float64Array(this.bytes.buffer);
   private used = 0;
   private fd: number;
   /** Records written so far. */
   count = 0;
 
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'w');
+  /** `append`: add to the end of an existing file instead of starting it anew. */
+  constructor(
+    readonly path: string,
+    append = false,
+  ) {
+    this.fd = openSync(path, append ? 'a' : 'w');
   }
 
   write(word1: number, word2: number, value: number): void {
-    const at = this.used * RECORD_BYTES;
-    this.view.setInt32(at, word1, true);
-    this.view.setInt32(at + 4, word2, true);
-    this.view.setFloat64(at + 8, value, true);
+    const at = this.used;
+    this.ints[4 * at] = word1;
+    this.ints[4 * at + 1] = word2;
+    this.doubles[2 * at + 1] = value;
     this.count++;
     if (++this.used === BLOCK_RECORDS) this.flush();
+  }
+
+  /** Writes whole records as they lie in `bytes` (a multiple of 16 bytes, the record layout). */
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off, Math.min(bytes.length - off, 1 << 24));
+    this.count += bytes.length / RECORD_BYTES;
   }
 
   private flush(): void {
@@ -57,7 +75,8 @@ export class RecordWriter {
  */
 export class RecordReader {
   private readonly bytes = new Uint8Array(BLOCK_RECORDS * RECORD_BYTES);
-  private readonly view = new DataView(this.bytes.buffer);
+  private readonly ints = new Int32Array(this.bytes.buffer);
+  private readonly doubles = new Float64Array(this.bytes.buffer);
   readonly word1 = new Int32Array(BLOCK_RECORDS);
   readonly word2 = new Int32Array(BLOCK_RECORDS);
   readonly value = new Float64Array(BLOCK_RECORDS);
@@ -104,12 +123,12 @@ export class RecordReader {
     }
     this.position += got;
     const count = got / RECORD_BYTES;
-    const v = this.view;
+    const ints = this.ints;
+    const doubles = this.doubles;
     for (let i = 0; i < count; i++) {
-      const at = i * RECORD_BYTES;
-      this.word1[i] = v.getInt32(at, true);
-      this.word2[i] = v.getInt32(at + 4, true);
-      this.value[i] = v.getFloat64(at + 8, true);
+      this.word1[i] = ints[4 * i]!;
+      this.word2[i] = ints[4 * i + 1]!;
+      this.value[i] = doubles[2 * i + 1]!;
     }
     if (this.vocabularySize > 0) this.check(count);
     this.length = count;

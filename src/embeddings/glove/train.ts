@@ -79,6 +79,7 @@ export async function trainGlove(source: GloveSource, partial: Partial<GloveOpti
         window: options.window,
         symmetric: options.symmetric,
         memory: options.memory,
+        threads: options.threads,
         tmpDir: workDir,
         lowercase: options.lowercase,
         tokenizer: options.tokenizer,
@@ -216,7 +217,7 @@ async function trainOnRecords(
       checkFinite(average, weights, options.eta, skipped - skippedBefore, records);
       costs.push(average);
       const seconds = (performance.now() - iterationStart) / 1000;
-      options.onIteration?.({ iteration: iteration + 1, iterations, cost: average, seconds });
+      options.onIteration?.({ iteration: iteration + 1, iterations, cost: average, seconds, recordsPerSecond: seconds > 0 ? records / seconds : 0 });
       await save(iteration + 1);
     }
   } finally {

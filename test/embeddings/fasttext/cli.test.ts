@@ -19,7 +19,7 @@ describe('wordloom train fasttext and the vector commands on its .bin', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ output: 'models/p.bin', vectors: 'models/p.vec', words: 50, dim: 16, model: 'skipgram', minn: 2, maxn: 4, bucket: 5000 });
     expect(readFileSync(join(corpus.dir, 'models/p.bin')).readInt32LE(0)).toBe(793712314);
     expect(readFileSync(join(corpus.dir, 'models/p.vec'), 'utf8')).toMatch(/^50 16\n/);
-    expect(existsSync(join(corpus.dir, 'models/p.ckpt'))).toBe(false);
+    expect(existsSync(join(corpus.dir, 'models/p.vec.ckpt'))).toBe(false);
 
     const similar = run('--json', 'similar', 'models/p.bin', 'g2w123', '-n', '5');
     expect(similar.status).toBe(0);

@@ -26,13 +26,27 @@ describe('wordloom glove', () => {
     expect(c.stderr).toBe('');
     const counted = JSON.parse(c.stdout) as { records: number; words: number };
     expect(readFileSync(join(dir, 'counts.bin')).length).toBe(counted.records * 16);
-    expect(readFileSync(join(dir, 'counts.vocab'), 'utf8').split('\n')[0]).toMatch(/^w0 \d+$/);
-    const t = run('--json', '--quiet', 'train', 'glove', '--cooccur', 'counts.bin', '--vocab', 'counts.vocab', '-o', 'models/g.txt', '--dim', '8', '--iter', '3', '--threads', '1');
+    expect(readFileSync(join(dir, 'counts.bin.vocab'), 'utf8').split('\n')[0]).toMatch(/^w0 \d+$/);
+    const t = run('--json', '--quiet', 'train', 'glove', '--cooccur', 'counts.bin', '--vocab', 'counts.bin.vocab', '-o', 'models/g.txt', '--dim', '8', '--iter', '3', '--threads', '1');
     expect(t.stderr).toBe('');
     expect(JSON.parse(t.stdout)).toMatchObject({ format: 'glove', words: counted.words, dim: 8, records: counted.records, iterations: 3 });
     const first = readFileSync(join(dir, 'models/g.txt'), 'utf8').split('\n')[0]!.split(' ');
     expect(first[0]).toBe('w0');
     expect(first).toHaveLength(9);
+    // the metrics log (src/cli/metrics-log.ts): a start record, one epoch record per iteration
+    // with its cost, learning rate, records/s and elapsed seconds, and the end
+    const log = readFileSync(join(dir, 'models/g.txt.metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log[0]).toMatchObject({ kind: 'start', trainer: 'glove', resumed: false });
+    const epochs = log.filter((r) => r.kind === 'epoch');
+    expect(epochs.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    const costs = (JSON.parse(t.stdout) as { costs: number[] }).costs;
+    for (const [i, r] of epochs.entries()) {
+      expect(r).toMatchObject({ epochs: 3, trainLoss: costs[i], learningRate: 0.05 });
+      expect(r.recordsPerSecond).toBeGreaterThan(0);
+      expect(r.elapsed).toBeGreaterThanOrEqual(0);
+      expect(r.seconds).toBeGreaterThan(0);
+    }
+    expect(log.at(-1)).toMatchObject({ kind: 'end', records: counted.records, iterations: 3 });
   });
 
   it.each([
@@ -42,7 +56,7 @@ describe('wordloom glove', () => {
     // an output under a file is refused before counting (the stderr is this one line: no counting log)
     [['train', 'glove', 'c.txt', '-o', 'c.txt/x.txt'], 1, `wordloom: cannot write vectors file c.txt/x.txt: ${join(dir, 'c.txt')} is a file, not a folder`],
     [['glove', 'cooccur', 'c.txt', '-o', 'c.txt/x.bin'], 1, `wordloom: cannot write co-occurrence file c.txt/x.bin: ${join(dir, 'c.txt')} is a file, not a folder`],
-    [['train', 'glove', '-o', 'x.txt', '--cooccur', 'short.bin', '--vocab', 'counts.vocab'], 1, 'wordloom: short.bin: 20 bytes is not a whole number of 16-byte co-occurrence records (int32 word1, int32 word2, float64 value); the file is truncated or not a GloVe cooccur file'],
+    [['train', 'glove', '-o', 'x.txt', '--cooccur', 'short.bin', '--vocab', 'counts.bin.vocab'], 1, 'wordloom: short.bin: 20 bytes is not a whole number of 16-byte co-occurrence records (int32 word1, int32 word2, float64 value); the file is truncated or not a GloVe cooccur file'],
   ])('%j exits %i with one line', (args, status, line) => {
     writeFileSync(join(dir, 'short.bin'), Buffer.alloc(20));
     const r = run(...args);

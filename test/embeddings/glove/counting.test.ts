@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../src/embeddings/shared/rng.js';
 import { countCooccurrences, RecordReader, RecordWriter, saveGloveVocabulary } from '../../../src/embeddings/glove/index.js';
-import { CooccurrenceTable } from '../../../src/embeddings/glove/cooccur-table.js';
+import { COUNT_PARTITIONS, planCounting } from '../../../src/embeddings/glove/count-plan.js';
 import { buildVocabulary } from '../../../src/text/corpus.js';
 import { Vocabulary } from '../../../src/text/vocabulary.js';
 
@@ -92,7 +92,7 @@ describe('GloVe co-occurrence counting', () => {
     const small = join(dir, 'small.bin');
     const roomy = await countCooccurrences(path, vocabulary, big, { window: 10, symmetric: true, memory: 4 });
     const tight = await countCooccurrences(path, vocabulary, small, { window: 10, symmetric: true, memory: 0.05, tmpDir: dir });
-    expect(roomy.shards).toBe(1); // everything in the dense table
+    expect(roomy.shards).toBe(0); // everything in the dense table
     expect(tight.shards).toBeGreaterThan(5);
     expectSameCounts(readAll(small), readAll(big));
     expectSameCounts(readAll(big), bruteForce(lines, vocabulary, 10, true));
@@ -130,14 +130,40 @@ describe('GloVe co-occurrence counting', () => {
     expect(() => r.next()).toThrow(/bad\.bin: record 2 \(byte 16\) is \(1, 9, 1\); expected word ids between 1 and 5/);
   });
 
-  it('keeps pairs of frequent words in the dense table and the rest in the hash table', () => {
-    const t = new CooccurrenceTable(1000, 8 * 3000, 16 * 4096);
-    expect(t.maxProduct).toBeGreaterThan(1);
-    expect(t.dense.length).toBeLessThanOrEqual(3000);
-    t.add(1, 2, 1);
-    t.add(999, 998, 0.5);
-    t.add(999, 998, 0.25);
-    expect(t.used).toBe(1);
+  it('plans dense rows for frequent pairs, hash tables for the rest, and partitions of about equal mass', () => {
+    const counts = Float64Array.from({ length: 1001 }, (_, a) => (a === 0 ? 0 : 1e6 / a));
+    const plan = planCounting(counts, 10, true, 8 * 3000 / 0.5, 2);
+    expect(plan.maxProduct).toBeGreaterThan(1);
+    expect(plan.denseEntries).toBeLessThanOrEqual(3000);
+    expect(plan.limit[1]).toBe(Math.min(Math.floor(plan.maxProduct / 1), 1001));
+    expect(plan.bounds[0]).toBe(1);
+    expect(plan.bounds[COUNT_PARTITIONS]).toBe(1001);
+    const mass = (lo: number, hi: number) => counts.subarray(lo, hi).reduce((x, y) => x + y, 0);
+    const total = mass(1, 1001);
+    for (let p = 0; p < COUNT_PARTITIONS; p++) expect(Math.abs(mass(plan.bounds[p]!, plan.bounds[p + 1]!) / total - 1 / COUNT_PARTITIONS)).toBeLessThan(0.1);
+    expect(Array.from(plan.threadPartitions)).toEqual([0, 2, 4]);
+    expect(planCounting(counts, 10, true, 1e6, 16).threads).toBe(COUNT_PARTITIONS);
+  });
+
+  it('gives byte-identical records on 1, 2 and 3 threads, spilling or not, equal to brute force', async () => {
+    const lines = randomLines(800, 11);
+    const path = join(dir, 'threads.txt');
+    writeFileSync(path, lines.map((l) => l.join(' ')).join('\n') + '\n');
+    const vocabulary = await buildVocabulary(path, { minCount: 1 });
+    const expected = bruteForce(lines, vocabulary, 10, true);
+    for (const memory of [4, 0.05]) {
+      const outputs: Buffer[] = [];
+      for (const threads of [1, 2, 3]) {
+        const out = join(dir, `threads-${memory}-${threads}.bin`);
+        const r = await countCooccurrences(path, vocabulary, out, { window: 10, symmetric: true, memory, threads, tmpDir: dir });
+        expect(r.threads).toBe(threads);
+        if (memory < 1) expect(r.shards).toBeGreaterThan(4);
+        outputs.push(readFileSync(out));
+      }
+      expect(Buffer.compare(outputs[1]!, outputs[0]!)).toBe(0);
+      expect(Buffer.compare(outputs[2]!, outputs[0]!)).toBe(0);
+      expectSameCounts(readAll(join(dir, `threads-${memory}-1.bin`)), expected);
+    }
   });
 
   const cooccurTool = '/tmp/glove-src/build/cooccur';
