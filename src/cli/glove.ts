@@ -5,6 +5,7 @@
  * counting, cost and ETA while training).
  */
 import { checkOutputFile } from '../util/output-path.js';
+import { removeCheckpoint } from '../embeddings/shared/checkpoint.js';
 import { interruptOnSigint } from './interrupt.js';
 import { siNumber, type ProgressBar } from './progress-bar.js';
 import { Option, type Command } from 'commander';
@@ -105,6 +106,7 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
         result = await trainGlove(corpus !== undefined ? { corpus } : { cooccur: flags.cooccur!, vocabulary: flags.vocab! }, {
           ...settings,
           checkpoint,
+          keepCheckpoint: true,
           signal: interrupt.signal,
           onLog: (m) => out.log(m),
           onCountProgress: (p) => showCount(bar, p),
@@ -133,6 +135,7 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
       await saveVectors(flags.output, result.vectors, { format });
       const vocabPath = vocabularyPathFor(flags.output);
       await saveGloveVocabulary(vocabPath, result.vocabulary);
+      await removeCheckpoint(checkpoint); // only now: a failed save above leaves the run resumable
       const o = result.options;
       const summary = {
         output: flags.output,

@@ -102,6 +102,21 @@ describe('nothing is lost', () => {
     expect(existsSync(join(dir, 'models/f.vec.ckpt'))).toBe(false);
   });
 
+  it('train glove: a save that fails after training keeps the checkpoint, and --resume writes the vectors', () => {
+    const dir = project();
+    writeFixture(dir, 'full-disk.cjs', FULL_DISK);
+    const args = ['train', 'glove', 'c.txt', '-o', 'models/g.vec', '--to', 'word2vec-text', '--iter', '2', '--dim', '8', '--threads', '1', '--min-count', '1', '--seed', '4'];
+    const failed = spawnSync(process.execPath, ['--require', join(dir, 'full-disk.cjs'), CLI, ...args], { cwd: dir, encoding: 'utf8' });
+    expect(failed.status).toBe(1);
+    expect(failed.stderr.trimEnd().split('\n').at(-1)).toBe('wordloom: cannot write models/g.vec: ENOSPC: no space left on device');
+    expect(existsSync(join(dir, 'models/g.vec'))).toBe(false);
+    expect(existsSync(join(dir, 'models/g.vec.ckpt'))).toBe(true); // written after the last iteration: nothing to retrain
+    const resumed = run(dir, ...args, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'models/g.vec'), 'utf8')).toMatch(/^60 8\n/);
+    expect(existsSync(join(dir, 'models/g.vec.ckpt'))).toBe(false);
+  });
+
   it('refuses to replace an unfinished run without --force, and x.vec and x.bin keep their own vocabularies', () => {
     const dir = project();
     writeFixture(dir, 'models/x.vec.ckpt', 'an unfinished run');

@@ -58,6 +58,11 @@ export interface GloveOptions {
   checkpoint: string | undefined;
   /** Continue from `checkpoint` (same records and settings). Default false. */
   resume: boolean;
+  /**
+   * Leave the checkpoint in place after training; the caller removes it once the vectors are safely
+   * written (the CLI does, so a failed save never loses the run). Default false: removed at the end.
+   */
+  keepCheckpoint?: boolean;
   /** Counting progress (tokens read, tokens/s), throttled by the caller. */
   onCountProgress: ((progress: GloveCountProgress) => void) | undefined;
   /** Training progress within an iteration (records done, cost so far, ETA). */
@@ -71,7 +76,7 @@ export interface GloveOptions {
   signal: AbortSignal | undefined;
 }
 
-export type GloveSetting = Exclude<keyof GloveOptions, 'onCountProgress' | 'onProgress' | 'onIteration' | 'onLog' | 'signal'>;
+export type GloveSetting = Exclude<keyof GloveOptions, 'onCountProgress' | 'onProgress' | 'onIteration' | 'onLog' | 'signal' | 'keepCheckpoint'>;
 
 export const GLOVE_OPTION_SPECS = {
   dim: { flag: '--dim', kind: 'integer', min: 1, max: 10000, help: 'vector dimension', default: 100, defaultText: '100', recorded: true },

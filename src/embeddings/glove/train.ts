@@ -228,7 +228,7 @@ async function trainOnRecords(
   const seconds = (performance.now() - started) / 1000;
   if (skipped > 0) log(`${skipped} updates were NaN or infinite and skipped (as the C tool does); consider a lower --eta`);
   const vectors = outputVectors(vocabulary, weights, dim, options.vectors === 'sum');
-  if (options.checkpoint) await removeCheckpoint(options.checkpoint);
+  if (options.checkpoint && !options.keepCheckpoint) await removeCheckpoint(options.checkpoint);
   const ran = iterations - firstIteration;
   return { vectors, vocabulary, options, counting, records, costs, seconds, secondsPerIteration: ran > 0 ? seconds / ran : 0, skipped };
 }
