@@ -7,14 +7,13 @@
  * Modules that load TensorFlow.js are imported when a command runs.
  */
 import { Option, type Command } from 'commander';
-import { promises as fsp } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { WordloomError } from '../errors.js';
 import type { BackendName } from '../seq/backend/backend-name.js';
 import { SEQ2SEQ_OPTION_SPECS, resolveSeq2seqOptions, type Seq2seqOptions, type Seq2seqSetting } from '../seq/seq2seq/options.js';
 import type { Seq2seqEpochReport, Seq2seqEvaluation, Seq2seqProgress } from '../seq/seq2seq/progress.js';
 import { DATE_SPLITS, generateDatePairs, type DateSplit } from '../corpora/dates.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { checkOutputFile } from '../util/output-path.js';
 import { interruptOnSigint } from './interrupt.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import { forceOption, refuseUnfinishedRun, warnAboutThreads } from './training-progress.js';
@@ -217,10 +216,7 @@ function registerTranslate(program: Command, output: () => Output): void {
   addDecodingOptions(command).addOption(backendOption());
   command.action(async (modelDir: string, texts: string[], flags: TranslateFlags) => {
     const out = output();
-    if (flags.attention !== undefined) {
-      const stats = await fsp.stat(flags.attention).catch(() => null);
-      if (stats?.isDirectory()) throw new WordloomError('EIO', `${flags.attention} is a folder; give a file name for the attention picture (--attention out.svg)`);
-    }
+    if (flags.attention !== undefined) await checkOutputFile(flags.attention, 'attention picture');
     const { loadSeq2seqModel, attentionSvg } = await import('../seq/seq2seq/index.js');
     await useBackend(flags.backend, out);
     const model = await loadSeq2seqModel(stripSlashes(modelDir));
@@ -263,8 +259,7 @@ function registerDates(group: Command, output: () => Output): void {
     .requiredOption('-o, --output <file>', 'pairs file to write')
     .action(async (flags: DatesFlags) => {
       const out = output();
-      const stats = await fsp.stat(flags.output).catch(() => null);
-      if (stats?.isDirectory()) throw new WordloomError('EIO', `${flags.output} is a folder; give a file name for the pairs (-o dates.tsv)`);
+      await checkOutputFile(flags.output, 'pairs file');
       const pairs = generateDatePairs({ count: flags.count, seed: flags.seed, split: flags.split, allStyles: flags.allStyles === true });
       await writeFileAtomic(flags.output, (sink) => sink.write(pairs.map((p) => `${p.source}\t${p.target}\n`).join('')));
       out.result({ output: flags.output, pairs: pairs.length, split: flags.split, seed: flags.seed }, () => `wrote ${pairs.length} ${flags.split} pairs to ${flags.output}`);

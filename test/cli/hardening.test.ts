@@ -73,6 +73,9 @@ describe('nothing is lost', () => {
       // model folders (lm, seq2seq; classify shares the check): a parent that is a file
       [['lm', 'train', 'c.txt', '-o', 'afile/m'], `wordloom: cannot write model afile/m: ${join(dir, 'afile')} is a file, not a folder`],
       [['seq2seq', 'train', 'c.txt', '-o', 'afile/m'], `wordloom: cannot write model afile/m: ${join(dir, 'afile')} is a file, not a folder`],
+      // quick seq2seq outputs: checked before the model is loaded or the pairs drawn
+      [['translate', 'models/none', 'hi', '--attention', 'afile/a.svg'], `wordloom: cannot write attention picture afile/a.svg: ${join(dir, 'afile')} is a file, not a folder`],
+      [['corpus', 'dates', '--count', '5', '-o', 'models'], 'wordloom: pairs file models is a folder; give a file path (such as models/name)'],
     ];
     for (const [args, message] of cases) {
       const r = run(dir, ...args);
