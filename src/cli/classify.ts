@@ -14,7 +14,7 @@ import { WordloomError } from '../errors.js';
 import { interruptOnSigint } from './interrupt.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import type { ProgressBar } from './progress-bar.js';
-import { checkUnfinishedRun } from './training-progress.js';
+import { checkUnfinishedRun, duringTraining } from './training-progress.js';
 import { backendOption, stripSlashes, useBackend } from './lm.js';
 import { fixed, formatDuration, type Output } from './output.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
@@ -73,9 +73,8 @@ function registerTrain(classify: Command, output: () => Output): void {
     const interrupt = interruptOnSigint(out, partial.autotune ? 'ending the search with the best trial so far' : partial.checkpoint ? 'stopping after this step and saving a checkpoint' : 'stopping');
     if (partial.checkpoint) out.log(`checkpoint: ${partial.checkpoint}, saved after every epoch and on Ctrl-C (continue with --resume)`);
     const metrics = MetricsLog.open(metricsPathFor(target), { trainer: 'classify', settings: { train, vectors: flags.vectors, ...partial }, resume: partial.resume });
-    let model: Awaited<ReturnType<typeof trainClassifier>>;
-    try {
-      model = await trainClassifier(train, flags.vectors, {
+    const model = await duringTraining({ bar, metrics, interrupt }, () =>
+      trainClassifier(train, flags.vectors, {
         ...partial,
         signal: interrupt.signal,
         onLog: (m) => out.log(m),
@@ -91,14 +90,8 @@ function registerTrain(classify: Command, output: () => Output): void {
           metrics.epoch(epochMetrics(r));
         },
         onTrial: (t) => out.log(describeTrial(t, TRIALS)),
-      });
-    } catch (err) {
-      metrics.close();
-      throw err;
-    } finally {
-      bar.stop(); // the summary or the error message follows on a clean line
-      interrupt.release();
-    }
+      }),
+    );
     try {
       await model.save(target);
     } finally {

@@ -22,7 +22,7 @@ import { vectorFormatOption } from './option-parsers.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
 import { vocabularyPathFor } from './sidecar-paths.js';
-import { checkTrainingOutputs } from './training-progress.js';
+import { checkTrainingOutputs, duringTraining } from './training-progress.js';
 
 const TRAIN_FLAGS = specOptions(GLOVE_OPTION_SPECS, { defaultText: { resume: 'off; the checkpoint is <output>.ckpt' } });
 const COUNT_KEYS = ['window', 'minCount', 'maxVocab', 'lowercase', 'tokenizer', 'memory', 'threads', 'tmpDir'] as const;
@@ -101,9 +101,8 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
       const bar = out.progressBar(0, 'B');
       let phase: 'count' | 'train' = 'count';
       const metrics = MetricsLog.open(metricsPathFor(flags.output), { trainer: 'glove', settings: { corpus, ...settings }, ...(settings.resume ? { resume: true } : {}) });
-      let result;
-      try {
-        result = await trainGlove(corpus !== undefined ? { corpus } : { cooccur: flags.cooccur!, vocabulary: flags.vocab! }, {
+      const result = await duringTraining({ bar, metrics, interrupt }, () =>
+        trainGlove(corpus !== undefined ? { corpus } : { cooccur: flags.cooccur!, vocabulary: flags.vocab! }, {
           ...settings,
           checkpoint,
           keepCheckpoint: true,
@@ -124,14 +123,8 @@ export function registerGloveTrain(train: Command, output: () => Output): void {
             // iteration as epoch, its cost as trainLoss, AdaGrad's initial rate as learningRate
             metrics.epoch({ epoch: r.iteration, epochs: r.iterations, trainLoss: r.cost, learningRate: eta, recordsPerSecond: r.recordsPerSecond, seconds: r.seconds });
           },
-        });
-      } catch (err) {
-        metrics.close();
-        throw err;
-      } finally {
-        bar.stop(); // the summary or the error message follows on a clean line
-        interrupt.release();
-      }
+        }),
+      );
       await saveVectors(flags.output, result.vectors, { format });
       const vocabPath = vocabularyPathFor(flags.output);
       await saveGloveVocabulary(vocabPath, result.vocabulary);

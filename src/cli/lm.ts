@@ -16,7 +16,7 @@ import {
 } from '../seq/lm/options.js';
 import type { EpochReport, LanguageModelEvaluation, LanguageModelProgress } from '../seq/lm/progress.js';
 import { interruptOnSigint } from './interrupt.js';
-import { forceOption, refuseUnfinishedRun, warnAboutThreads } from './training-progress.js';
+import { duringTraining, forceOption, refuseUnfinishedRun, warnAboutThreads } from './training-progress.js';
 import { fixed, formatDuration, type Output } from './output.js';
 import { checkedNumber, settingsFromFlags, specOptions, withDefault } from './spec-options.js';
 import { bestFlags, describeTrial, trialTable, type TrialFormat } from './trials.js';
@@ -99,9 +99,8 @@ function registerTrain(lm: Command, output: () => Output): void {
     const savedNote = (r: EpochReport | null): string | null => (r ? `epoch ${r.epoch}/${r.epochs} done; checkpoint ${checkpoint}` : null);
     if (!partial.autotune) log(`checkpoint: ${checkpoint}, saved after every epoch and on Ctrl-C (continue with --resume)`);
     const metrics = MetricsLog.open(metricsPathFor(target), { trainer: 'lm', settings: { text, ...partial }, resume: partial.resume });
-    let model: Awaited<ReturnType<typeof trainLanguageModel>>;
-    try {
-      model = await trainLanguageModel(text, {
+    const model = await duringTraining({ bar, metrics, interrupt }, () =>
+      trainLanguageModel(text, {
         ...partial,
         signal: interrupt.signal,
         onLog: (message) => {
@@ -117,14 +116,8 @@ function registerTrain(lm: Command, output: () => Output): void {
           metrics.epoch(epochMetrics(report));
         },
         onTrial: (trial) => log(describeTrial(trial, TRIALS)),
-      });
-    } catch (err) {
-      metrics.close();
-      throw err;
-    } finally {
-      bar.stop(); // the summary or the error message follows on a clean line
-      interrupt.release();
-    }
+      }),
+    );
     try {
       await model.save(target);
     } finally {

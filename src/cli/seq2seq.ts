@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { checkOutputFile } from '../util/output-path.js';
 import { interruptOnSigint } from './interrupt.js';
 import { MetricsLog, metricsPathFor, plainSettings } from './metrics-log.js';
-import { forceOption, refuseUnfinishedRun, warnAboutThreads } from './training-progress.js';
+import { duringTraining, forceOption, refuseUnfinishedRun, warnAboutThreads } from './training-progress.js';
 import { backendOption, stripSlashes, useBackend } from './lm.js';
 import { settingsFromFlags, specOptions } from './spec-options.js';
 import { integerOption, numberOption } from './option-parsers.js';
@@ -82,9 +82,8 @@ function registerTrain(group: Command, output: () => Output): void {
     const interrupt = interruptOnSigint(out, 'stopping after this step and saving a checkpoint');
     const log = (message: string): void => out.log(message);
     const metrics = MetricsLog.open(metricsPathFor(target), { trainer: 'seq2seq', settings: { pairs, ...partial }, resume: partial.resume });
-    let model: Awaited<ReturnType<typeof trainSeq2seq>>;
-    try {
-      model = await trainSeq2seq(pairs, {
+    const model = await duringTraining({ bar, metrics, interrupt }, () =>
+      trainSeq2seq(pairs, {
         ...partial,
         signal: interrupt.signal,
         onLog: log,
@@ -96,14 +95,8 @@ function registerTrain(group: Command, output: () => Output): void {
           log(describeEpoch(r));
           metrics.epoch(epochMetrics(r));
         },
-      });
-    } catch (err) {
-      metrics.close();
-      throw err;
-    } finally {
-      bar.stop();
-      interrupt.release();
-    }
+      }),
+    );
     try {
       await saveSeq2seqModel(model, target);
     } finally {

@@ -9,7 +9,7 @@ import type { TrainingProgress } from '../embeddings/shared/progress.js';
 import { WordloomError } from '../errors.js';
 import { refuseNonCorpus } from '../text/corpus-check.js';
 import { checkOutputFile } from '../util/output-path.js';
-import { interruptOnSigint } from './interrupt.js';
+import { interruptOnSigint, type Interrupt } from './interrupt.js';
 import type { MetricsLog } from './metrics-log.js';
 import type { Output } from './output.js';
 import type { ProgressBar } from './progress-bar.js';
@@ -21,11 +21,28 @@ export interface TrainingHooks {
   onProgress: (p: TrainingProgress) => void;
 }
 
+/**
+ * One training call with the bar, the metrics log and Ctrl-C in place, as every trainer's command
+ * runs it: a failure closes the log and is rethrown; either way the bar gives way to the next line
+ * (the summary or the error message) and the Ctrl-C handler is released.
+ */
+export async function duringTraining<R>(run: { bar: ProgressBar; metrics: MetricsLog; interrupt: Interrupt }, train: () => Promise<R>): Promise<R> {
+  try {
+    return await train();
+  } catch (err) {
+    run.metrics.close();
+    throw err;
+  } finally {
+    run.bar.stop();
+    run.interrupt.release();
+  }
+}
+
 export async function runWithProgress<R>(out: Output, metrics: MetricsLog, run: (hooks: TrainingHooks) => Promise<R>): Promise<R> {
   const interrupt = interruptOnSigint(out, 'stopping at the next sentence and saving a checkpoint');
   const bar = out.progressBar(0, 'words');
-  try {
-    return await run({
+  return duringTraining({ bar, metrics, interrupt }, () =>
+    run({
       signal: interrupt.signal,
       onLog: (m) => out.log(m),
       onProgress: (p) => {
@@ -40,14 +57,8 @@ export async function runWithProgress<R>(out: Output, metrics: MetricsLog, run: 
           wordsDone: p.wordsDone,
         });
       },
-    });
-  } catch (err) {
-    metrics.close();
-    throw err;
-  } finally {
-    bar.stop(); // the summary or the error message follows on a clean line
-    interrupt.release();
-  }
+    }),
+  );
 }
 
 /** A trainer's progress on the bar: epoch, share of all words, rate, loss, learning rate, ETA. */
