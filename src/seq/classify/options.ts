@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { WordloomError } from '../../errors.js';
 import { checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys } from '../../util/option-spec.js';
 import { CELLS, type CellName } from '../lm/options.js';
+import { checkResumeHasCheckpoint, resolveValidationSource, trainingRunSpecs, trainingRuntimeDefaults } from '../training/training-options.js';
 import type { ClassifierEpochReport, ClassifierProgress, TrialReport } from './progress.js';
 
 /**
@@ -52,6 +52,8 @@ export interface ClassifierOptions {
   freezeEpochs: number;
   /** rnn: dropout on the word vectors while training. Default 0. */
   embeddingDropout: number;
+  /** rnn: share of the words of a training text replaced by <UNK> (removed with unknown 'skip'), drawn anew each time. Default 0. */
+  wordDropout: number;
   /** rnn: recurrent cell. Default 'lstm'. */
   cell: CellName;
   /** rnn: stacked recurrent layers. Default 1. */
@@ -90,6 +92,8 @@ export interface ClassifierOptions {
   budget: number;
   /** rnn: checkpoint file written after every epoch and on abort, removed after success. Default none. */
   checkpoint: string | undefined;
+  /** rnn: also save the checkpoint this often within an epoch, in seconds (0: only between epochs). Default 600. */
+  checkpointEvery: number;
   /** Continue the run saved in `checkpoint` (its settings win; threads and callbacks may change). Default false. */
   resume: boolean;
   /** Seeds the initial weights, the shuffling, the dropout masks and the validation split. Default 1. */
@@ -115,6 +119,8 @@ export function defaultLearningRate(model: ClassifierModelName): number {
   return model === 'avg' ? 0.1 : 2e-3;
 }
 
+const RUN_SPECS = trainingRunSpecs('seed of the weights, shuffling, dropout and validation split');
+
 export const CLASSIFIER_OPTION_SPECS = {
   model: { flag: '--model', kind: 'choice', choices: CLASSIFIER_MODELS, help: 'avg: mean of word vectors (+ n-grams) into a softmax; rnn: recurrent layers over the word vectors', defaultText: 'avg', default: 'avg', recorded: true },
   tokenizer: { flag: '--tokenizer', kind: 'choice', choices: CLASSIFIER_TOKENIZERS, help: 'how a text is split into words', defaultText: 'whitespace', default: 'whitespace', recorded: true },
@@ -128,6 +134,7 @@ export const CLASSIFIER_OPTION_SPECS = {
   embeddingLrScale: { flag: '--embedding-lr-scale', kind: 'number', min: 0, max: 100, help: 'rnn: the word vectors learn at this multiple of --lr', defaultText: '1', default: 1, recorded: true },
   freezeEpochs: { flag: '--freeze-epochs', kind: 'integer', min: 0, help: 'rnn: keep the word vectors fixed for the first n epochs, then fine-tune', defaultText: '0', default: 0, recorded: true },
   embeddingDropout: { flag: '--embedding-dropout', kind: 'number', min: 0, max: 0.95, help: 'rnn: dropout on the word vectors while training', defaultText: '0', default: 0, recorded: true },
+  wordDropout: { flag: '--word-dropout', kind: 'number', min: 0, max: 0.95, help: 'rnn: share of the words replaced by <UNK> while training (removed with --unknown skip)', defaultText: '0', default: 0, recorded: true },
   cell: { flag: '--cell', kind: 'choice', choices: CELLS.filter((c) => c !== 'rnn'), help: 'rnn: recurrent cell', defaultText: 'lstm', default: 'lstm', recorded: true },
   layers: { flag: '--layers', kind: 'integer', min: 1, max: 16, help: 'rnn: stacked recurrent layers', defaultText: '1', default: 1, recorded: true },
   units: { flag: '--units', kind: 'integer', min: 1, max: 8192, help: 'rnn: units per direction of each recurrent layer', defaultText: '128', default: 128, recorded: true },
@@ -146,10 +153,9 @@ export const CLASSIFIER_OPTION_SPECS = {
   classWeights: { flag: '--class-weights', kind: 'choice', choices: CLASS_WEIGHTINGS, help: 'balanced: weigh each class inversely to its frequency', defaultText: 'none', default: 'none', recorded: true },
   autotune: { flag: '--autotune', kind: 'boolean', help: 'random search (coarse, then fine, in log space) over lr, weight decay, dropout, epochs and units (rnn) or n-grams (avg) on the validation set', defaultText: 'off', default: false, recorded: false },
   budget: { flag: '--budget', kind: 'number', above: 0, max: 1e7, help: 'autotune: seconds the whole search may take', defaultText: '300', default: 300, recorded: false },
-  checkpoint: { flag: '--checkpoint', kind: 'path', help: 'rnn: checkpoint file written each epoch and on interrupt', defaultText: 'none', recorded: false },
-  resume: { flag: '--resume', kind: 'boolean', help: 'continue the run saved in the checkpoint', defaultText: 'off', default: false, recorded: false },
-  seed: { flag: '--seed', kind: 'integer', min: 0, max: 2 ** 32 - 1, help: 'seed of the weights, shuffling, dropout and validation split', defaultText: '1', default: 1, recorded: true },
-  threads: { flag: '--threads', kind: 'integer', min: 1, max: 1024, help: 'kernel threads (results do not depend on it)', defaultText: 'all cores', recorded: false },
+  // --seed --threads --checkpoint --checkpoint-every --resume: the sequence trainers' shared flags (the checkpoint is rnn's only).
+  ...RUN_SPECS,
+  checkpoint: { ...RUN_SPECS.checkpoint, help: `rnn: ${RUN_SPECS.checkpoint.help}` },
 } as const satisfies OptionSpecs<Pick<ClassifierOptions, ClassifierSetting>>;
 
 type Specs = typeof CLASSIFIER_OPTION_SPECS;
@@ -167,26 +173,19 @@ export function resolveClassifierOptions(partial: Partial<ClassifierOptions> = {
   const o: ClassifierOptions = {
     ...CLASSIFIER_DEFAULTS,
     lr: CLASSIFIER_MODELS.includes(model) ? defaultLearningRate(model) : 0.1,
-    threads: availableParallelism(),
-    valFile: undefined,
-    checkpoint: undefined,
+    ...trainingRuntimeDefaults(),
     onProgress: undefined,
     onEpoch: undefined,
     onTrial: undefined,
-    onLog: undefined,
-    signal: undefined,
     ...defined,
   };
   checkSettings(CLASSIFIER_OPTION_SPECS, o);
-  if (o.valFile !== undefined) {
-    if (defined.valFraction !== undefined && defined.valFraction !== 0) throw new WordloomError('EOPTION', 'options --val and --val-file exclude each other (give one)');
-    o.valFraction = 0;
-  }
+  resolveValidationSource(o, defined);
   if (o.autotune && o.valFile === undefined && o.valFraction === 0) {
     throw new WordloomError('EOPTION', 'option --autotune needs validation data: give --val-file or a --val share above 0');
   }
   if (o.autotune && o.resume) throw new WordloomError('EOPTION', 'option --autotune cannot --resume (each trial is a run of its own)');
-  if (o.resume && !o.checkpoint) throw new WordloomError('EOPTION', 'option --resume needs a checkpoint path (library option checkpoint)');
+  checkResumeHasCheckpoint(o);
   return o;
 }
 

@@ -1,5 +1,6 @@
 /** What classifier training reports through its callbacks; the CLI draws them, nothing here prints. */
 import type { Trial } from '../tune/random-search.js';
+import { ProgressMeter } from '../training/progress-meter.js';
 
 /** A snapshot during training: after every step (rnn) or every 1,000 examples (avg). */
 export interface ClassifierProgress {
@@ -43,26 +44,20 @@ export interface ClassifierEpochReport {
 /** An autotune trial, with the trial's settings as the classifier option names. */
 export type TrialReport = Trial;
 
-/** Throughput and ETA from cumulative example counts (a resumed run counts from where it resumed). */
+/** Throughput and ETA from cumulative example counts (a resumed run counts from where it resumed; the shared ProgressMeter). */
 export class ExampleMeter {
-  private readonly start = performance.now();
+  private readonly meter: ProgressMeter;
 
-  constructor(private readonly startExamples: number) {}
+  constructor(startExamples: number) {
+    this.meter = new ProgressMeter(startExamples);
+  }
 
   elapsedSeconds(): number {
-    return (performance.now() - this.start) / 1000;
+    return this.meter.elapsedSeconds();
   }
 
   snapshot(fields: Omit<ClassifierProgress, 'fraction' | 'examplesPerSecond' | 'elapsedSeconds' | 'etaSeconds'>): ClassifierProgress {
-    const elapsed = this.elapsedSeconds();
-    const here = fields.examplesDone - this.startExamples;
-    const left = Math.max(0, fields.totalExamples - fields.examplesDone);
-    return {
-      ...fields,
-      fraction: fields.totalExamples > 0 ? Math.min(1, fields.examplesDone / fields.totalExamples) : 1,
-      examplesPerSecond: elapsed > 0 ? here / elapsed : 0,
-      elapsedSeconds: elapsed,
-      etaSeconds: here > 0 ? (left * elapsed) / here : Number.POSITIVE_INFINITY,
-    };
+    const r = this.meter.measure(fields.examplesDone, fields.totalExamples);
+    return { ...fields, fraction: r.fraction, examplesPerSecond: r.perSecond, elapsedSeconds: r.elapsedSeconds, etaSeconds: r.etaSeconds };
   }
 }

@@ -12,16 +12,15 @@
  * padded batch only with 'last').
  */
 import * as tf from '@tensorflow/tfjs';
-import { WordloomError } from '../../errors.js';
 import { mixSeed, SeededRandom } from '../../embeddings/shared/rng.js';
 import { removeCheckpoint } from '../../embeddings/shared/checkpoint.js';
-import { throwIfAborted } from '../../embeddings/shared/interrupt.js';
 import { fusedBidirectional, fusedDense, fusedEmbedding, fusedGRU, fusedLSTM } from '../layers/index.js';
 import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
-import { clipByGlobalNorm } from '../lm/clip.js';
 import { createOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type SavedArray } from '../lm/optimizer.js';
 import type { CellName } from '../lm/options.js';
+import { runEpochLoop } from '../training/epoch-loop.js';
 import { ExplosionGuard } from '../training/explosion-guard.js';
+import { applyGradientStep } from '../training/gradient-step.js';
 import { getWeights, setWeights } from '../training/weights.js';
 import { saveClassifierCheckpoint, type ClassifierCheckpoint, type ClassifierRunPosition } from './checkpoint.js';
 import type { PoolingName } from './options.js';
@@ -43,45 +42,82 @@ export interface RecurrentArchitecture {
  * pooling branches, so it is a functional model (still plain tfjs layers); the others a Sequential.
  */
 export function buildRecurrentNetwork(arch: RecurrentArchitecture, trainableEmbedding: boolean): tf.LayersModel {
+  if (arch.pooling === 'max-mean') {
+    const input = tf.input({ batchShape: [null, null], dtype: 'int32', name: 'ids' });
+    return tf.model({ name: 'text_classifier', inputs: input, outputs: applyBranch(recurrentLayers(arch, trainableEmbedding, ''), input) });
+  }
+  const layers = recurrentLayers(arch, trainableEmbedding, '', true);
+  return tf.sequential({ name: 'text_classifier', layers: [layers.embedding, ...layers.recurrent, ...layers.pooling, layers.logits, layers.probabilities] });
+}
+
+/**
+ * An ensemble as one plain tfjs layers model: word ids -> each member's network (its layers named
+ * `m1_embedding`, `m1_logits`, ..., `m2_...`) -> the mean of the members' probabilities (an Average
+ * layer named 'probabilities'). Members may differ in shape; they share the input ids.
+ */
+export function buildRecurrentEnsemble(members: readonly RecurrentArchitecture[]): tf.LayersModel {
+  const input = tf.input({ batchShape: [null, null], dtype: 'int32', name: 'ids' });
+  const outputs = members.map((arch, m) => applyBranch(recurrentLayers(arch, false, memberPrefix(m)), input));
+  const mean = tf.layers.average({ name: 'probabilities' }).apply(outputs) as tf.SymbolicTensor;
+  return tf.model({ name: 'text_classifier_ensemble', inputs: input, outputs: mean });
+}
+
+/** Layer-name prefix of an ensemble's member m (0-based). */
+export const memberPrefix = (m: number): string => `m${m + 1}_`;
+
+interface RecurrentLayers {
+  embedding: tf.layers.Layer;
+  recurrent: tf.layers.Layer[];
+  /** Sequential pooling ('max', 'mean'; none for 'last'; the branch pools itself for 'max-mean'). */
+  pooling: tf.layers.Layer[];
+  logits: tf.layers.Layer;
+  probabilities: tf.layers.Layer;
+  prefix: string;
+  mode: PoolingName;
+}
+
+function recurrentLayers(arch: RecurrentArchitecture, trainableEmbedding: boolean, prefix: string, sequential = false): RecurrentLayers {
   const embedding = fusedEmbedding({
-    name: 'embedding',
+    name: `${prefix}embedding`,
     inputDim: arch.vocabularySize,
     outputDim: arch.embedding,
-    ...(arch.pooling === 'max-mean' ? {} : { batchInputShape: [null, null] }),
+    ...(sequential ? { batchInputShape: [null, null] } : {}),
     maskZero: arch.pooling === 'last',
     trainable: trainableEmbedding,
     embeddingsInitializer: 'zeros',
   });
   const recurrent: tf.layers.Layer[] = [];
   for (let l = 0; l < arch.layers; l++) {
-    const args = { name: `${arch.cell}_${l + 1}`, units: arch.units, returnSequences: l < arch.layers - 1 || arch.pooling !== 'last', recurrentActivation: 'sigmoid' as const,
+    const args = { name: `${prefix}${arch.cell}_${l + 1}`, units: arch.units, returnSequences: l < arch.layers - 1 || arch.pooling !== 'last', recurrentActivation: 'sigmoid' as const,
       // initialiseWeights sets every weight: cheap initializers here (tfjs's orthogonal one is slow on big matrices).
       kernelInitializer: 'zeros' as const, recurrentInitializer: 'zeros' as const, biasInitializer: 'zeros' as const,
     };
     const cell = arch.cell === 'gru' ? fusedGRU(args) : fusedLSTM({ ...args, unitForgetBias: false });
-    recurrent.push(arch.bidirectional ? fusedBidirectional({ layer: cell as unknown as tf.RNN, mergeMode: 'concat', name: recurrentLayerName(arch, l) }) : cell);
+    recurrent.push(arch.bidirectional ? fusedBidirectional({ layer: cell as unknown as tf.RNN, mergeMode: 'concat', name: `${prefix}${recurrentLayerName(arch, l)}` }) : cell);
   }
-  const logits = fusedDense({ name: 'logits', units: arch.classes, kernelInitializer: 'zeros' });
-  const probabilities = tf.layers.activation({ activation: 'softmax', name: 'probabilities' });
-  if (arch.pooling === 'max-mean') {
-    const input = tf.input({ batchShape: [null, null], dtype: 'int32', name: 'ids' });
-    let x = embedding.apply(input) as tf.SymbolicTensor;
-    for (const layer of recurrent) x = layer.apply(x) as tf.SymbolicTensor;
-    const max = tf.layers.globalMaxPooling1d({ name: 'max_over_time' }).apply(x) as tf.SymbolicTensor;
-    const mean = tf.layers.globalAveragePooling1d({ name: 'mean_over_time' }).apply(x) as tf.SymbolicTensor;
-    const both = tf.layers.concatenate({ name: 'max_and_mean' }).apply([max, mean]) as tf.SymbolicTensor;
-    const output = probabilities.apply(logits.apply(both)) as tf.SymbolicTensor;
-    return tf.model({ name: 'text_classifier', inputs: input, outputs: output });
-  }
-  const layers: tf.layers.Layer[] = [embedding, ...recurrent];
-  if (arch.pooling === 'max') layers.push(tf.layers.globalMaxPooling1d({ name: 'max_over_time' }));
-  if (arch.pooling === 'mean') layers.push(tf.layers.globalAveragePooling1d({ name: 'mean_over_time' }));
-  layers.push(logits, probabilities);
-  return tf.sequential({ name: 'text_classifier', layers });
+  const pooling: tf.layers.Layer[] = [];
+  if (arch.pooling === 'max') pooling.push(tf.layers.globalMaxPooling1d({ name: `${prefix}max_over_time` }));
+  if (arch.pooling === 'mean') pooling.push(tf.layers.globalAveragePooling1d({ name: `${prefix}mean_over_time` }));
+  const logits = fusedDense({ name: `${prefix}logits`, units: arch.classes, kernelInitializer: 'zeros' });
+  const probabilities = tf.layers.activation({ activation: 'softmax', name: `${prefix}probabilities` });
+  return { embedding, recurrent, pooling, logits, probabilities, prefix, mode: arch.pooling };
 }
 
 function recurrentLayerName(arch: RecurrentArchitecture, l: number): string {
   return arch.bidirectional ? `bidirectional_${l + 1}` : `${arch.cell}_${l + 1}`;
+}
+
+/** The layers applied to symbolic ids: the network's probabilities. */
+function applyBranch(layers: RecurrentLayers, input: tf.SymbolicTensor): tf.SymbolicTensor {
+  let x = layers.embedding.apply(input) as tf.SymbolicTensor;
+  for (const layer of layers.recurrent) x = layer.apply(x) as tf.SymbolicTensor;
+  if (layers.mode === 'max-mean') {
+    const max = tf.layers.globalMaxPooling1d({ name: `${layers.prefix}max_over_time` }).apply(x) as tf.SymbolicTensor;
+    const mean = tf.layers.globalAveragePooling1d({ name: `${layers.prefix}mean_over_time` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.concatenate({ name: `${layers.prefix}max_and_mean` }).apply([max, mean]) as tf.SymbolicTensor;
+  }
+  for (const layer of layers.pooling) x = layer.apply(x) as tf.SymbolicTensor;
+  return layers.probabilities.apply(layers.logits.apply(x)) as tf.SymbolicTensor;
 }
 
 /**
@@ -118,13 +154,13 @@ const NO_DROPOUT: RecurrentDropout = { embedding: 0, hidden: 0 };
 
 /** ids [batch, time] (0 = padding) -> logits [batch, classes], the padding masked. */
 export function recurrentLogits(
-  model: tf.LayersModel, arch: RecurrentArchitecture, ids: tf.Tensor2D, training: boolean, dropout: RecurrentDropout, nextSeed: () => number,
+  model: tf.LayersModel, arch: RecurrentArchitecture, ids: tf.Tensor2D, training: boolean, dropout: RecurrentDropout, nextSeed: () => number, prefix = '',
 ): tf.Tensor2D {
   const mask = tf.cast(tf.notEqual(ids, 0), 'float32') as tf.Tensor2D;
-  let x = model.getLayer('embedding').apply(ids) as tf.Tensor;
+  let x = model.getLayer(`${prefix}embedding`).apply(ids) as tf.Tensor;
   if (training && dropout.embedding > 0) x = tf.dropout(x, dropout.embedding, undefined, nextSeed());
   for (let l = 0; l < arch.layers; l++) {
-    x = model.getLayer(recurrentLayerName(arch, l)).apply(x, { mask, training }) as tf.Tensor;
+    x = model.getLayer(`${prefix}${recurrentLayerName(arch, l)}`).apply(x, { mask, training }) as tf.Tensor;
     if (training && dropout.hidden > 0 && l < arch.layers - 1) x = tf.dropout(x, dropout.hidden, undefined, nextSeed());
   }
   if (arch.pooling !== 'last') {
@@ -135,7 +171,7 @@ export function recurrentLogits(
     x = arch.pooling === 'max' ? max() : arch.pooling === 'mean' ? mean() : tf.concat([max(), mean()], 1);
   }
   if (training && dropout.hidden > 0) x = tf.dropout(x, dropout.hidden, undefined, nextSeed());
-  return model.getLayer('logits').apply(x) as tf.Tensor2D;
+  return model.getLayer(`${prefix}logits`).apply(x) as tf.Tensor2D;
 }
 
 /** Padded batches of texts: ids [texts x time] with time the longest text of the batch (at least 1). */
@@ -156,15 +192,25 @@ export interface RecurrentData {
   labels: Int32Array;
 }
 
-/** Class probabilities [texts x classes] in text order, computed in batches of similar length. */
-export function recurrentProbabilities(model: tf.LayersModel, arch: RecurrentArchitecture, ids: Int32Array, offsets: Int32Array, batch = 128): Float32Array {
+/**
+ * Class probabilities [texts x classes] in text order, computed in batches of similar length; for
+ * an ensemble (`members`: each member's shape) the mean of the members' probabilities.
+ */
+export function recurrentProbabilities(
+  model: tf.LayersModel, arch: RecurrentArchitecture, ids: Int32Array, offsets: Int32Array, batch = 128, members: readonly RecurrentArchitecture[] | null = null,
+): Float32Array {
   const n = offsets.length - 1;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => offsets[a + 1]! - offsets[a]! - (offsets[b + 1]! - offsets[b]!));
   const out = new Float32Array(n * arch.classes);
   for (let s = 0; s < n; s += batch) {
     const texts = order.slice(s, s + batch);
     const { values, time } = padBatch(ids, offsets, texts);
-    const p = tf.tidy(() => tf.softmax(recurrentLogits(model, arch, tf.tensor2d(values, [texts.length, time], 'int32'), false, NO_DROPOUT, () => 0)));
+    const p = tf.tidy(() => {
+      const x = tf.tensor2d(values, [texts.length, time], 'int32');
+      if (members === null) return tf.softmax(recurrentLogits(model, arch, x, false, NO_DROPOUT, () => 0));
+      const each = members.map((a, m) => tf.softmax(recurrentLogits(model, a, x, false, NO_DROPOUT, () => 0, memberPrefix(m))));
+      return tf.div(tf.addN(each), members.length);
+    });
     const data = p.dataSync();
     p.dispose();
     texts.forEach((t, i) => out.set(data.subarray(i * arch.classes, (i + 1) * arch.classes), t * arch.classes));
@@ -192,6 +238,8 @@ export interface RecurrentTrainingOptions {
   epochs: number;
   batch: number;
   dropout: RecurrentDropout;
+  /** Share of the words replaced by <UNK> (removed when unknown words are skipped) while training. */
+  wordDropout: number;
   weightDecay: number;
   clip: number;
   patience: number;
@@ -207,20 +255,23 @@ export interface RecurrentTrainingOptions {
   seed: number;
   classWeights: Float32Array;
   signal: AbortSignal | undefined;
-  /** Where to save the run after every epoch and on abort; undefined = never. */
+  /** Where to save the run after every epoch, every checkpointEvery seconds within one (0: never) and on abort; undefined = never. */
   checkpoint: string | undefined;
+  checkpointEvery: number;
   /** The checkpoint's settings and data description (what saveClassifierCheckpoint records besides the run). */
   checkpointRecord: Pick<ClassifierCheckpoint, 'settings' | 'data'>;
   /** A checkpoint to continue from. */
   resumed: ClassifierCheckpoint | null;
   onProgress: ((p: ClassifierProgress) => void) | undefined;
-  onEpoch: (report: Omit<ClassifierEpochReport, 'epochs'>) => void;
+  onEpoch: (report: ClassifierEpochReport) => void;
   onLog: (message: string) => void;
 }
 
 /**
  * Trains the model in place with Adam (the word vectors with an optimizer of their own, at
- * embeddingLrScale x the rate); on return it has the best epoch's weights. A checkpoint is saved
+ * embeddingLrScale x the rate) in the sequence trainers' shared epoch loop (runEpochLoop: abort,
+ * checkpoints, validation, decay, early stop, best weights) and gradient step (applyGradientStep:
+ * clipping, divergence); on return the model has the best epoch's weights. A checkpoint is saved
  * after every epoch but the last and on abort; a resumed run gives the weights of a run never
  * interrupted (the epoch's batches are drawn again from the saved generator state).
  */
@@ -248,14 +299,15 @@ export async function trainRecurrent(
     if (options.unknownId >= 0) m[options.unknownId] = 1;
     rowMask = tf.tensor2d(m, [arch.vocabularySize, 1]);
   }
+  // Word dropout replaces a word by <UNK> (or removes it, as padding, when unknown words are skipped).
+  const droppedWord = options.unknownId >= 0 ? options.unknownId : 0;
   const n = train.labels.length;
   const guard = new ExplosionGuard(arch.classes, 'per example');
   let position: ClassifierRunPosition = {
-    epoch: 0, batch: 0, step: 0, examplesDone: 0, learningRate: options.lr, epochLossSum: 0, epochExamples: 0, epochCorrect: 0,
+    epoch: 0, batch: 0, step: 0, examplesDone: 0, learningRate: options.lr, epochLossSum: 0, epochSteps: 0, epochExamples: 0, epochCorrect: 0,
     best: null, bestEpoch: null, badEpochs: 0, history: [], shuffleState: shuffler.getState(), dropoutState: 0,
   };
   let bestWeights: SavedArray[] | null = null;
-  let stopped: 'epochs' | 'early-stop' = 'epochs';
   const log = options.onLog;
   try {
     if (options.resumed) {
@@ -270,151 +322,153 @@ export async function trainRecurrent(
       if (embeddingOptimizer) setLearningRate(embeddingOptimizer, position.learningRate * options.embeddingLrScale);
       log(`resuming from ${options.checkpoint}: epoch ${position.epoch + 1}/${options.epochs}, step ${position.step}`);
     }
-    const save = async (): Promise<void> => {
-      if (!options.checkpoint) return;
-      position.dropoutState = dropoutRandom.getState();
-      await saveClassifierCheckpoint(options.checkpoint, {
-        ...options.checkpointRecord,
-        position,
-        weights: getWeights(model),
-        bestWeights,
-        optimizers: [await saveOptimizerState(optimizer), embeddingOptimizer ? await saveOptimizerState(embeddingOptimizer) : null],
-      });
-    };
     const meter = new ExampleMeter(position.examplesDone);
     const totalExamples = options.epochs * n;
-    while (position.epoch < options.epochs) {
-      const start = performance.now();
-      const examplesAtStart = position.examplesDone;
-      shuffler.setState(position.shuffleState);
-      const batches = epochBatches(train.offsets, options.batch, shuffler);
-      const pretrainedFixed = options.freeze || position.epoch < options.freezeEpochs;
-      const trainsEmbedding = embeddingVariable !== null && (!pretrainedFixed || rowMask !== null);
-      const variables = trainsEmbedding ? [...layerVariables, embeddingVariable!] : layerVariables;
-      while (position.batch < batches.length) {
-        if (options.signal?.aborted) {
-          await save();
-          throwIfAborted(options.signal, { started: true, checkpoint: options.checkpoint });
-        }
-        const texts = batches[position.batch]!;
-        const { values, time } = padBatch(train.ids, train.offsets, texts);
-        const weights = new Float32Array(texts.length);
-        const labels = new Int32Array(texts.length);
-        let weightSum = 0;
-        texts.forEach((t, i) => {
-          labels[i] = train.labels[t]!;
-          weights[i] = options.classWeights[labels[i]!]!;
-          weightSum += weights[i]!;
+    // Set by startEpoch: the epoch's batches, and whether (and which) word vectors train in it.
+    let batches: number[][] = [];
+    let pretrainedFixed = false;
+    let trainsEmbedding = false;
+    let variables: tf.Variable[] = layerVariables;
+    let lastLoss = 0;
+    let epochStart = { examples: 0, time: 0 };
+    let scored: { accuracy: number; loss: number } | null = null;
+
+    /** One batch: forward with dropout, class-weighted loss, gradients, the shared clipped update, weight decay. Returns loss x examples. */
+    const step = (index: number): number => {
+      const texts = batches[index]!;
+      const { values, time } = padBatch(train.ids, train.offsets, texts);
+      if (options.wordDropout > 0) {
+        for (let i = 0; i < values.length; i++) if (values[i] !== 0 && dropoutRandom.nextFloat() < options.wordDropout) values[i] = droppedWord;
+      }
+      const weights = new Float32Array(texts.length);
+      const labels = new Int32Array(texts.length);
+      let weightSum = 0;
+      texts.forEach((t, i) => {
+        labels[i] = train.labels[t]!;
+        weights[i] = options.classWeights[labels[i]!]!;
+        weightSum += weights[i]!;
+      });
+      const xs = tf.tensor2d(values, [texts.length, time], 'int32');
+      const ys = tf.tensor1d(labels, 'int32');
+      const ws = tf.tensor1d(weights);
+      let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
+      let correctTensor: tf.Scalar | null = null;
+      try {
+        result = tf.variableGrads(() => {
+          const logits = recurrentLogits(model, arch, xs, true, options.dropout, nextSeed);
+          correctTensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
+          const losses = sparseSoftmaxCrossEntropy(ys, logits, 'none');
+          return tf.div(tf.sum(tf.mul(losses, ws)), weightSum) as tf.Scalar;
+        }, variables);
+      } finally {
+        tf.dispose([xs, ys, ws]);
+      }
+      const loss = result.value.dataSync()[0]!;
+      const correct = (correctTensor as tf.Scalar | null)?.dataSync()[0] ?? 0;
+      tf.dispose([result.value, correctTensor as tf.Scalar | null].filter((t): t is tf.Scalar => t !== null));
+      if (trainsEmbedding && pretrainedFixed && rowMask) {
+        const g = result.grads[embeddingVariable!.name]!;
+        result.grads[embeddingVariable!.name] = tf.mul(g, rowMask);
+        g.dispose();
+      }
+      applyGradientStep({
+        losses: [loss], grads: result.grads, variables: layerVariables, optimizer, clip: options.clip, guards: [guard],
+        at: { epoch: position.epoch, step: position.step, learningRate: position.learningRate },
+        ...(trainsEmbedding ? { also: [{ optimizer: embeddingOptimizer!, variables: [embeddingVariable!] }] } : {}),
+      });
+      if (options.weightDecay > 0) {
+        // Decoupled (AdamW), on the layers only: decaying the pretrained vectors would pull them to zero.
+        const factor = 1 - position.learningRate * options.weightDecay;
+        tf.tidy(() => {
+          for (const v of layerVariables) v.assign(tf.mul(v, factor));
         });
-        const xs = tf.tensor2d(values, [texts.length, time], 'int32');
-        const ys = tf.tensor1d(labels, 'int32');
-        const ws = tf.tensor1d(weights);
-        let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
-        let correctTensor: tf.Scalar | null = null;
-        try {
-          result = tf.variableGrads(() => {
-            const logits = recurrentLogits(model, arch, xs, true, options.dropout, nextSeed);
-            correctTensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
-            const losses = sparseSoftmaxCrossEntropy(ys, logits, 'none');
-            return tf.div(tf.sum(tf.mul(losses, ws)), weightSum) as tf.Scalar;
-          }, variables);
-        } finally {
-          tf.dispose([xs, ys, ws]);
-        }
-        const loss = result.value.dataSync()[0]!;
-        const correct = (correctTensor as tf.Scalar | null)?.dataSync()[0] ?? 0;
-        tf.dispose([result.value, correctTensor as tf.Scalar | null].filter((t): t is tf.Scalar => t !== null));
-        if (trainsEmbedding && pretrainedFixed && rowMask) {
-          const g = result.grads[embeddingVariable!.name]!;
-          result.grads[embeddingVariable!.name] = tf.mul(g, rowMask);
-          g.dispose();
-        }
-        const clipped = Number.isFinite(loss) ? clipByGlobalNorm(result.grads, options.clip) : { norm: Number.NaN, grads: result.grads };
-        const exploded = guard.add(loss);
-        if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm) || exploded !== null) {
-          tf.dispose(Object.values(clipped.grads));
-          const what = !Number.isFinite(loss) ? `the loss became ${loss}` : !Number.isFinite(clipped.norm) ? `the gradient norm became ${clipped.norm}` : exploded!;
-          throw new WordloomError(
-            'EDIVERGED',
-            `training diverged at epoch ${position.epoch + 1}, step ${position.step + 1}: ${what}; lower --lr (currently ${position.learningRate})` + (options.clip > 0 ? '' : ' or set --clip'),
-          );
-        }
-        // Always the same key order, which the optimizers' slots follow.
-        const ordered: tf.NamedTensorMap = {};
-        for (const v of layerVariables) ordered[v.name] = clipped.grads[v.name]!;
-        optimizer.applyGradients(ordered);
-        if (trainsEmbedding) embeddingOptimizer!.applyGradients({ [embeddingVariable!.name]: clipped.grads[embeddingVariable!.name]! });
-        tf.dispose(Object.values(clipped.grads));
-        if (options.weightDecay > 0) {
-          // Decoupled (AdamW), on the layers only: decaying the pretrained vectors would pull them to zero.
-          const factor = 1 - position.learningRate * options.weightDecay;
-          tf.tidy(() => {
-            for (const v of layerVariables) v.assign(tf.mul(v, factor));
-          });
-        }
-        position.batch++;
-        position.step++;
-        position.examplesDone += texts.length;
-        position.epochLossSum += loss * texts.length;
-        position.epochExamples += texts.length;
-        position.epochCorrect += correct;
+      }
+      position.examplesDone += texts.length;
+      position.epochExamples += texts.length;
+      position.epochCorrect += correct;
+      lastLoss = loss;
+      return loss * texts.length;
+    };
+
+    const stopped = await runEpochLoop({
+      options: { ...options, maxSteps: 0, onLog: log, onEpoch: undefined },
+      position,
+      indexKey: 'batch',
+      get stepsPerEpoch() {
+        return batches.length;
+      },
+      optimizer,
+      bestWeights,
+      weights: () => getWeights(model),
+      setWeights: (saved, source) => setWeights(model, saved, source),
+      save: async (best) => {
+        position.dropoutState = dropoutRandom.getState();
+        await saveClassifierCheckpoint(options.checkpoint!, {
+          ...options.checkpointRecord,
+          position,
+          weights: getWeights(model),
+          bestWeights: best,
+          optimizers: [await saveOptimizerState(optimizer), embeddingOptimizer ? await saveOptimizerState(embeddingOptimizer) : null],
+        });
+      },
+      onLearningRate: (lr) => embeddingOptimizer && setLearningRate(embeddingOptimizer, lr * options.embeddingLrScale),
+      startEpoch: () => {
+        shuffler.setState(position.shuffleState);
+        batches = epochBatches(train.offsets, options.batch, shuffler);
+        pretrainedFixed = options.freeze || position.epoch < options.freezeEpochs;
+        trainsEmbedding = embeddingVariable !== null && (!pretrainedFixed || rowMask !== null);
+        variables = trainsEmbedding ? [...layerVariables, embeddingVariable!] : layerVariables;
+        epochStart = { examples: position.examplesDone, time: performance.now() };
+      },
+      step,
+      afterStep: () =>
         options.onProgress?.(
           meter.snapshot({
             epoch: position.epoch + 1, epochs: options.epochs, examplesDone: position.examplesDone, totalExamples,
-            learningRate: position.learningRate, loss, epochLoss: position.epochLossSum / position.epochExamples,
+            learningRate: position.learningRate, loss: lastLoss, epochLoss: position.epochLossSum / position.epochExamples,
           }),
-        );
-        await new Promise<void>((resolve) => setImmediate(resolve)); // lets an abort arrive
-      }
-      const v = validation === null ? null : scoreProbabilities(recurrentProbabilities(model, arch, validation.ids, validation.offsets), validation.labels, arch.classes);
-      const improved = v === null || position.best === null || v.accuracy > position.best.accuracy || (v.accuracy === position.best.accuracy && v.loss < position.best.loss);
-      const learningRate = position.learningRate;
-      if (v !== null) {
-        if (improved) {
-          position.best = v;
-          position.bestEpoch = position.epoch + 1;
-          position.badEpochs = 0;
-          bestWeights = getWeights(model);
-        } else {
-          position.badEpochs++;
-          if (options.lrDecay < 1) {
-            position.learningRate *= options.lrDecay;
-            setLearningRate(optimizer, position.learningRate);
-            if (embeddingOptimizer) setLearningRate(embeddingOptimizer, position.learningRate * options.embeddingLrScale);
-            log(`validation accuracy did not improve (${(v.accuracy * 100).toFixed(2)}% <= ${(position.best!.accuracy * 100).toFixed(2)}%): learning rate ${position.learningRate.toPrecision(3)}`);
-          }
-        }
-      }
-      const seconds = (performance.now() - start) / 1000;
-      const report = {
-        epoch: position.epoch + 1,
-        trainLoss: position.epochLossSum / Math.max(1, position.epochExamples),
-        trainAccuracy: position.epochCorrect / Math.max(1, position.epochExamples),
-        valAccuracy: v?.accuracy ?? null,
-        valLoss: v?.loss ?? null,
-        improved,
-        learningRate,
-        examplesPerSecond: seconds > 0 ? (position.examplesDone - examplesAtStart) / seconds : 0,
-        seconds,
-      };
-      position.history.push({ ...report, epochs: options.epochs });
-      options.onEpoch(report);
-      position.epoch++;
-      position.batch = 0;
-      position.epochLossSum = 0;
-      position.epochExamples = 0;
-      position.epochCorrect = 0;
-      position.shuffleState = shuffler.getState();
-      if (v !== null && options.patience > 0 && position.badEpochs >= options.patience) {
-        stopped = 'early-stop';
-        log(`early stop: no validation improvement for ${position.badEpochs} epoch(s) (--patience ${options.patience})`);
-        break;
-      }
-      if (position.epoch < options.epochs) await save();
-    }
-    if (bestWeights !== null && position.badEpochs > 0) setWeights(model, bestWeights, 'best weights');
+        ),
+      validate: () => {
+        scored = validation === null ? null : scoreProbabilities(recurrentProbabilities(model, arch, validation.ids, validation.offsets), validation.labels, arch.classes);
+        const v = scored;
+        const best = position.best;
+        // Accuracy first; a tie goes to the lower loss. The loop compares -accuracy.
+        return {
+          current: v === null ? null : -v.accuracy,
+          best: best === null ? null : -best.accuracy,
+          improved: v !== null && (best === null || v.accuracy > best.accuracy || (v.accuracy === best.accuracy && v.loss < best.loss)),
+          keep: () => {
+            position.best = v;
+          },
+          ...(v !== null && best !== null ? { notImproved: `validation accuracy did not improve (${(v.accuracy * 100).toFixed(2)}% <= ${(best.accuracy * 100).toFixed(2)}%)` } : {}),
+        };
+      },
+      report: (facts) => {
+        const v = scored as { accuracy: number; loss: number } | null;
+        const seconds = (performance.now() - epochStart.time) / 1000;
+        const report: ClassifierEpochReport = {
+          epoch: position.epoch + 1,
+          epochs: options.epochs,
+          trainLoss: position.epochLossSum / Math.max(1, position.epochExamples),
+          trainAccuracy: position.epochCorrect / Math.max(1, position.epochExamples),
+          valAccuracy: v?.accuracy ?? null,
+          valLoss: v?.loss ?? null,
+          improved: facts.improved,
+          learningRate: facts.learningRate,
+          examplesPerSecond: seconds > 0 ? (position.examplesDone - epochStart.examples) / seconds : 0,
+          seconds,
+        };
+        options.onEpoch(report);
+        return report;
+      },
+      endEpoch: () => {
+        position.epochExamples = 0;
+        position.epochCorrect = 0;
+        position.shuffleState = shuffler.getState();
+      },
+    });
     if (options.checkpoint) await removeCheckpoint(options.checkpoint);
-    return { stopped, bestEpoch: position.bestEpoch, epochs: position.epoch };
+    return { stopped: stopped === 'early-stop' ? 'early-stop' : 'epochs', bestEpoch: position.bestEpoch, epochs: position.epoch };
   } finally {
     rowMask?.dispose();
     optimizer.dispose();

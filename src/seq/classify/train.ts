@@ -24,6 +24,7 @@ import { classIndices, labelSetOf, readLabelledFile, type LabelledSet } from './
 import { RECORDED_CLASSIFIER_SETTINGS, recordedClassifierSettings, resolveClassifierOptions, type ClassifierOptions, type ClassifierSetting } from './options.js';
 import { loadClassifierCheckpoint, type ClassifierCheckpoint, type ClassifierDataShape } from './checkpoint.js';
 import { definedOnly } from '../../util/option-spec.js';
+import { keepRecordedSettings } from '../training/resumed-settings.js';
 import type { ClassifierEpochReport } from './progress.js';
 import { buildRecurrentNetwork, initialiseWeights, recurrentProbabilities, scoreProbabilities, trainRecurrent, type RecurrentArchitecture } from './recurrent.js';
 import { buildWordTable, classifierTokenizer, encodeTexts, type EncodedTexts, type PretrainedVectors, type WordTable } from './word-table.js';
@@ -59,11 +60,7 @@ export async function trainClassifier(
   let resumed: ClassifierCheckpoint | null = null;
   if (options.resume) {
     resumed = await loadClassifierCheckpoint(options.checkpoint!);
-    const saved = resumed.settings as Record<string, unknown>;
-    const given = definedOnly(partial) as Record<string, unknown>;
-    const ignored = RECORDED_CLASSIFIER_SETTINGS.filter((k) => given[k] !== undefined && given[k] !== saved[k]);
-    if (ignored.length > 0) log(`resume keeps the checkpoint's settings; ignoring ${ignored.map((k) => `${k}=${String(given[k])}`).join(', ')}`);
-    options = { ...options, ...resumed.settings };
+    options = resolveClassifierOptions(keepRecordedSettings(definedOnly(partial), RECORDED_CLASSIFIER_SETTINGS, resumed.settings, log));
   }
   if (options.model === 'avg' && options.checkpoint) {
     log('the averaged model trains in seconds: no checkpoint is written for it');
@@ -277,6 +274,7 @@ async function trainOnce(p: Prepared, options: ClassifierOptions, resumed: Class
       result = await trainRecurrent(model, recurrent, data(p.train.encoded, p.train.classes), p.validation ? data(p.validation.encoded, p.validation.classes) : null, {
         ...common,
         dropout: { embedding: options.embeddingDropout, hidden: options.dropout },
+        wordDropout: options.wordDropout,
         batch: options.batch,
         clip: options.clip,
         lrDecay: options.lrDecay,
@@ -286,6 +284,7 @@ async function trainOnce(p: Prepared, options: ClassifierOptions, resumed: Class
         unknownId: p.table.unknownId,
         learnedFrom: p.table.learnedFrom,
         checkpoint: options.checkpoint,
+        checkpointEvery: options.checkpointEvery,
         checkpointRecord: { settings: recordedClassifierSettings(options), data: dataShape(p) },
         resumed,
         onLog: options.onLog ?? (() => undefined),

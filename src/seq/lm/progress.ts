@@ -2,6 +2,8 @@
  * What a language-model run reports through its callbacks: a progress snapshot after every
  * training step, and a report after every epoch. The CLI draws them; nothing here prints.
  */
+import { ProgressMeter } from '../training/progress-meter.js';
+
 export interface LanguageModelProgress {
   /** 1-based epoch being trained, and the planned number. */
   epoch: number;
@@ -65,30 +67,20 @@ export interface EpochReport {
   seconds: number;
 }
 
-/** Throughput and ETA from cumulative step and token counts. */
+/** Throughput and ETA from cumulative step and token counts (the shared ProgressMeter). */
 export class StepMeter {
-  private readonly start = performance.now();
+  private readonly meter: ProgressMeter;
 
-  constructor(
-    private readonly startSteps: number,
-    private readonly startTokens: number,
-  ) {}
+  constructor(startSteps: number, startTokens: number) {
+    this.meter = new ProgressMeter(startSteps, startTokens);
+  }
 
   elapsedSeconds(): number {
-    return (performance.now() - this.start) / 1000;
+    return this.meter.elapsedSeconds();
   }
 
   snapshot(fields: Omit<LanguageModelProgress, 'fraction' | 'tokensPerSecond' | 'elapsedSeconds' | 'etaSeconds'>): LanguageModelProgress {
-    const elapsed = this.elapsedSeconds();
-    const tokensHere = fields.tokensDone - this.startTokens;
-    const stepsHere = fields.step - this.startSteps;
-    const stepsLeft = Math.max(0, fields.totalSteps - fields.step);
-    return {
-      ...fields,
-      fraction: fields.totalSteps > 0 ? Math.min(1, fields.step / fields.totalSteps) : 1,
-      tokensPerSecond: elapsed > 0 ? tokensHere / elapsed : 0,
-      elapsedSeconds: elapsed,
-      etaSeconds: stepsHere > 0 ? (stepsLeft * elapsed) / stepsHere : Number.POSITIVE_INFINITY,
-    };
+    const r = this.meter.measure(fields.step, fields.totalSteps, fields.tokensDone);
+    return { ...fields, fraction: r.fraction, tokensPerSecond: r.perSecond, elapsedSeconds: r.elapsedSeconds, etaSeconds: r.etaSeconds };
   }
 }

@@ -40,10 +40,11 @@ export function takeArrays(path: string, arrays: Record<string, CheckpointArray>
   });
 }
 
-export function putOptimizer(arrays: Record<string, CheckpointArray>, state: OptimizerState): OptimizerInfo {
-  return { slots: putArrays(arrays, 'o', state.slots), betaPowers: state.betaPowers };
+/** An optimizer's slots under `prefix` (default 'o'; a trainer with several optimizers gives each its own). */
+export function putOptimizer(arrays: Record<string, CheckpointArray>, state: OptimizerState, prefix = 'o'): OptimizerInfo {
+  return { slots: putArrays(arrays, prefix, state.slots), betaPowers: state.betaPowers };
 }
 
-export function takeOptimizer(path: string, arrays: Record<string, CheckpointArray>, info: OptimizerInfo): OptimizerState {
-  return { slots: takeArrays(path, arrays, 'o', info.slots), betaPowers: info.betaPowers };
+export function takeOptimizer(path: string, arrays: Record<string, CheckpointArray>, info: OptimizerInfo, prefix = 'o'): OptimizerState {
+  return { slots: takeArrays(path, arrays, prefix, info.slots), betaPowers: info.betaPowers };
 }

@@ -48,6 +48,10 @@ export interface EpochValidation {
   keep(): void;
   /** What the score is, for the decay note. Default 'validation loss'. */
   what?: string;
+  /** Whether the epoch improved, when the trainer decides it itself (classify: a higher accuracy, or the same with a lower loss); default current < best. */
+  improved?: boolean;
+  /** The decay note's "did not improve" part in the trainer's words (default `${what} did not improve (current >= best)`). */
+  notImproved?: string;
 }
 
 /** What the loop hands the trainer's report of an epoch. */
@@ -81,6 +85,8 @@ export interface EpochLoop<K extends string, R extends { improved: boolean }, P 
   setWeights(saved: SavedArray[], source: string): void;
   /** Writes the checkpoint (only called when options.checkpoint is set or on abort, which checks it). */
   save(bestWeights: SavedArray[] | null): Promise<void>;
+  /** After a decay sets the optimizer's new rate (classify: its word vectors' optimizer follows at its scale). */
+  onLearningRate?(learningRate: number): void;
   /** Before the first step of each epoch (seq2seq shuffles its pairs). */
   startEpoch?(): void;
   /** One training step at `index` within the epoch; returns the loss the epoch's mean is made of. */
@@ -139,7 +145,7 @@ export async function runEpochLoop<K extends string, R extends { improved: boole
     const trainSeconds = (performance.now() - epochStart) / 1000;
     const validation = loop.validate();
     const { current, best } = validation;
-    const improved = current === null || best === null || current < best;
+    const improved = current === null || best === null || (validation.improved ?? current < best);
     const learningRate = position.learningRate;
     if (current !== null) {
       if (improved) {
@@ -152,7 +158,9 @@ export async function runEpochLoop<K extends string, R extends { improved: boole
         if (options.lrDecay < 1) {
           position.learningRate *= options.lrDecay;
           setLearningRate(loop.optimizer, position.learningRate);
-          log(`${validation.what ?? 'validation loss'} did not improve (${current.toFixed(4)} >= ${best!.toFixed(4)}): learning rate ${position.learningRate.toPrecision(3)}`);
+          loop.onLearningRate?.(position.learningRate);
+          const notImproved = validation.notImproved ?? `${validation.what ?? 'validation loss'} did not improve (${current.toFixed(4)} >= ${best!.toFixed(4)})`;
+          log(`${notImproved}: learning rate ${position.learningRate.toPrecision(3)}`);
         }
       }
     }

@@ -16,6 +16,8 @@ export interface GradientStep {
   grads: tf.NamedTensorMap;
   variables: readonly tf.Variable[];
   optimizer: tf.Optimizer;
+  /** Variables another optimizer updates (classify's word vectors, at a rate of their own), clipped with the rest. */
+  also?: readonly { optimizer: tf.Optimizer; variables: readonly tf.Variable[] }[];
   /** Global-norm limit; 0 = off. */
   clip: number;
   /** One per model, fed every step's loss. */
@@ -49,5 +51,10 @@ export function applyGradientStep(s: GradientStep): void {
   const ordered: tf.NamedTensorMap = {};
   for (const v of s.variables) ordered[v.name] = clipped.grads[v.name]!;
   s.optimizer.applyGradients(ordered);
+  for (const group of s.also ?? []) {
+    const theirs: tf.NamedTensorMap = {};
+    for (const v of group.variables) theirs[v.name] = clipped.grads[v.name]!;
+    group.optimizer.applyGradients(theirs);
+  }
   tf.dispose(Object.values(clipped.grads));
 }

@@ -1,7 +1,7 @@
 /**
  * The recurrent classifier's checkpoints: an interrupted and resumed run ends with the weights and
  * history of a run never interrupted (with every schedule feature on: learned words, a frozen
- * warm-up, a slower embedding rate, dropout on the vectors, learning-rate decay); a resumed run
+ * warm-up, a slower embedding rate, dropout on the vectors and on whole words, learning-rate decay); a resumed run
  * refuses other data; a diverging run names the option to lower.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -21,7 +21,7 @@ const texts = ['a nice film', 'the plot was poor', 'good', 'it was dull'];
 
 const SETTINGS: Partial<ClassifierOptions> = {
   model: 'rnn', units: 6, bidirectional: true, pooling: 'max-mean', epochs: 4, batch: 16, lr: 0.02, threads: 1, seed: 3,
-  unknown: 'learn', minCount: 1, freezeEpochs: 1, embeddingLrScale: 0.5, embeddingDropout: 0.1, dropout: 0.2, lrDecay: 0.5, patience: 0,
+  unknown: 'learn', minCount: 1, freezeEpochs: 1, embeddingLrScale: 0.5, embeddingDropout: 0.1, wordDropout: 0.1, dropout: 0.2, lrDecay: 0.5, patience: 0,
 };
 
 describe('classifier checkpoints', () => {
