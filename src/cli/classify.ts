@@ -1,5 +1,6 @@
 /**
- * The text-classifier commands: `wordloom classify train`, `classify predict` and `classify eval`.
+ * The text-classifier commands: `wordloom classify train`, `classify predict`, `classify eval` and
+ * `classify ensemble`.
  * train's flags, ranges, help and defaults come from the library's one declaration
  * (CLASSIFIER_OPTION_SPECS). The modules that load TensorFlow.js are imported when a command runs.
  */
@@ -25,6 +26,7 @@ export function registerClassifyCommands(program: Command, output: () => Output)
   registerTrain(classify, output);
   registerPredict(classify, output);
   registerEval(classify, output);
+  registerEnsemble(classify, output);
 }
 
 /** Defaults that the command line sets differently from the library (which has no output path). */
@@ -269,3 +271,43 @@ function registerEval(classify: Command, output: () => Output): void {
     });
 }
 
+
+function registerEnsemble(classify: Command, output: () => Output): void {
+  classify
+    .command('ensemble')
+    .description('join recurrent classifiers trained apart (other seeds or settings, same data and vectors) into one model that averages their probabilities (one plain tfjs layers model)')
+    .argument('<models...>', 'classifier folders written by `wordloom classify train --model rnn` (at least 2)')
+    .requiredOption('-o, --output <folder>', 'model folder to write; an existing classifier folder is replaced')
+    .option('--val-file <file>', 'labelled file to report each member\'s and the ensemble\'s accuracy on')
+    .addOption(backendOption())
+    .action(async (dirs: string[], flags: ModelFlags & { output: string; valFile?: string }) => {
+      const out = output();
+      const target = stripSlashes(flags.output);
+      const { checkClassifierOutput, ensembleClassifiers, evaluateClassifier } = await import('../seq/classify/index.js');
+      await checkClassifierOutput(target);
+      if (dirs.length < 2) throw new WordloomError('EUSAGE', `classify ensemble needs at least 2 classifier folders (got ${dirs.length})`);
+      const members: Classifier[] = [];
+      try {
+        for (const dir of dirs) members.push(await openClassifier(dir, flags, out));
+        const ensemble = ensembleClassifiers(members, dirs);
+        try {
+          const accuracy: Record<string, number> = {};
+          if (flags.valFile) {
+            for (let m = 0; m < members.length; m++) accuracy[dirs[m]!] = (await evaluateClassifier(members[m]!, flags.valFile)).accuracy;
+            accuracy[target] = (await evaluateClassifier(ensemble, flags.valFile)).accuracy;
+          }
+          await ensemble.save(target);
+          out.result({ output: target, members: dirs, ...(flags.valFile ? { valFile: flags.valFile, accuracy } : {}) }, () =>
+            [
+              `ensemble of ${dirs.length} classifiers -> ${target}`,
+              ...Object.entries(accuracy).map(([name, a]) => `  ${name === target ? 'ensemble' : name}: ${pct(a)} on ${flags.valFile}`),
+            ].join('\n'),
+          );
+        } finally {
+          ensemble.dispose();
+        }
+      } finally {
+        for (const m of members) m.dispose();
+      }
+    });
+}

@@ -68,7 +68,7 @@ export class Classifier {
       probabilities = Float32Array.from(out.dataSync());
       out.dispose();
     } else {
-      probabilities = recurrentProbabilities(this.model, this.config.recurrent!, encoded.ids, encoded.offsets);
+      probabilities = recurrentProbabilities(this.model, this.config.recurrent!, encoded.ids, encoded.offsets, 128, this.config.ensemble?.members ?? null);
     }
     return { probabilities, tokens, unknown };
   }
@@ -89,7 +89,7 @@ export class Classifier {
   async save(dir: string): Promise<void> {
     await checkClassifierOutput(dir);
     await writeFolderAtomically(dir, async (tmp) => {
-      this.model.setUserDefinedMetadata({ wordloom: { kind: CLASSIFIER_FORMAT, model: this.config.model, labels: this.config.labels } });
+      this.model.setUserDefinedMetadata({ wordloom: { kind: CLASSIFIER_FORMAT, model: this.config.model, labels: this.config.labels, ...(this.config.ensemble ? { members: this.config.ensemble.members.length } : {}) } });
       await writeNetworkFiles(tmp, this.model, CLASSIFIER_FILES.model, CLASSIFIER_FILES.weights);
       await this.vocabulary.save(join(tmp, CLASSIFIER_FILES.vocabulary));
       if (this.table !== null) await fsp.writeFile(join(tmp, CLASSIFIER_FILES.features), littleEndianBytes(this.table));

@@ -46,4 +46,15 @@ export interface ClassifierConfig {
   training: ClassifierTrainingRecord | null;
   validation: { accuracy: number; loss: number; examples: number } | null;
   autotune?: AutotuneRecord;
+  /**
+   * An ensemble (`wordloom classify ensemble`): model.json holds every member's network (layers
+   * prefixed m1_, m2_, ...) and averages their probabilities; `recurrent` is the first member's shape.
+   */
+  ensemble?: {
+    members: RecurrentArchitecture[];
+    /** Where each member was loaded from. */
+    sources: string[];
+    /** Each member's own validation figures, as it was saved. */
+    validation: ({ accuracy: number; loss: number; examples: number } | null)[];
+  };
 }

@@ -1,5 +1,6 @@
 export { trainClassifier, type TrainedClassifier } from './train.js';
 export { Classifier, loadClassifier, checkClassifierOutput, CLASSIFIER_FILES, type Prediction } from './classifier.js';
+export { ensembleClassifiers } from './ensemble.js';
 export { evaluateClassifier, type ClassifierEvaluation } from './evaluate.js';
 export { readLabelledFile, parseLabelledText, labelSetOf, classIndices, type LabelledSet, type LabelledExample, type LabelLayout } from './labelled-file.js';
 export {
