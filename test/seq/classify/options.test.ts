@@ -15,6 +15,12 @@ describe('classifier options', () => {
     expect(CLASSIFIER_OPTION_SPECS.valFile.flag).toBe('--val-file');
   });
 
+  it('the averaged model learns rows for training words without a vector by default (as fastText with pretrained vectors); the recurrent one skips them', () => {
+    expect(resolveClassifierOptions({})).toMatchObject({ model: 'avg', unknown: 'learn', minCount: 1, lr: 0.1 });
+    expect(resolveClassifierOptions({ model: 'rnn' })).toMatchObject({ unknown: 'skip', minCount: 2, lr: 0.002 });
+    expect(resolveClassifierOptions({ unknown: 'skip', minCount: 3 })).toMatchObject({ unknown: 'skip', minCount: 3 });
+  });
+
   it('--resume needs a checkpoint and excludes --autotune', () => {
     expect(() => resolveClassifierOptions({ resume: true })).toThrow('option --resume needs a checkpoint path (library option checkpoint)');
     expect(() => resolveClassifierOptions({ resume: true, checkpoint: 'x.ckpt', autotune: true })).toThrow('option --autotune cannot --resume (each trial is a run of its own)');
