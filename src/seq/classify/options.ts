@@ -161,7 +161,7 @@ export const CLASSIFIER_OPTION_SPECS = {
   valFraction: { flag: '--val', kind: 'number', min: 0, max: 0.9, help: 'share of the training set (a seeded random sample) held out for validation; 0 = none', defaultText: '0.1', default: 0.1, recorded: true },
   valFile: { flag: '--val-file', kind: 'path', help: 'labelled validation file (instead of --val)', defaultText: 'none', recorded: true },
   classWeights: { flag: '--class-weights', kind: 'choice', choices: CLASS_WEIGHTINGS, help: 'balanced: weigh each class inversely to its frequency', defaultText: 'none', default: 'none', recorded: true },
-  autotune: { flag: '--autotune', kind: 'boolean', help: 'random search (coarse, then fine, in log space) over lr, weight decay, dropout, epochs and units (rnn) or n-grams (avg) on the validation set', defaultText: 'off', default: false, recorded: false },
+  autotune: { flag: '--autotune', kind: 'boolean', help: 'random search (coarse, then fine, in log space) over lr, weight decay, dropout, epochs and units (rnn) or n-grams and buckets (avg) on the validation set', defaultText: 'off', default: false, recorded: false },
   budget: { flag: '--budget', kind: 'number', above: 0, max: 1e7, help: 'autotune: seconds the whole search may take', defaultText: '300', default: 300, recorded: false },
   // --seed --threads --checkpoint --checkpoint-every --resume: the sequence trainers' shared flags (the checkpoint is rnn's only).
   ...RUN_SPECS,

@@ -92,7 +92,7 @@ export async function trainClassifier(
   return best;
 }
 
-/** What autotune searches: learning rate, weight decay, dropout, epochs, and the hidden size (rnn) or the n-gram length (avg). */
+/** What autotune searches: learning rate, weight decay, dropout, epochs, and the hidden size (rnn) or the n-gram length and table size (avg). */
 function searchSpace(options: ClassifierOptions): SearchParameter[] {
   const common: SearchParameter[] = [
     { name: 'weightDecay', kind: 'log', min: 1e-6, max: 1e-2 },
@@ -104,6 +104,8 @@ function searchSpace(options: ClassifierOptions): SearchParameter[] {
       ...common,
       { name: 'epochs', kind: 'integer', min: 2, max: 50, log: true },
       { name: 'wordNgrams', kind: 'integer', min: 1, max: 3 },
+      // fastText's autotune searches the n-gram table's size too (collisions against memory: 300k rows of 100 floats is 120 MB).
+      { name: 'buckets', kind: 'integer', min: 10_000, max: 300_000, log: true },
     ];
   }
   return [
