@@ -1,23 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVectors, saveVectors } from '../../src/vectors/formats/index.js';
-import { tempDir } from '../vectors/fixtures.js';
+import { cliRunner, useBuiltCli } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 import { dot64, norm64, plantedBias } from '../vectors/debias/fixtures.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
-const tmp = tempDir();
+useBuiltCli();
+const tmp = useTempFolder('wordloom-cli-debias-');
 const planted = plantedBias();
 
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = cliRunner();
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
   await saveVectors(tmp.path('planted.txt'), planted.set);
   writeFileSync(tmp.path('definitional.json'), JSON.stringify(planted.definitional));
   writeFileSync(tmp.path('equalize.txt'), planted.equalize.map((p) => p.join(' ')).join('\n'));
@@ -27,7 +21,6 @@ beforeAll(async () => {
   writeFileSync(tmp.path('pairs.txt'), 'king\tqueen\t8\njob1\tjob2\t3\nshe\ther\t7\njob3\tking\t1\n');
   mkdirSync(tmp.path('folder'));
 }, 120_000);
-afterAll(() => tmp.cleanup());
 
 const lists = () => [
   '--definitional', tmp.path('definitional.json'),

@@ -4,29 +4,17 @@
  * and no output file. Most cases run the program in-process (the code the binary runs, without a
  * Node start each); what depends on real pipes runs the built CLI.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/program.js';
 import { saveVectors } from '../../src/vectors/formats/index.js';
 import { VectorSet } from '../../src/vectors/vector-set.js';
-import { tempDir } from '../vectors/fixtures.js';
+import { cliRunner, useBuiltCli, type CliRun as Run } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
-const tmp = tempDir();
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: tmp.dir });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+useBuiltCli();
+const tmp = useTempFolder('wordloom-cli-errors-');
+const run = cliRunner({ cwd: tmp.dir });
 
 /** The program run in this process, its output captured. */
 async function runHere(...args: string[]): Promise<Run> {
@@ -54,13 +42,11 @@ function oneLine(r: Run, code: number, label: string): string {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
   await saveVectors(tmp.path('v.txt'), new VectorSet(['king', 'queen', 'man', 'woman'], Float32Array.from([1, 1, 0, -1, 1, 0, 1, 0, 0.1, -1, 0, 0.1]), 3));
   writeFileSync(tmp.path('pairs.txt'), 'king\tqueen\t8\nman\twoman\t7\nking\tman\t2\n');
   writeFileSync(tmp.path('questions.txt'), ': family\nman woman king queen\n');
   mkdirSync(tmp.path('dir'));
 }, 120_000);
-afterAll(() => tmp.cleanup());
 
 describe('bad input: one line, exit 1', () => {
   it('2: a directory where a file is expected, in every command that reads one', async () => {

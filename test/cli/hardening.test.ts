@@ -3,29 +3,19 @@
  * files refused with what they look like, one vocabulary of flags, `wordloom info`, training
  * from a `vocab -o` vocabulary and (library) from sentences in memory.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
 import { KeyedVectors, trainWord2Vec, type TrainingProgress } from '../../src/index.js';
+import { runCli, useBuiltCli, type CliRun } from '../helpers/built-cli.js';
 import { seededRandom, useTempDir, writeFixture } from '../text/fixtures.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
+useBuiltCli();
 const tempDir = useTempDir();
-
-beforeAll(() => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-}, 120_000);
-
-function run(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (cwd: string, ...args: string[]): CliRun => runCli(args, { cwd });
 
 /** 1,500 sentences over 60 words: a fraction of a second of training. */
 function sentences(): string[] {
@@ -93,8 +83,8 @@ describe('nothing is lost', () => {
     const dir = project();
     writeFixture(dir, 'full-disk.cjs', FULL_DISK);
     const args = ['train', 'word2vec', 'c.txt', '-o', 'models/f.vec', '--epochs', '2', '--dim', '8', '--threads', '1', '--min-count', '1', '--seed', '4'];
-    const failed = spawnSync(process.execPath, ['--require', join(dir, 'full-disk.cjs'), CLI, ...args], { cwd: dir, encoding: 'utf8' });
-    expect(failed.status).toBe(1);
+    const failed = runCli(args, { cwd: dir, nodeArgs: ['--require', join(dir, 'full-disk.cjs')] });
+    expect(failed.code).toBe(1);
     expect(failed.stderr.trimEnd().split('\n').at(-1)).toBe('wordloom: cannot write models/f.vec: ENOSPC: no space left on device');
     expect(existsSync(join(dir, 'models/f.vec'))).toBe(false);
     expect(existsSync(join(dir, 'models/f.vec.ckpt'))).toBe(true); // the last epoch's start: not lost
@@ -109,8 +99,8 @@ describe('nothing is lost', () => {
     const dir = project();
     writeFixture(dir, 'full-disk.cjs', FULL_DISK);
     const args = ['train', 'glove', 'c.txt', '-o', 'models/g.vec', '--to', 'word2vec-text', '--iter', '2', '--dim', '8', '--threads', '1', '--min-count', '1', '--seed', '4'];
-    const failed = spawnSync(process.execPath, ['--require', join(dir, 'full-disk.cjs'), CLI, ...args], { cwd: dir, encoding: 'utf8' });
-    expect(failed.status).toBe(1);
+    const failed = runCli(args, { cwd: dir, nodeArgs: ['--require', join(dir, 'full-disk.cjs')] });
+    expect(failed.code).toBe(1);
     expect(failed.stderr.trimEnd().split('\n').at(-1)).toBe('wordloom: cannot write models/g.vec: ENOSPC: no space left on device');
     expect(existsSync(join(dir, 'models/g.vec'))).toBe(false);
     expect(existsSync(join(dir, 'models/g.vec.ckpt'))).toBe(true); // written after the last iteration: nothing to retrain

@@ -4,29 +4,17 @@
  * one); `lm embed` prints each token's contextual vector as the library computes it, as text or
  * JSON, and refuses a forward-only model, an unknown character and a bad layer with one line.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/seq/backend/index.js';
 import { contextualEmbeddings } from '../../src/seq/lm/index.js';
+import { cliRunner, useBuiltCli, type CliRun as Run } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 import { seededRandom } from '../seeded-random.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+useBuiltCli();
+const run = cliRunner();
 
 const stderrLines = (r: Run): string[] => r.stderr.split('\n').filter((l) => l !== '');
 
@@ -43,15 +31,13 @@ function tinyText(seed: number, lines = 150): string {
 
 const TINY = ['--layers', '2', '--units', '6', '--embedding', '4', '--seq-len', '8', '--batch', '4', '--lr', '0.01', '--backend', 'cpu', '--epochs', '2'];
 
-let shared: string;
+const shared = useTempFolder('wordloom-lm-embed-cli-').dir;
 let textFile: string;
 let model: string;
 let forwardOnly: string;
 let trainRun: Run;
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  shared = mkdtempSync(join(tmpdir(), 'wordloom-lm-embed-cli-'));
   textFile = join(shared, 'text.txt');
   writeFileSync(textFile, tinyText(11));
   model = join(shared, 'bi');
@@ -65,10 +51,6 @@ beforeAll(async () => {
   writeFileSync(join(forwardOnly, 'lm.json'), JSON.stringify(config));
   await selectBackend({ backend: 'cpu', log: () => undefined });
 }, 120_000);
-
-afterAll(() => {
-  if (shared) rmSync(shared, { recursive: true, force: true });
-});
 
 describe('wordloom lm train --bidirectional (built CLI)', () => {
   it('trains both directions, reports both, and writes backward/ next to the forward model', () => {

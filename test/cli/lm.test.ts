@@ -1,28 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/seq/backend/index.js';
 import { evaluateLanguageModel } from '../../src/seq/lm/index.js';
+import { cliRunner, spawnCli, useBuiltCli, type CliRun as Run } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 import { seededRandom } from '../seeded-random.js';
 import { useTempDir, writeFixture } from '../text/fixtures.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
+useBuiltCli();
 const tempDir = useTempDir();
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = cliRunner();
 
 /** Lines of stderr that are not log lines: the error, when there is one. */
 const stderrLines = (r: Run): string[] => r.stderr.split('\n').filter((l) => l !== '');
@@ -42,24 +30,17 @@ function tinyText(seed: number, lines = 150): string {
 /** A tiny model: a second or two of training. */
 const TINY = ['--layers', '1', '--units', '8', '--embedding', '4', '--seq-len', '8', '--batch', '4', '--lr', '0.01', '--backend', 'cpu'];
 
-let shared: string;
+const shared = useTempFolder('wordloom-lm-cli-').dir;
 let textFile: string;
 let model: string;
 let trainRun: Run;
 
 beforeAll(() => {
-  // The CLI is tested as users run it: built. CI builds first; build here when missing.
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  shared = mkdtempSync(join(tmpdir(), 'wordloom-lm-cli-'));
   textFile = join(shared, 'text.txt');
   writeFileSync(textFile, tinyText(7));
   model = join(shared, 'models', 'tiny');
   trainRun = run('--json', 'lm', 'train', textFile, '-o', model, ...TINY, '--epochs', '3');
 }, 120_000);
-
-afterAll(() => {
-  if (shared) rmSync(shared, { recursive: true, force: true });
-});
 
 describe('wordloom lm train (built CLI)', () => {
   it('writes the model folder, one line per epoch on stderr and the final figures as JSON', () => {
@@ -155,7 +136,7 @@ describe('wordloom lm train (built CLI)', () => {
     const dir = tempDir();
     const flags = [...TINY, '--epochs', '12', '--patience', '0', '--lr-decay', '1'];
     const stopped = join(dir, 'stopped');
-    const child = spawn(process.execPath, [CLI, 'lm', 'train', textFile, '-o', stopped, ...flags]);
+    const child = spawnCli(['lm', 'train', textFile, '-o', stopped, ...flags]);
     let stderr = '';
     let signalled = false;
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -220,7 +201,7 @@ describe('wordloom generate (built CLI)', () => {
   });
 
   it('streams tokens to stdout as they are produced', async () => {
-    const child = spawn(process.execPath, [CLI, '-q', 'generate', model, '--backend', 'cpu', '--no-stop-at-eos', '--length', '2000']);
+    const child = spawnCli(['-q', 'generate', model, '--backend', 'cpu', '--no-stop-at-eos', '--length', '2000']);
     let chunks = 0;
     let text = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -234,7 +215,7 @@ describe('wordloom generate (built CLI)', () => {
     expect(chunks).toBeGreaterThan(1);
 
     // a reader that stops early (`| head -c 5`) ends generation quietly
-    const early = spawn(process.execPath, [CLI, '-q', 'generate', model, '--backend', 'cpu', '--no-stop-at-eos', '--length', '100000']);
+    const early = spawnCli(['-q', 'generate', model, '--backend', 'cpu', '--no-stop-at-eos', '--length', '100000']);
     let earlyErr = '';
     early.stderr.setEncoding('utf8').on('data', (chunk: string) => (earlyErr += chunk));
     early.stdout.once('data', () => early.stdout.destroy());

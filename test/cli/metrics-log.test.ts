@@ -1,22 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MetricsLog, metricsPathFor } from '../../src/cli/metrics-log.js';
 import { findMetricsLog } from '../../src/report/metrics-file.js';
 import { writePlantedCorpus } from '../embeddings/word2vec/planted-corpus.js';
+import { runCli, useBuiltCli } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
-let dir: string;
-
-beforeAll(() => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  dir = mkdtempSync(join(tmpdir(), 'wordloom-metrics-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+useBuiltCli();
+const dir = useTempFolder('wordloom-metrics-').dir;
 
 const records = (path: string): Record<string, unknown>[] =>
   readFileSync(path, 'utf8')
@@ -88,7 +80,7 @@ describe('trainers write NAME.metrics.jsonl', () => {
     const corpus = writePlantedCorpus({ lines: 400 });
     try {
       const out = join(corpus.dir, 'models', 'p.vec');
-      const r = spawnSync(process.execPath, [CLI, '--quiet', 'train', 'word2vec', corpus.path, '-o', out, '--min-count', '1', '--dim', '8', '--epochs', '2', '--threads', '1'], { encoding: 'utf8' });
+      const r = runCli(['--quiet', 'train', 'word2vec', corpus.path, '-o', out, '--min-count', '1', '--dim', '8', '--epochs', '2', '--threads', '1']);
       expect(r.stderr).toBe('');
       const log = records(join(corpus.dir, 'models', 'p.vec.metrics.jsonl'));
       expect(log[0]).toMatchObject({ kind: 'start', trainer: 'word2vec', settings: { dim: 8, epochs: 2, minCount: 1 } });
@@ -104,8 +96,8 @@ describe('trainers write NAME.metrics.jsonl', () => {
 
   it('train word2vec with a bad option leaves no log', () => {
     const out = join(dir, 'bad', 'q.vec');
-    const r = spawnSync(process.execPath, [CLI, 'train', 'word2vec', join(dir, 'none.txt'), '-o', out, '--window', '0'], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
+    const r = runCli(['train', 'word2vec', join(dir, 'none.txt'), '-o', out, '--window', '0']);
+    expect(r.code).toBe(2);
     expect(existsSync(join(dir, 'bad', 'q.vec.metrics.jsonl'))).toBe(false);
   });
 
@@ -114,12 +106,8 @@ describe('trainers write NAME.metrics.jsonl', () => {
     const lines = Array.from({ length: 120 }, (_, i) => ['abc', 'bca', 'cab', 'dab'].slice(0, 2 + (i % 3)).join(' '));
     writeFileSync(text, `${lines.join('\n')}\n`);
     const model = join(dir, 'models', 'tiny');
-    const r = spawnSync(
-      process.execPath,
-      [CLI, '--quiet', 'lm', 'train', text, '-o', model, '--layers', '1', '--units', '8', '--embedding', '4', '--seq-len', '8', '--batch', '4', '--backend', 'cpu', '--epochs', '2'],
-      { encoding: 'utf8' },
-    );
-    expect(r.status, r.stderr).toBe(0);
+    const r = runCli(['--quiet', 'lm', 'train', text, '-o', model, '--layers', '1', '--units', '8', '--embedding', '4', '--seq-len', '8', '--batch', '4', '--backend', 'cpu', '--epochs', '2']);
+    expect(r.code, r.stderr).toBe(0);
     const log = records(`${model}.metrics.jsonl`);
     expect(log[0]).toMatchObject({ kind: 'start', trainer: 'lm', settings: { units: 8, epochs: 2 } });
     const progress = log.filter((x) => x.kind === 'progress');

@@ -3,20 +3,14 @@
  * (util-linux `script`), its output replayed on a 40-column screen; and the same run piped.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { CLI_PATH, runCli, useBuiltCli } from '../helpers/built-cli.js';
 import { seededRandom, useTempDir, writeFixture } from '../text/fixtures.js';
 import { replay } from './terminal-screen.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
+useBuiltCli();
 const tempDir = useTempDir();
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
-
-beforeAll(() => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-}, 120_000);
 
 /** About 200k tokens over 500 words: a second or two of training, long enough for a bar. */
 function corpus(dir: string): string {
@@ -37,7 +31,7 @@ describe.skipIf(!hasScript)('progress bar in a 40-column terminal (built CLI und
   it('never wraps, keeps log lines off the bar, and leaves a clean summary', () => {
     const dir = tempDir();
     corpus(dir);
-    const command = `stty cols 40 rows 24; exec ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${TRAIN.map(shellQuote).join(' ')}`;
+    const command = `stty cols 40 rows 24; exec ${shellQuote(process.execPath)} ${shellQuote(CLI_PATH)} ${TRAIN.map(shellQuote).join(' ')}`;
     const r = spawnSync('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: dir, encoding: 'utf8', input: '', env: { ...process.env, TERM: 'xterm' } });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const raw = r.stdout.replaceAll('\r\n', '\n');
@@ -62,8 +56,8 @@ describe('progress when piped (built CLI)', () => {
   it('draws no bar and writes no escapes; the log lines are plain lines', () => {
     const dir = tempDir();
     corpus(dir);
-    const r = spawnSync(process.execPath, [CLI, ...TRAIN], { cwd: dir, encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
+    const r = runCli(TRAIN, { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/[\r\x1b]/);
     expect(r.stderr).toContain('epoch 1/2 done; checkpoint x.vec.ckpt\n');
     expect(r.stdout).toMatch(/^wrote \d+ vectors/);

@@ -5,26 +5,16 @@
  * run's checkpoint without --resume (the words of `train word2vec`), start over with --force,
  * and warn once when --threads is more than the cores.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCli, useBuiltCli, type CliRun } from '../helpers/built-cli.js';
 import { useTempDir, writeFixture } from '../text/fixtures.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
+useBuiltCli();
 const tempDir = useTempDir();
-
-beforeAll(() => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-}, 120_000);
-
-function run(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, WORDLOOM_BACKEND: 'cpu' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (cwd: string, ...args: string[]): CliRun => runCli(args, { cwd, env: { WORDLOOM_BACKEND: 'cpu' } });
 
 function project(): string {
   const dir = tempDir();

@@ -4,23 +4,17 @@
  * prints exact match, token accuracy and BLEU; translate reads arguments or stdin and writes the
  * attention SVG.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli, useBuiltCli, type CliRun } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
-
-function run(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, env: { ...process.env, WORDLOOM_BACKEND: 'cpu' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+useBuiltCli();
+const run = (args: string[], input?: string): CliRun => runCli(args, { input, env: { WORDLOOM_BACKEND: 'cpu' } });
 
 describe('wordloom seq2seq, translate, corpus dates', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wl-cli-s2s-'));
+  const dir = useTempFolder('wl-cli-s2s-').dir;
 
   it('corpus dates writes seeded source<TAB>ISO pairs', () => {
     const out = join(dir, 'dates.tsv');

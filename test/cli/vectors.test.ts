@@ -1,23 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { saveVectors } from '../../src/vectors/formats/index.js';
 import { VectorSet } from '../../src/vectors/vector-set.js';
-import { randomSet, tempDir } from '../vectors/fixtures.js';
+import { cliRunner, useBuiltCli } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
+import { randomSet } from '../vectors/fixtures.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
-const tmp = tempDir();
-
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+useBuiltCli();
+const tmp = useTempFolder('wordloom-cli-vectors-');
+const run = cliRunner();
 
 beforeAll(async () => {
-  // The CLI is tested as users run it: built. CI builds first; build here when missing.
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
   const rows: [string, number[]][] = [
     ['man', [1, 0, 0.1, 0]],
     ['woman', [-1, 0, 0.1, 0]],
@@ -30,7 +23,6 @@ beforeAll(async () => {
   writeFileSync(tmp.path('questions.txt'), ': family\nman woman king queen\nman king woman queen\nman woman prince princess\n');
   writeFileSync(tmp.path('pairs.txt'), 'king\tqueen\t8\nman\twoman\t7\napple\tbanana\t9\nking\tapple\t1\n');
 }, 120_000);
-afterAll(() => tmp.cleanup());
 
 describe('wordloom vector commands (built CLI)', () => {
   it('similar prints a table and JSON', () => {

@@ -4,31 +4,28 @@
  * classifies --input texts; without a labelled file it says how to get one. The playground serves
  * exactly the folder's browser files (features.bin for the averaged model) and refuses others.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/report-page.js';
 import { startPlayground } from '../../src/report/server.js';
 import { evaluateClassifier, loadClassifier } from '../../src/seq/classify/index.js';
+import { CLI_PATH, runCli } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 import { useCpuBackend } from '../seq/layers/harness.js';
 import { sentimentLines, writeTinyClassifier } from './fixtures.js';
 import { wellFormedProblems } from './well-formed.js';
 
-let dir = '';
+const dir = useTempFolder('wordloom-clf-report-').dir;
 let folder = '';
 let evalFile = '';
 beforeAll(async () => {
   await useCpuBackend();
-  dir = mkdtempSync(join(tmpdir(), 'wordloom-clf-report-'));
   folder = join(dir, 'sentiment');
   await writeTinyClassifier(folder, 'avg');
   evalFile = join(dir, 'test.txt');
   writeFileSync(evalFile, await sentimentLines(60, 9));
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('classifiers in the report', () => {
   it('--eval: figures, per-class precision and recall and the confusion matrix; --input: predictions', async () => {
@@ -63,15 +60,14 @@ describe('classifiers in the report', () => {
 });
 
 describe('CLI: report on a classifier', () => {
-  const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-  it.skipIf(!existsSync(CLI))('--eval and --input reach the page; a missing --eval file is one line, exit 1', () => {
+  it.skipIf(!existsSync(CLI_PATH))('--eval and --input reach the page; a missing --eval file is one line, exit 1', () => {
     const out = join(dir, 'cli-report.html');
-    const r = spawnSync(process.execPath, [CLI, '--json', '--quiet', 'report', folder, '--eval', evalFile, '--input', 'a dull plot', '--backend', 'cpu', '-o', out], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
+    const r = runCli(['--json', '--quiet', 'report', folder, '--eval', evalFile, '--input', 'a dull plot', '--backend', 'cpu', '-o', out]);
+    expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'classifier', sections: ['Final figures', 'Settings', `Evaluation on ${evalFile}`, 'Predictions'] });
     expect(readFileSync(out, 'utf8')).toContain('<figure class="confusion"><svg');
-    const missing = spawnSync(process.execPath, [CLI, '--quiet', 'report', folder, '--eval', join(dir, 'nope.txt'), '--backend', 'cpu', '-o', join(dir, 'x.html')], { encoding: 'utf8' });
-    expect(missing.status).toBe(1);
+    const missing = runCli(['--quiet', 'report', folder, '--eval', join(dir, 'nope.txt'), '--backend', 'cpu', '-o', join(dir, 'x.html')]);
+    expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toMatch(/^wordloom: .*nope\.txt/);
   }, 60_000);

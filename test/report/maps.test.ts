@@ -3,12 +3,9 @@
  * the expected labels, seeded projections that keep planted groups together, and the CLI's
  * plot / export / report commands on the built program.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MetricsLog } from '../../src/cli/metrics-log.js';
 import { WordloomError } from '../../src/errors.js';
 import { attentionHeatmap, confusionMatrix } from '../../src/report/heatmap.js';
@@ -20,17 +17,13 @@ import { project, type ProjectionMethod } from '../../src/report/projection.js';
 import { exportProjector } from '../../src/report/projector.js';
 import { buildReport } from '../../src/report/report-page.js';
 import { buildWordMap, debiasGroups, parseGroups, selectMapWords } from '../../src/report/word-map.js';
+import { cliRunner, useBuiltCli } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 import { GROUPS, plantedVectors, writePlantedVectors } from './fixtures.js';
 import { wellFormedProblems } from './well-formed.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
-let dir: string;
-beforeAll(() => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  dir = mkdtempSync(join(tmpdir(), 'wordloom-report-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+useBuiltCli();
+const dir = useTempFolder('wordloom-report-').dir;
 
 const groupWords = Object.values(GROUPS).flat();
 const groupOf = (w: string): string => Object.entries(GROUPS).find(([, ws]) => (ws as readonly string[]).includes(w))![0];
@@ -232,7 +225,7 @@ describe('report page', () => {
 });
 
 describe('CLI: plot, export projector, report', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  const run = cliRunner();
 
   it('plot writes an SVG or HTML map and says so; a wrong extension is a usage error before any work', async () => {
     const vectorsPath = join(dir, 'cli.vec');
@@ -244,10 +237,10 @@ describe('CLI: plot, export projector, report', () => {
     expect(wellFormedProblems(html, 'html')).toEqual([]);
     for (const w of ['apple', 'red', 'pear', 'plum', 'cherry', 'grape']) expect(html).toContain(`>${w}</text>`);
     const bad = run('plot', vectorsPath, '-o', join(dir, 'map.png'));
-    expect(bad.status).toBe(2);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(`wordloom: -o ${join(dir, 'map.png')}: a map is written as .svg or .html\n`);
     const unknown = run('plot', vectorsPath, 'nosuchword', '-o', join(dir, 'map.svg'));
-    expect(unknown.status).toBe(1);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^wordloom: .*nosuchword/);
     expect(existsSync(join(dir, 'map.svg'))).toBe(false);
   }, 120_000);
@@ -256,10 +249,10 @@ describe('CLI: plot, export projector, report', () => {
     const vectorsPath = join(dir, 'cli2.vec');
     await writePlantedVectors(vectorsPath);
     const e = run('--quiet', 'export', 'projector', vectorsPath, '-o', join(dir, 'proj'), '--top', '4');
-    expect(e.status, e.stderr).toBe(0);
+    expect(e.code, e.stderr).toBe(0);
     expect(readFileSync(join(dir, 'proj', 'metadata.tsv'), 'utf8')).toBe('apple\npear\nplum\ncherry\n');
     const r = run('--json', 'report', vectorsPath, '-o', join(dir, 'report.html'));
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'vectors', metrics: null });
     expect(r.stderr).toMatch(/warning: no metrics log/);
   }, 120_000);

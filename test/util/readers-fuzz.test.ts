@@ -10,9 +10,7 @@
  *
  * The seed and the number of cases are fixed, so a failure names a case that replays exactly.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadWord2VecCheckpoint, saveWord2VecCheckpoint } from '../../src/embeddings/word2vec/checkpoint.js';
@@ -26,6 +24,7 @@ import { evaluateWordPairs, readWordPairs } from '../../src/vectors/evaluate/wor
 import { loadVectors, saveVectors, VECTOR_FORMATS, type VectorFormat } from '../../src/vectors/formats/index.js';
 import { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 import { VectorSet } from '../../src/vectors/vector-set.js';
+import { runCli, useBuiltCli } from '../helpers/built-cli.js';
 import { seededRandom } from '../seeded-random.js';
 import { tempDir } from '../vectors/fixtures.js';
 
@@ -250,9 +249,8 @@ describe('fuzzed inputs end in a result or one clean WordloomError', () => {
 });
 
 describe('the built CLI on fuzzed vectors', () => {
+  useBuiltCli();
   it('exits 0 with results or 1 with one printable line', async () => {
-    const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-    if (!existsSync(cli)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: fileURLToPath(new URL('../../', import.meta.url)), stdio: 'inherit' });
     const set = vectorSet();
     await saveVectors(tmp.path('cli-seed.bin'), set);
     await saveVectors(tmp.path('cli-seed.txt'), set);
@@ -262,7 +260,7 @@ describe('the built CLI on fuzzed vectors', () => {
       const path = tmp.path(`cli-${i}.vectors`);
       writeFileSync(path, mutate(seed));
       const args = i % 4 < 2 ? ['similar', path, 'king'] : ['eval', 'similarity', path, tmp.path('cli-pairs.txt')];
-      const r = spawnSync(process.execPath, [cli, '-q', ...args], { encoding: 'utf8' });
+      const r = runCli(['-q', ...args]);
       const label = `cli case ${i}: ${args.join(' ')}: ${r.stderr}`;
       // warnings about what was tolerated may come first; then at most one error line
       const lines = r.stderr.split('\n');
@@ -272,8 +270,8 @@ describe('the built CLI on fuzzed vectors', () => {
         expect(line, label).not.toMatch(/[\u0000-\u001f\u007f-\u009f]|internal error/);
       }
       const errors = lines.filter((l) => !l.startsWith('wordloom: warning: '));
-      expect(errors.length, label).toBe(r.status === 0 ? 0 : 1);
-      if (r.status !== 0) expect(r.status, label).toBe(1);
+      expect(errors.length, label).toBe(r.code === 0 ? 0 : 1);
+      if (r.code !== 0) expect(r.code, label).toBe(1);
     }
   }, 30_000);
 });

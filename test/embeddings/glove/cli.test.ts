@@ -3,22 +3,21 @@
  * and the C-format vocabulary; bad values, bad usage and damaged records give one line and the
  * right exit code; Ctrl-C leaves a checkpoint that --resume finishes.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../src/embeddings/shared/rng.js';
+import { cliRunner, spawnCli, useBuiltCli } from '../../helpers/built-cli.js';
+import { useTempFolder } from '../../helpers/temp-folder.js';
 
-const cli = join(import.meta.dirname, '../../../dist/cli/main.js');
-const dir = mkdtempSync(join(tmpdir(), 'wordloom-glove-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+useBuiltCli();
+const dir = useTempFolder('wordloom-glove-cli-').dir;
 const rng = new SeededRandom(2);
 writeFileSync(
   join(dir, 'c.txt'),
   Array.from({ length: 4000 }, () => Array.from({ length: 12 }, () => `w${Math.floor(rng.nextFloat() ** 2 * 400)}`).join(' ')).join('\n') + '\n',
 );
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir });
+const run = cliRunner({ cwd: dir });
 
 describe('wordloom glove', () => {
   it('counts, then trains on the counts, writing GloVe text and the vocabulary', () => {
@@ -61,13 +60,13 @@ describe('wordloom glove', () => {
     writeFileSync(join(dir, 'short.bin'), Buffer.alloc(20));
     const r = run(...args);
     expect(r.stderr).toBe(`${line}\n`);
-    expect(r.status).toBe(status);
+    expect(r.code).toBe(status);
     expect(existsSync(join(dir, 'x.txt'))).toBe(false);
   });
 
   it('saves a checkpoint on Ctrl-C and --resume finishes', async () => {
-    const args = [cli, 'train', 'glove', 'c.txt', '-o', 'r.txt', '--dim', '8', '--iter', '200', '--threads', '1', '--min-count', '1'];
-    const child = spawn(process.execPath, args, { cwd: dir });
+    const args = ['train', 'glove', 'c.txt', '-o', 'r.txt', '--dim', '8', '--iter', '200', '--threads', '1', '--min-count', '1'];
+    const child = spawnCli(args, { cwd: dir });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {
@@ -82,7 +81,7 @@ describe('wordloom glove', () => {
     expect(stderr).toMatch(/wordloom: training interrupted; checkpoint saved to r\.txt\.ckpt \(continue with --resume\)/);
     expect(existsSync(join(dir, 'r.txt.ckpt'))).toBe(true);
     const r = run('--quiet', 'train', 'glove', 'c.txt', '-o', 'r.txt', '--resume', '--iter', '200');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect(existsSync(join(dir, 'r.txt'))).toBe(true);
     expect(existsSync(join(dir, 'r.txt.ckpt'))).toBe(false);
   }, 120_000);
