@@ -2,13 +2,13 @@ import { WordloomError } from '../../errors.js';
 import {
   checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys,
 } from '../../util/option-spec.js';
-import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenizer.js';
 import type { EpochReport, LanguageModelProgress } from './progress.js';
 import type { Trial } from '../tune/random-search.js';
 import {
   TRAINING_SCHEDULE_SPECS, checkResumeHasCheckpoint, resolveValidationSource, trainingRunSpecs, trainingRuntimeDefaults, trainingStepSpecs,
   type SeqTrainingOptions,
 } from '../training/training-options.js';
+import { LEVELS, checkTokenizerFitsLevel, textOptionSpecs, type LanguageModelLevel, type SeqTextOptions } from '../training/text-options.js';
 import { formatLayerUnits, resolveLayerUnits, topLayerUnits, type LayerUnits } from './layer-units.js';
 
 /**
@@ -17,26 +17,19 @@ import { formatLayerUnits, resolveLayerUnits, topLayerUnits, type LayerUnits } f
  * (LANGUAGE_MODEL_OPTION_SPECS, on the shared util/option-spec.ts), from which come the defaults,
  * the recorded settings of checkpoints, the CLI's `wordloom lm train` flags, and validation. Flags map one to one onto fields (`--seq-len` -> seqLen).
  */
-export type LanguageModelLevel = 'char' | 'word';
+export { LEVELS, type LanguageModelLevel };
 export type CellName = 'lstm' | 'gru' | 'rnn';
 export type { OptimizerName } from '../training/training-options.js';
 export { OPTIMIZERS } from '../training/training-options.js';
 
-export const LEVELS: readonly LanguageModelLevel[] = ['char', 'word'];
 export const CELLS: readonly CellName[] = ['lstm', 'gru', 'rnn'];
 
-/** The training loop's options (batch, epochs, lr, optimizer, clip, validation, schedule, seed, threads, checkpoints, onLog, signal) are the shared ones. */
-export interface LanguageModelOptions extends SeqTrainingOptions {
-  /** 'char': one token per Unicode code point; 'word': tokens from `tokenizer`. Default 'char'. */
-  level: LanguageModelLevel;
-  /** How word-level lines are split ('whitespace', 'english'); char level always uses 'characters'. Default 'whitespace'. */
-  tokenizer: TokenizerName;
-  /** Lowercase the text (after NFC). Default false. */
-  lowercase: boolean;
-  /** Tokens seen fewer times become `<UNK>`. Default 1. */
-  minCount: number;
-  /** Keep at most this many tokens (most frequent first; the rest become `<UNK>`); 0 = no limit. Default 0. */
-  maxVocab: number;
+/**
+ * The text options (level, tokenizer, lowercase, minCount, maxVocab) and the training loop's
+ * (batch, epochs, lr, optimizer, clip, validation, schedule, seed, threads, checkpoints, onLog,
+ * signal) are the shared ones.
+ */
+export interface LanguageModelOptions extends SeqTextOptions, SeqTrainingOptions {
   /** Recurrent cell: 'lstm', 'gru' or 'rnn' (SimpleRNN, tanh). Default 'lstm'. */
   cell: CellName;
   /** Stacked recurrent layers. Default 2. */
@@ -87,11 +80,13 @@ export function defaultEmbedding(level: LanguageModelLevel): number {
 }
 
 export const LANGUAGE_MODEL_OPTION_SPECS = {
-  level: { flag: '--level', kind: 'choice', choices: LEVELS, help: 'tokens: characters (Unicode code points) or words', defaultText: 'char', default: 'char', recorded: true },
-  tokenizer: { flag: '--tokenizer', kind: 'choice', choices: TOKENIZER_NAMES.filter((t) => t !== 'characters'), help: 'how word-level lines are split into words', defaultText: 'whitespace', default: 'whitespace', recorded: true },
-  lowercase: { flag: '--lowercase', kind: 'boolean', help: 'lowercase the text', defaultText: 'off', default: false, recorded: true },
-  minCount: { flag: '--min-count', kind: 'integer', min: 1, help: 'tokens seen fewer times become <UNK>', defaultText: '1', default: 1, recorded: true },
-  maxVocab: { flag: '--max-vocab', kind: 'integer', min: 0, help: 'keep only the n most frequent tokens, the rest become <UNK>; 0 = all', defaultText: '0 (all)', default: 0, recorded: true },
+  ...textOptionSpecs({
+    level: 'tokens: characters (Unicode code points) or words',
+    tokenizer: 'how word-level lines are split into words',
+    lowercase: 'lowercase the text',
+    minCount: 'tokens seen fewer times become <UNK>',
+    maxVocab: 'keep only the n most frequent tokens, the rest become <UNK>; 0 = all',
+  }),
   cell: { flag: '--cell', kind: 'choice', choices: CELLS, help: 'recurrent cell: LSTM, GRU or SimpleRNN (tanh)', defaultText: 'lstm', default: 'lstm', recorded: true },
   layers: { flag: '--layers', kind: 'integer', min: 1, max: 16, help: 'stacked recurrent layers', defaultText: '2', default: 2, recorded: true },
   units: { flag: '--units', kind: 'integers', min: 1, max: 8192, help: 'units of the recurrent layers: one size for every layer, or one per layer, as many as --layers', defaultText: '256', default: 256, recorded: true },
@@ -138,9 +133,7 @@ export function resolveLanguageModelOptions(partial: Partial<LanguageModelOption
   };
   checkSettings(LANGUAGE_MODEL_OPTION_SPECS, o);
   o.units = resolveLayerUnits(o.units, o.layers);
-  if (o.level === 'char' && defined.tokenizer !== undefined && defined.tokenizer !== LANGUAGE_MODEL_DEFAULTS.tokenizer) {
-    throw new WordloomError('EOPTION', `option --tokenizer applies to --level word only (a char model reads characters), got ${defined.tokenizer}`);
-  }
+  checkTokenizerFitsLevel(o, defined);
   if (o.tieWeights && o.embedding !== topLayerUnits(o.units)) {
     // the tied output layer multiplies the top layer's states by the embedding table's transpose
     const which = typeof o.units === 'number' ? '--units' : "the top layer's --units";

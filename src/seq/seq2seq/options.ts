@@ -1,11 +1,11 @@
 import { WordloomError } from '../../errors.js';
-import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenizer.js';
 import { checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys } from '../../util/option-spec.js';
-import { CELLS, LEVELS, type CellName, type LanguageModelLevel } from '../lm/options.js';
+import { CELLS, type CellName } from '../lm/options.js';
 import {
   TRAINING_SCHEDULE_SPECS, checkResumeHasCheckpoint, resolveValidationSource, trainingRunSpecs, trainingRuntimeDefaults, trainingStepSpecs,
   type SeqTrainingOptions,
 } from '../training/training-options.js';
+import { checkTokenizerFitsLevel, textOptionSpecs, type SeqTextOptions } from '../training/text-options.js';
 import { DEFAULT_LOCAL_WINDOW } from './local-p.js';
 import type { Seq2seqEpochReport, Seq2seqProgress } from './progress.js';
 
@@ -17,16 +17,12 @@ import type { Seq2seqEpochReport, Seq2seqProgress } from './progress.js';
 export type AttentionName = 'bahdanau' | 'luong-dot' | 'luong-general';
 export const ATTENTIONS: readonly AttentionName[] = ['bahdanau', 'luong-dot', 'luong-general'];
 
-/** The training loop's options (batch, epochs, lr, optimizer, clip, validation, schedule, seed, threads, checkpoints, onLog, signal) are the shared ones. */
-export interface Seq2seqOptions extends SeqTrainingOptions {
-  /** Tokens of both sides: 'char' (Unicode code points) or 'word' (split by `tokenizer`). Default 'char'. */
-  level: LanguageModelLevel;
-  tokenizer: TokenizerName;
-  lowercase: boolean;
-  /** Tokens seen fewer times (per side) become `<UNK>`. Default 1. */
-  minCount: number;
-  /** Keep at most this many tokens per side; 0 = all. Default 0. */
-  maxVocab: number;
+/**
+ * The text options (level, tokenizer, lowercase, minCount, maxVocab; all apply to both sides, the
+ * vocabulary limits per side) and the training loop's (batch, epochs, lr, optimizer, clip,
+ * validation, schedule, seed, threads, checkpoints, onLog, signal) are the shared ones.
+ */
+export interface Seq2seqOptions extends SeqTextOptions, SeqTrainingOptions {
   /** Recurrent cell of the encoder and the decoder. Default 'lstm'. */
   cell: CellName;
   /** Recurrent layers of the encoder and of the decoder (decoder layer l starts from encoder layer l's final state). Default 1. */
@@ -67,11 +63,13 @@ export interface Seq2seqOptions extends SeqTrainingOptions {
 export type Seq2seqSetting = Exclude<keyof Seq2seqOptions, 'onProgress' | 'onEpoch' | 'onLog' | 'signal'>;
 
 export const SEQ2SEQ_OPTION_SPECS = {
-  level: { flag: '--level', kind: 'choice', choices: LEVELS, help: 'tokens of both sides: characters or words', defaultText: 'char', default: 'char', recorded: true },
-  tokenizer: { flag: '--tokenizer', kind: 'choice', choices: TOKENIZER_NAMES.filter((t) => t !== 'characters'), help: 'how word-level text is split into words', defaultText: 'whitespace', default: 'whitespace', recorded: true },
-  lowercase: { flag: '--lowercase', kind: 'boolean', help: 'lowercase both sides', defaultText: 'off', default: false, recorded: true },
-  minCount: { flag: '--min-count', kind: 'integer', min: 1, help: 'tokens seen fewer times (per side) become <UNK>', defaultText: '1', default: 1, recorded: true },
-  maxVocab: { flag: '--max-vocab', kind: 'integer', min: 0, help: 'keep only the n most frequent tokens per side; 0 = all', defaultText: '0 (all)', default: 0, recorded: true },
+  ...textOptionSpecs({
+    level: 'tokens of both sides: characters or words',
+    tokenizer: 'how word-level text is split into words',
+    lowercase: 'lowercase both sides',
+    minCount: 'tokens seen fewer times (per side) become <UNK>',
+    maxVocab: 'keep only the n most frequent tokens per side; 0 = all',
+  }),
   cell: { flag: '--cell', kind: 'choice', choices: CELLS, help: 'recurrent cell of the encoder and decoder', defaultText: 'lstm', default: 'lstm', recorded: true },
   layers: { flag: '--layers', kind: 'integer', min: 1, max: 16, help: 'recurrent layers of the encoder and of the decoder', defaultText: '1', default: 1, recorded: true },
   units: { flag: '--units', kind: 'integer', min: 1, max: 8192, help: 'units of each recurrent layer (split in two halves with --bidirectional)', defaultText: '64', default: 64, recorded: true },
@@ -115,9 +113,7 @@ export function resolveSeq2seqOptions(partial: Partial<Seq2seqOptions> = {}): Se
     ...defined,
   };
   checkSettings(SEQ2SEQ_OPTION_SPECS, o);
-  if (o.level === 'char' && defined.tokenizer !== undefined && defined.tokenizer !== SEQ2SEQ_DEFAULTS.tokenizer) {
-    throw new WordloomError('EOPTION', `option --tokenizer applies to --level word only (a char model reads characters), got ${defined.tokenizer}`);
-  }
+  checkTokenizerFitsLevel(o, defined);
   if (o.bidirectional && o.units % 2 !== 0) {
     throw new WordloomError('EOPTION', `option --bidirectional needs an even --units (each direction gets units/2), got --units ${o.units}`);
   }
