@@ -47,3 +47,15 @@ export function takeSoftmaxGradient(tape: SoftmaxGradientTape): Float32Array {
   tape.block.free();
   return threadPool().arena.view(tape.block.start, tape.size);
 }
+
+/**
+ * log(sum(exp(row))) of each row of `logits` [rows, classes], on the kernel threads: decoding needs
+ * it for every hypothesis at every step, and over a word vocabulary a JavaScript loop of Math.exp
+ * was most of the decoding time. The loss kernel gives lse - logits[row][0] for label 0.
+ */
+export function rowLogSumExps(logits: Float32Array, rows: number, classes: number): Float64Array {
+  const { losses } = softmaxCrossEntropy(logits, new Int32Array(rows), rows, classes, null);
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = losses[r]! + logits[r * classes]!;
+  return out;
+}

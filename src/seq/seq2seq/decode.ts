@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Vocabulary } from '../../text/vocabulary.js';
+import { rowLogSumExps } from '../engine/index.js';
 import { padSources } from './codec.js';
 import { decodeSteps, encode, type Encoded, type Seq2seqNetwork } from './network.js';
 
@@ -83,15 +84,6 @@ class DecoderRun {
   }
 }
 
-/** log softmax of logits[row*V .. row*V+V) at `id`, with the row's log-sum-exp. */
-function logSumExp(logits: Float32Array, offset: number, V: number): number {
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) if (logits[offset + v]! > max) max = logits[offset + v]!;
-  let sum = 0;
-  for (let v = 0; v < V; v++) sum += Math.exp(logits[offset + v]! - max);
-  return max + Math.log(sum);
-}
-
 function encodeRows(network: Seq2seqNetwork, sources: readonly Int32Array[]): { run: DecoderRun; lengths: number[] } {
   const { source, sourceLength } = padSources(sources);
   const src = tf.tensor2d(source, [sources.length, sourceLength], 'int32');
@@ -112,12 +104,13 @@ export function greedyDecode(network: Seq2seqNetwork, sources: readonly Int32Arr
   try {
     for (let t = 0; t < maxLength && open > 0; t++) {
       const { logits, weights } = run.step(previous);
+      const lse = rowLogSumExps(logits, B, V);
       for (let b = 0; b < B; b++) {
         const h = out[b]!;
         if (h.ended) continue;
         let best = 0;
         for (let v = 1; v < V; v++) if (logits[b * V + v]! > logits[b * V + best]!) best = v;
-        h.logProb += logits[b * V + best]! - logSumExp(logits, b * V, V);
+        h.logProb += logits[b * V + best]! - lse[b]!;
         h.attention.push(weights.slice(b * S, b * S + lengths[b]!));
         if (best === Vocabulary.EOS) {
           h.ended = true;
@@ -161,13 +154,14 @@ export function beamDecode(network: Seq2seqNetwork, sources: readonly Int32Array
   try {
     for (let t = 0; t < options.maxLength && done.includes(0); t++) {
       const { logits, weights } = run.step(previous);
+      const rowLse = rowLogSumExps(logits, B * K, V);
       for (let b = 0; b < B; b++) {
         for (let k = 0; k < K; k++) parents[b * K + k] = b * K;
         if (done[b]) continue;
         const candidates: { parent: Live; id: number; logProb: number }[] = [];
         for (const h of live[b]!) {
           const offset = h.row * V;
-          const lse = logSumExp(logits, offset, V);
+          const lse = rowLse[h.row]!;
           // the K + 1 best tokens of this row, by insertion into a small sorted list
           let n = 0;
           for (let v = 0; v < V; v++) {
