@@ -1,6 +1,6 @@
 /**
  * `wordloom info <file>`: what a file is (vectors, vocabulary, HNSW index, checkpoint, metrics
- * log, language-model folder, text) and its main figures; for vectors, how they were trained when
+ * log, language-model or seq2seq folder, text) and its main figures; for vectors, how they were trained when
  * the metrics log written next to them says so.
  */
 import type { Command } from 'commander';
@@ -23,7 +23,7 @@ type Info = { path: string; kind: string; [field: string]: unknown };
 export function registerInfoCommand(program: Command, output: () => Output): void {
   program
     .command('info')
-    .description('say what a file is: vectors, vocabulary, HNSW index, checkpoint, metrics log, language-model folder or text, with its size, dimension and how it was trained when known')
+    .description('say what a file is: vectors, vocabulary, HNSW index, checkpoint, metrics log, language-model or seq2seq folder or text, with its size, dimension and how it was trained when known')
     .argument('<file>', 'file or model folder')
     .action(async (path: string) => {
       const out = output();
@@ -155,30 +155,51 @@ async function describeMetrics(path: string, bytes: number): Promise<Info> {
   return { path, kind: 'metrics-log', bytes, records: records.length, trainer: start?.trainer ?? null, settings: start?.settings ?? null, finished: records.some((r) => r.kind === 'end') };
 }
 
+/** The fields of lm.json and seq2seq.json that info shows. */
+interface ModelConfig {
+  level?: string;
+  tokenizer?: string;
+  architecture?: Record<string, unknown>;
+  training?: { epochs?: number; steps?: number; settings?: unknown };
+  validation?: unknown;
+  backward?: unknown;
+}
+
+/** What a language model and a seq2seq model share in info: tokens, architecture, layer sizes, training. */
+function describeModel(path: string, kind: string, config: ModelConfig): Info {
+  return {
+    path,
+    kind,
+    level: config.level,
+    tokenizer: config.tokenizer,
+    architecture: config.architecture,
+    // one size for every layer, or one per layer (`--units 512,256`), as the flag is written
+    ...(config.architecture && 'units' in config.architecture ? { units: formatLayerUnits(config.architecture['units'] as LayerUnits) } : {}),
+  };
+}
+
+function trainingFields(config: ModelConfig): Record<string, unknown> {
+  return {
+    ...(config.training ? { epochs: config.training.epochs, steps: config.training.steps, settings: config.training.settings } : {}),
+    validation: config.validation ?? null,
+  };
+}
+
 async function describeFolder(path: string): Promise<Info> {
   const config = join(path, 'lm.json');
   if (existsSync(config)) {
-    const lm = JSON.parse(await fsp.readFile(config, 'utf8')) as {
-      level?: string;
-      tokenizer?: string;
-      architecture?: Record<string, unknown>;
-      training?: { epochs?: number; steps?: number; settings?: unknown };
-      validation?: unknown;
-      backward?: unknown;
-    };
+    const lm = JSON.parse(await fsp.readFile(config, 'utf8')) as ModelConfig;
     return {
-      path,
-      kind: 'language-model',
-      level: lm.level,
-      tokenizer: lm.tokenizer,
-      architecture: lm.architecture,
-      // one size for every layer, or one per layer (`--units 512,256`), as the flag is written
-      ...(lm.architecture && 'units' in lm.architecture ? { units: formatLayerUnits(lm.architecture['units'] as LayerUnits) } : {}),
+      ...describeModel(path, 'language-model', lm),
       bidirectional: lm.backward !== undefined && lm.backward !== null,
-      ...(lm.training ? { epochs: lm.training.epochs, steps: lm.training.steps, settings: lm.training.settings } : {}),
-      validation: lm.validation ?? null,
+      ...trainingFields(lm),
       usedBy: 'generate, lm eval, lm embed',
     };
+  }
+  const seq2seqConfig = join(path, 'seq2seq.json');
+  if (existsSync(seq2seqConfig)) {
+    const seq2seq = JSON.parse(await fsp.readFile(seq2seqConfig, 'utf8')) as ModelConfig;
+    return { ...describeModel(path, 'seq2seq-model', seq2seq), ...trainingFields(seq2seq), usedBy: 'translate, seq2seq eval' };
   }
   const entries = await fsp.readdir(path);
   return { path, kind: 'folder', files: entries.length, note: 'a folder of text files is a corpus for vocab and train' };

@@ -9,6 +9,7 @@
 import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline';
 import type { BackendName } from '../seq/backend/backend-name.js';
+import { describeLayers } from '../seq/lm/layer-units.js';
 import { SEQ2SEQ_OPTION_SPECS, resolveSeq2seqOptions, type Seq2seqOptions, type Seq2seqSetting } from '../seq/seq2seq/options.js';
 import type { Seq2seqEpochReport, Seq2seqEvaluation, Seq2seqProgress } from '../seq/seq2seq/progress.js';
 import { DATE_SPLITS, generateDatePairs, type DateSplit } from '../corpora/dates.js';
@@ -109,7 +110,7 @@ function registerTrain(group: Command, output: () => Output): void {
     metrics.close();
     out.result({ ...figures, history: model.history }, () =>
       [
-        `wrote ${target}: ${a.layers} x ${a.units} ${a.cell.toUpperCase()} encoder${a.bidirectional ? ' (bidirectional)' : ''} and decoder, ${a.attention}${a.localP ? ` local-p (window ${a.window})` : ''} attention${a.inputFeeding ? ' with input feeding' : ''}; ${a.sourceVocabularySize} source and ${a.targetVocabularySize} target ids`,
+        `wrote ${target}: ${describeLayers(a.layers, a.units)} ${a.cell.toUpperCase()} encoder${a.bidirectional ? ' (bidirectional)' : ''} and decoder, ${a.attention}${a.localP ? ` local-p (window ${a.window})` : ''} attention${a.inputFeeding ? ' with input feeding' : ''}; ${a.sourceVocabularySize} source and ${a.targetVocabularySize} target ids`,
         `${training.epochs} epoch${training.epochs === 1 ? '' : 's'}, ${training.steps} steps in ${formatDuration(training.seconds)}` +
           (model.config.validation ? `; validation (epoch ${training.bestEpoch}): ${describeEvaluation(model.config.validation)}` : '; no validation pairs'),
       ].join('\n'),

@@ -11,6 +11,7 @@
  * heatmap. The e2e test checks the page's translation and weights against Node's.
  */
 import * as tf from '@tensorflow/tfjs';
+import { topLayerUnits, type LayerUnits } from '../seq/lm/layer-units.js';
 import { joinTokens, lineTokenizer } from '../seq/lm/line-tokens.js';
 import type { TokenizerName } from '../text/tokenizer.js';
 
@@ -20,7 +21,7 @@ export interface BrowserSeq2seqConfig {
   tokenizer: TokenizerName;
   lowercase: boolean;
   maxTargetLength: number;
-  architecture: { units: number; inputFeeding: boolean };
+  architecture: { units: LayerUnits; inputFeeding: boolean };
 }
 
 export interface BrowserTranslation {
@@ -72,7 +73,7 @@ export class BrowserSeq2seq {
     const maskBias = tf.zeros([1, 1, S]);
     // A local-p decoder (Luong's predicted-position attention) also takes the source positions 0..S-1.
     const positions = this.decoder.inputNames.includes('source_positions') ? tf.range(0, S).reshape([1, 1, S]) : null;
-    let feed = this.config.architecture.inputFeeding ? tf.zeros([1, 1, this.config.architecture.units]) : null;
+    let feed = this.config.architecture.inputFeeding ? tf.zeros([1, 1, topLayerUnits(this.config.architecture.units)]) : null;
     let previous = BOS;
     try {
       for (let t = 0; t < maxLength; t++) {

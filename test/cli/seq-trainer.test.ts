@@ -46,6 +46,36 @@ describe('lm train --units per layer', () => {
   });
 });
 
+describe('seq2seq train --units per layer', () => {
+  it('trains a 12,8 model and names its layers; a wrong list is one usage line, before any work', () => {
+    const dir = project();
+    const flags = S2S.filter((_, i) => i > 1); // all but --units 8
+    const ok = run(dir, 'seq2seq', 'train', 'p.tsv', '-o', 'm', ...flags, '--layers', '2', '--units', '12,8');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^wrote m: 12,8 LSTM encoder and decoder, luong-dot attention/);
+    expect(JSON.parse(readFileSync(join(dir, 'm', 'seq2seq.json'), 'utf8')).architecture.units).toEqual([12, 8]);
+    const info = run(dir, 'info', 'm');
+    expect(info.stdout).toMatch(/^kind: +seq2seq-model$/m);
+    expect(info.stdout).toMatch(/^units: +12,8$/m);
+    expect(run(dir, 'translate', 'm', '12').code).toBe(0);
+
+    const refused: [string[], string][] = [
+      [['--layers', '2', '--units', '12,8,4'], 'wordloom: option --units lists 3 sizes (12,8,4) but --layers is 2: give one size for every layer or one per layer\n'],
+      [['--units', '12,8'], 'wordloom: option --units lists 2 sizes (12,8) but --layers is 1: give one size for every layer or one per layer\n'],
+      [['--layers', '2', '--units', '12,7', '--bidirectional'], 'wordloom: option --bidirectional needs an even size for every layer in --units (each direction gets units/2), got --units 12,7\n'],
+    ];
+    for (const [units, message] of refused) {
+      const r = run(dir, 'seq2seq', 'train', 'p.tsv', '-o', 'w', ...flags, ...units);
+      expect(r.code, units.join(' ')).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+    const bad = run(dir, 'seq2seq', 'train', 'p.tsv', '-o', 'w', ...flags, '--units', '12,x');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--units expects an integer, got "x"');
+    expect(existsSync(join(dir, 'w'))).toBe(false);
+  });
+});
+
 describe.each([
   ['lm', 't.txt', LM],
   ['seq2seq', 'p.tsv', S2S],

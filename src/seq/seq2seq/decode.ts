@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Vocabulary } from '../../text/vocabulary.js';
 import { rowLogSumExps } from '../engine/index.js';
+import { topLayerUnits } from '../lm/layer-units.js';
 import { padSources } from './codec.js';
 import { decodeSteps, encode, type Encoded, type Seq2seqNetwork } from './network.js';
 
@@ -50,7 +51,7 @@ class DecoderRun {
     this.states = encoded.states;
     this.rows = encoded.memory.shape[0];
     this.sourceLength = encoded.memory.shape[1];
-    this.feed = network.arch.inputFeeding ? tf.zeros([this.rows, 1, network.arch.units]) : null;
+    this.feed = network.arch.inputFeeding ? tf.zeros([this.rows, 1, topLayerUnits(network.arch.units)]) : null;
   }
 
   step(previous: Int32Array): { logits: Float32Array; weights: Float32Array } {

@@ -32,6 +32,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { executeOnce, fusedBidirectional, fusedDense, fusedDot, fusedEmbedding, fusedGRU, fusedLSTM, fusedSimpleRNN } from '../layers/index.js';
+import { unitsPerLayer, type LayerUnits } from '../lm/layer-units.js';
 import type { CellName } from '../lm/options.js';
 import { localPWeights, MASKED, sourcePositions } from './local-p.js';
 import type { AttentionName } from './options.js';
@@ -43,12 +44,13 @@ export interface Seq2seqArchitecture {
   targetVocabularySize: number;
   cell: CellName;
   layers: number;
-  units: number;
+  /** One size for every layer or one per layer (lowest first); encoder and decoder layer l share it. */
+  units: LayerUnits;
   embedding: number;
   bidirectional: boolean;
   attention: AttentionName;
   inputFeeding: boolean;
-  /** Bahdanau's hidden size (units when 0 was asked for). */
+  /** Bahdanau's hidden size (the top layer's units when 0 was asked for). */
   attentionUnits: number;
   /** Luong only: local-p attention (false: global). Absent in models saved before it existed. */
   localP: boolean;
@@ -95,7 +97,10 @@ export function buildSeq2seqNetwork(arch: Seq2seqArchitecture, nextSeed: () => n
   const dense = (name: string, units: number, fanIn: number, extra: Record<string, unknown> = {}): tf.layers.Layer =>
     fusedDense({ name, units, kernelInitializer: uniform(1 / Math.sqrt(fanIn)), biasInitializer: uniform(1 / Math.sqrt(fanIn)), ...extra });
   const perLayer = statesPerLayer(arch.cell);
-  const U = arch.units;
+  // Decoder layer l starts from encoder layer l's final state, so both are sizes[l] wide; the
+  // memory, the attention and the attentional vector are the top layer's width U.
+  const sizes = unitsPerLayer(arch.units, arch.layers);
+  const U = sizes[arch.layers - 1]!;
 
   // Encoder.
   const source = tf.input({ shape: [null], dtype: 'int32', name: 'source' });
@@ -103,14 +108,14 @@ export function buildSeq2seqNetwork(arch: Seq2seqArchitecture, nextSeed: () => n
   const finalStates: Sym[] = [];
   for (let l = 0; l < arch.layers; l++) {
     if (arch.bidirectional) {
-      const layer = fusedBidirectional({ layer: recurrent(`encoder_${arch.cell}_${l + 1}`, U / 2, {}) as tf.RNN, mergeMode: 'concat', name: `encoder_bidirectional_${l + 1}` });
+      const layer = fusedBidirectional({ layer: recurrent(`encoder_${arch.cell}_${l + 1}`, sizes[l]! / 2, {}) as tf.RNN, mergeMode: 'concat', name: `encoder_bidirectional_${l + 1}` });
       const out = layer.apply(x) as Sym[];
       x = out[0]!;
       for (let s = 0; s < perLayer; s++) {
         finalStates.push(tf.layers.concatenate({ name: `encoder_state_${l + 1}_${s}` }).apply([out[1 + s]!, out[1 + perLayer + s]!]) as Sym);
       }
     } else {
-      const out = recurrent(`encoder_${arch.cell}_${l + 1}`, U, {}).apply(x) as Sym[];
+      const out = recurrent(`encoder_${arch.cell}_${l + 1}`, sizes[l]!, {}).apply(x) as Sym[];
       x = out[0]!;
       finalStates.push(...out.slice(1));
     }
@@ -121,7 +126,7 @@ export function buildSeq2seqNetwork(arch: Seq2seqArchitecture, nextSeed: () => n
   // Bahdanau's decoder is a one-step model (its query is the state before the step): time 1.
   const previous = tf.input({ shape: [arch.attention === 'bahdanau' ? 1 : null], dtype: 'int32', name: 'previous' });
   const stateInputs: Sym[] = [];
-  for (let l = 0; l < arch.layers; l++) for (let s = 0; s < perLayer; s++) stateInputs.push(tf.input({ shape: [U], name: `state_${l + 1}_${s}` }));
+  for (let l = 0; l < arch.layers; l++) for (let s = 0; s < perLayer; s++) stateInputs.push(tf.input({ shape: [sizes[l]!], name: `state_${l + 1}_${s}` }));
   const memory = tf.input({ shape: [null, U], name: 'memory' });
   const maskBias = tf.input({ shape: [1, null], name: 'source_mask_bias' });
   const positions = arch.localP ? tf.input({ shape: [1, null], name: 'source_positions' }) : null;
@@ -145,7 +150,7 @@ export function buildSeq2seqNetwork(arch: Seq2seqArchitecture, nextSeed: () => n
     const states: Sym[] = [];
     for (let l = 0; l < arch.layers; l++) {
       const initialState = stateInputs.slice(l * perLayer, (l + 1) * perLayer);
-      const out = recurrent(`decoder_${arch.cell}_${l + 1}`, U, {}).apply(h, { initialState }) as Sym[];
+      const out = recurrent(`decoder_${arch.cell}_${l + 1}`, sizes[l]!, {}).apply(h, { initialState }) as Sym[];
       h = out[0]!;
       states.push(...out.slice(1));
     }

@@ -1,5 +1,6 @@
 import { WordloomError } from '../../errors.js';
 import { checkSettings, defaultsOf, definedOnly, recordedKeysOf, type DefaultedKeys, type OptionSpecs, type RecordedKeys } from '../../util/option-spec.js';
+import { formatLayerUnits, resolveLayerUnits, unitsPerLayer, type LayerUnits } from '../lm/layer-units.js';
 import { CELLS, type CellName } from '../lm/options.js';
 import {
   TRAINING_SCHEDULE_SPECS, checkResumeHasCheckpoint, resolveValidationSource, trainingRunSpecs, trainingRuntimeDefaults, trainingStepSpecs,
@@ -27,8 +28,14 @@ export interface Seq2seqOptions extends SeqTextOptions, SeqTrainingOptions {
   cell: CellName;
   /** Recurrent layers of the encoder and of the decoder (decoder layer l starts from encoder layer l's final state). Default 1. */
   layers: number;
-  /** Units of every decoder layer, and of every encoder layer (split into two halves of units/2 when bidirectional). Default 64. */
-  units: number;
+  /**
+   * Units of the recurrent layers: one size for every layer, or one per layer, lowest first
+   * (`[128, 64]`; as many as `layers`). Decoder layer l starts from encoder layer l's final state,
+   * so both have the same size: each size is that of an encoder layer (two halves of units/2 when
+   * bidirectional) and of the decoder layer over it; attention works on the top layer's size. A
+   * list of equal sizes is kept as one number. Default 64.
+   */
+  units: LayerUnits;
   /** Embedding dimension of both sides. Default 64. */
   embedding: number;
   /** Bidirectional encoder: each layer reads both ways with units/2 per direction, concatenated (needs an even --units). Default false. */
@@ -42,7 +49,7 @@ export interface Seq2seqOptions extends SeqTextOptions, SeqTrainingOptions {
   attention: AttentionName;
   /** Luong only: feed the previous attentional vector into each step (Luong's input feeding); trains step by step. Default false. */
   inputFeeding: boolean;
-  /** Bahdanau only: size of the additive attention's hidden layer; 0 = --units. Default 0. */
+  /** Bahdanau only: size of the additive attention's hidden layer; 0 = the top layer's units. Default 0. */
   attentionUnits: number;
   /**
    * Luong only: local-p attention (Luong, Pham & Manning 2015): a softmax over the source tokens
@@ -72,14 +79,14 @@ export const SEQ2SEQ_OPTION_SPECS = {
   }),
   cell: { flag: '--cell', kind: 'choice', choices: CELLS, help: 'recurrent cell of the encoder and decoder', defaultText: 'lstm', default: 'lstm', recorded: true },
   layers: { flag: '--layers', kind: 'integer', min: 1, max: 16, help: 'recurrent layers of the encoder and of the decoder', defaultText: '1', default: 1, recorded: true },
-  units: { flag: '--units', kind: 'integer', min: 1, max: 8192, help: 'units of each recurrent layer (split in two halves with --bidirectional)', defaultText: '64', default: 64, recorded: true },
+  units: { flag: '--units', kind: 'integers', min: 1, max: 8192, help: "units of the recurrent layers: one size for every layer, or one per layer, as many as --layers; decoder layer l has encoder layer l's size (it starts from its final state; split in two halves with --bidirectional)", defaultText: '64', default: 64, recorded: true },
   embedding: { flag: '--embedding', kind: 'integer', min: 1, max: 8192, help: 'embedding dimension of both sides', defaultText: '64', default: 64, recorded: true },
   bidirectional: { flag: '--bidirectional', kind: 'boolean', help: 'bidirectional encoder (units/2 per direction)', defaultText: 'off', default: false, recorded: true },
   attention: { flag: '--attention', kind: 'choice', choices: ATTENTIONS, help: 'luong-dot and luong-general attend after the decoder step (the whole target trains in one fused call); bahdanau attends before it and feeds the context in (trains step by step)', defaultText: 'luong-dot', default: 'luong-dot', recorded: true },
   inputFeeding: { flag: '--input-feeding', kind: 'boolean', help: 'Luong: feed the previous attentional vector into each decoder step (trains step by step)', defaultText: 'off', default: false, recorded: true },
   localP: { flag: '--local-p', kind: 'boolean', help: 'luong-dot/luong-general: local-p attention (Luong 2015): a predicted source position and a window around it, weighted by a Gaussian (sigma = --window/2)', defaultText: 'off (global)', default: false, recorded: true },
   window: { flag: '--window', kind: 'integer', min: 1, max: 10000, help: 'local-p: half-width D of the attention window [p-D, p+D]', defaultText: String(DEFAULT_LOCAL_WINDOW), default: DEFAULT_LOCAL_WINDOW, recorded: true },
-  attentionUnits: { flag: '--attention-units', kind: 'integer', min: 0, max: 8192, help: 'bahdanau: hidden size of the additive score; 0 = --units', defaultText: '0', default: 0, recorded: true },
+  attentionUnits: { flag: '--attention-units', kind: 'integer', min: 0, max: 8192, help: "bahdanau: hidden size of the additive score; 0 = the top layer's --units", defaultText: '0', default: 0, recorded: true },
   samplingRatio: { flag: '--sampling-ratio', kind: 'number', min: 0, max: 1, help: 'scheduled sampling: share of decoder inputs taken from the model\'s own previous prediction (trains step by step)', defaultText: '0', default: 0, recorded: true },
   ...trainingStepSpecs({
     batch: 'pairs per batch',
@@ -114,8 +121,10 @@ export function resolveSeq2seqOptions(partial: Partial<Seq2seqOptions> = {}): Se
   };
   checkSettings(SEQ2SEQ_OPTION_SPECS, o);
   checkTokenizerFitsLevel(o, defined);
-  if (o.bidirectional && o.units % 2 !== 0) {
-    throw new WordloomError('EOPTION', `option --bidirectional needs an even --units (each direction gets units/2), got --units ${o.units}`);
+  o.units = resolveLayerUnits(o.units, o.layers);
+  if (o.bidirectional && unitsPerLayer(o.units, o.layers).some((u) => u % 2 !== 0)) {
+    const which = typeof o.units === 'number' ? 'an even --units' : 'an even size for every layer in --units';
+    throw new WordloomError('EOPTION', `option --bidirectional needs ${which} (each direction gets units/2), got --units ${formatLayerUnits(o.units)}`);
   }
   if (o.inputFeeding && o.attention === 'bahdanau') {
     throw new WordloomError('EOPTION', 'option --input-feeding is for Luong attention (bahdanau always feeds its context into the step)');

@@ -28,6 +28,7 @@ import { runEpochLoop } from '../training/epoch-loop.js';
 import { applyGradientStep } from '../training/gradient-step.js';
 import { keepRecordedSettings } from '../training/resumed-settings.js';
 import { recordedValues } from '../../util/option-spec.js';
+import { topLayerUnits } from '../lm/layer-units.js';
 import { createOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type OptimizerState, type SavedArray } from '../lm/optimizer.js';
 import { getModelsWeights, setModelsWeights } from '../training/weights.js';
 import { buildVocabularies, padBatch, PairCodec, type EncodedPair, type PaddedBatch } from './codec.js';
@@ -142,7 +143,7 @@ export function batchLoss(network: Seq2seqNetwork, batch: PaddedBatch, stepwise:
         const V = network.arch.targetVocabularySize;
         const steps: tf.Tensor[] = [];
         let states = encoded.states;
-        let feed: tf.Tensor3D | null = network.arch.inputFeeding ? tf.zeros([rows, 1, network.arch.units]) : null;
+        let feed: tf.Tensor3D | null = network.arch.inputFeeding ? tf.zeros([rows, 1, topLayerUnits(network.arch.units)]) : null;
         const previous = new Int32Array(rows);
         let last: Float32Array | null = null;
         for (let t = 0; t < T; t++) {
@@ -214,7 +215,7 @@ async function run(options: Seq2seqOptions, codec: PairCodec, train: EncodedPair
     bidirectional: options.bidirectional,
     attention: options.attention,
     inputFeeding: options.inputFeeding,
-    attentionUnits: options.attentionUnits > 0 ? options.attentionUnits : options.units,
+    attentionUnits: options.attentionUnits > 0 ? options.attentionUnits : topLayerUnits(options.units),
     localP: options.localP,
     window: options.window,
   };

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { topLayerUnits } from '../../../src/seq/lm/layer-units.js';
 import { ATTENTIONS, beamDecode, buildSeq2seqNetwork, decodeSteps, encode, greedyDecode, padSources, type Seq2seqNetwork } from '../../../src/seq/seq2seq/index.js';
 import { useCpuBackend } from '../layers/harness.js';
 
@@ -28,7 +29,7 @@ function firstStep(net: Seq2seqNetwork, sources: Int32Array[], S?: number): { we
     const ids = new Int32Array(sources.length * width);
     sources.forEach((s, r) => ids.set(s, r * width));
     const encoded = encode(net, tf.tensor2d(ids, [sources.length, width], 'int32'), false);
-    const feed = net.arch.inputFeeding ? tf.zeros([sources.length, 1, net.arch.units]) as tf.Tensor3D : null;
+    const feed = net.arch.inputFeeding ? tf.zeros([sources.length, 1, topLayerUnits(net.arch.units)]) as tf.Tensor3D : null;
     const out = decodeSteps(net, tf.fill([sources.length, 1], 2, 'int32') as tf.Tensor2D, encoded.states, encoded, feed, false);
     return { weights: out.weights.dataSync() as Float32Array, logits: out.logits.dataSync() as Float32Array, S: width };
   });
