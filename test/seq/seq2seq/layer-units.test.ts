@@ -15,7 +15,7 @@ import {
 } from '../../../src/seq/seq2seq/index.js';
 import { useTempFolder } from '../../helpers/temp-folder.js';
 import { useCpuBackend } from '../layers/harness.js';
-import { reversedDigits } from './fixtures.js';
+import { modelWeights, reversedDigits, trainAndInterrupt } from './fixtures.js';
 
 beforeAll(useCpuBackend);
 const tmp = useTempFolder('wordloom-s2s-units-');
@@ -24,7 +24,6 @@ const shapes = (m: Seq2seqModel): { encoder: number[][]; decoder: number[][] } =
   encoder: m.network.encoder.weights.map((w) => w.shape as number[]),
   decoder: m.network.decoder.weights.map((w) => w.shape as number[]),
 });
-const weightsOf = (m: Seq2seqModel): number[][] => [m.network.encoder, m.network.decoder].flatMap((n) => n.getWeights().map((w) => Array.from(w.dataSync())));
 
 describe('seq2seq units per layer: options', () => {
   it('takes one size or one per layer; a list of equal sizes is one number', () => {
@@ -110,15 +109,11 @@ describe('a 2-layer 12,8 seq2seq model', () => {
     const checkpoint = tmp.path('tapered.ckpt');
     const options = { ...tiny, epochs: 2, checkpoint };
     const whole = await trainSeq2seq(pairs, options);
-    const controller = new AbortController();
-    let steps = 0;
-    await expect(
-      trainSeq2seq(pairs, { ...options, signal: controller.signal, onProgress: () => { if (++steps === 11) controller.abort(); } }),
-    ).rejects.toMatchObject({ code: 'EINTERRUPTED' });
+    await trainAndInterrupt(pairs, options, 11);
     const logs: string[] = [];
     const resumed = await trainSeq2seq(pairs, { ...options, resume: true, onLog: (m) => logs.push(m) });
     expect(logs.filter((m) => m.startsWith('resume keeps'))).toEqual([]);
-    const [a, b] = [weightsOf(whole), weightsOf(resumed)];
+    const [a, b] = [modelWeights(whole), modelWeights(resumed)];
     a.forEach((w, i) => w.forEach((x, j) => expect(b[i]![j]).toBeCloseTo(x, 5)));
     expect(existsSync(checkpoint)).toBe(false);
     whole.dispose();
