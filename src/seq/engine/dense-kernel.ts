@@ -33,7 +33,7 @@ export interface DenseGradients {
   dBias: Float32Array | null;
 }
 
-function writeParams(values: Partial<Record<keyof typeof D, number>>): number {
+export function writeDenseParams(values: Partial<Record<keyof typeof D, number>>): number {
   const pool = threadPool();
   const at = pool.arena.alloc(DENSE_FIELD_COUNT * 4);
   const words = new Int32Array(pool.memory.buffer, at, DENSE_FIELD_COUNT).fill(0);
@@ -41,7 +41,7 @@ function writeParams(values: Partial<Record<keyof typeof D, number>>): number {
   return at;
 }
 
-function threads(shape: DenseShape): number {
+export function denseThreads(shape: DenseShape): number {
   return shape.rows * shape.inputs * shape.outputs < MIN_PARALLEL_WORK ? 1 : Infinity;
 }
 
@@ -72,8 +72,8 @@ export function denseForward(
   arena.view(kAt, inputs * outputs).set(kernel);
   const bAt = bias !== null ? arena.put(bias) : 0;
   const yAt = arena.alloc(rows * outputs * 4);
-  const params = writeParams({ rows, inputs, outputs, x: xAt, kernel: kAt, bias: bAt, y: yAt });
-  pool.run(TASK.denseForward, params, threads(shape));
+  const params = writeDenseParams({ rows, inputs, outputs, x: xAt, kernel: kAt, bias: bAt, y: yAt });
+  pool.run(TASK.denseForward, params, denseThreads(shape));
   return { y: arena.view(yAt, rows * outputs), tape };
 }
 
@@ -90,8 +90,8 @@ export function denseBackward(shape: DenseShape, tape: DenseTape, dY: Float32Arr
   const dX = arena.alloc(rows * inputs * 4);
   const dKernel = arena.alloc(inputs * outputs * 4);
   const dBias = tape.hasBias ? arena.alloc(outputs * 4) : 0;
-  const params = writeParams({ rows, inputs, outputs, x: tape.x, kernel: tape.kernel, dY: dyAt, kernelT: kT, dX, dKernel, dBias });
-  pool.run(TASK.denseBackward, params, threads(shape));
+  const params = writeDenseParams({ rows, inputs, outputs, x: tape.x, kernel: tape.kernel, dY: dyAt, kernelT: kT, dX, dKernel, dBias });
+  pool.run(TASK.denseBackward, params, denseThreads(shape));
   tape.block.free();
   return {
     dX: arena.view(dX, rows * inputs),

@@ -34,11 +34,17 @@ export function softmaxCrossEntropy(
   const labelsAt = arena.alloc(rows * 4);
   new Int32Array(pool.memory.buffer, labelsAt, rows).set(labels);
   const lossesAt = arena.alloc(rows * 4);
-  const params = arena.alloc(FIELDS * 4);
-  new Int32Array(pool.memory.buffer, params, FIELDS).set([rows, classes, logitsAt, labelsAt, lossesAt, tape?.block.start ?? 0, 0, 0]);
-  new Float32Array(pool.memory.buffer, params, FIELDS)[6] = gradientScale ?? 0;
-  pool.run(TASK.softmaxCrossEntropy, params, rows * classes < 65536 ? 1 : Infinity);
+  runSoftmaxCrossEntropy(rows, classes, logitsAt, labelsAt, lossesAt, tape?.block.start ?? 0, gradientScale ?? 0);
   return { losses: arena.view(lossesAt, rows), tape };
+}
+
+/** Runs the kernel on buffers already in the kernels' memory (byte offsets; gradAt 0: no gradient). */
+export function runSoftmaxCrossEntropy(rows: number, classes: number, logitsAt: number, labelsAt: number, lossesAt: number, gradAt: number, gradientScale: number): void {
+  const pool = threadPool();
+  const params = pool.arena.alloc(FIELDS * 4);
+  new Int32Array(pool.memory.buffer, params, FIELDS).set([rows, classes, logitsAt, labelsAt, lossesAt, gradAt, 0, 0]);
+  new Float32Array(pool.memory.buffer, params, FIELDS)[6] = gradientScale;
+  pool.run(TASK.softmaxCrossEntropy, params, rows * classes < 65536 ? 1 : Infinity);
 }
 
 /** The gradient a tape holds (a view, valid until the next engine call); the tape is freed. */

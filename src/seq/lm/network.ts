@@ -11,6 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fusedDense, fusedEmbedding, fusedGRU, fusedLSTM, fusedSimpleRNN } from '../layers/index.js';
+import { denseSoftmaxCrossEntropy } from '../losses/dense-softmax-cross-entropy.js';
+import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
 import type { CellName } from './options.js';
 import { applyRecurrentWithState, isRecurrentLayer, type LayerStates } from './stateful.js';
 import { tiedLogits } from './tied-output.js';
@@ -93,8 +95,38 @@ export interface ForwardOptions {
 
 /** ids [batch, time] from `states` (null: zeros) -> logits [batch, time, vocabulary] and the final states. */
 export function forward(model: tf.LayersModel, ids: tf.Tensor, states: LayerStates | null, options: ForwardOptions): { logits: tf.Tensor; states: LayerStates } {
+  const { hidden: x, states: next } = forwardHidden(model, ids, states, options);
+  const embedding = model.layers[0]!;
+  const output = model.layers[model.layers.length - 1]!;
+  let logits: tf.Tensor;
+  if (options.tieWeights) {
+    const table = embedding.trainableWeights[0]!.read();
+    const bias = output.trainableWeights[1]?.read() ?? null;
+    logits = tiedLogits(x, table, bias);
+  } else {
+    logits = output.apply(x) as tf.Tensor;
+  }
+  return { logits, states: next };
+}
+
+/**
+ * The mean cross-entropy of predicting `targets` [batch, time] (and the final states), with the
+ * output layer and the loss as one op when the weights are not tied, so the [batch x time,
+ * vocabulary] logits never become a tfjs tensor.
+ */
+export function forwardLoss(model: tf.LayersModel, ids: tf.Tensor, targets: tf.Tensor, states: LayerStates | null, options: ForwardOptions): { loss: tf.Scalar; states: LayerStates } {
+  if (options.tieWeights) {
+    const r = forward(model, ids, states, options);
+    return { loss: sparseSoftmaxCrossEntropy(targets, r.logits) as tf.Scalar, states: r.states };
+  }
+  const r = forwardHidden(model, ids, states, options);
+  return { loss: denseSoftmaxCrossEntropy(r.hidden, model.layers[model.layers.length - 1]!, targets) as tf.Scalar, states: r.states };
+}
+
+/** The top recurrent layer's output [batch, time, units] (after dropout when training) and the final states. */
+function forwardHidden(model: tf.LayersModel, ids: tf.Tensor, states: LayerStates | null, options: ForwardOptions): { hidden: tf.Tensor; states: LayerStates } {
   const [embedding, ...rest] = model.layers;
-  const output = rest.pop()!;
+  rest.pop();
   let x = embedding!.apply(ids) as tf.Tensor;
   const next: LayerStates = [];
   for (const layer of rest) {
@@ -104,15 +136,7 @@ export function forward(model: tf.LayersModel, ids: tf.Tensor, states: LayerStat
     x = r.output;
     if (options.training && options.dropout > 0) x = tf.dropout(x, options.dropout, undefined, options.nextSeed());
   }
-  let logits: tf.Tensor;
-  if (options.tieWeights) {
-    const table = embedding!.trainableWeights[0]!.read();
-    const bias = output.trainableWeights[1]?.read() ?? null;
-    logits = tiedLogits(x, table, bias);
-  } else {
-    logits = output.apply(x) as tf.Tensor;
-  }
-  return { logits, states: next };
+  return { hidden: x, states: next };
 }
 
 /** Copies the embedding table's transpose into the Dense kernel, so the model predicts on its own. */

@@ -31,7 +31,6 @@ import { SeededRandom } from '../../embeddings/shared/rng.js';
 import { removeCheckpoint } from '../../embeddings/shared/checkpoint.js';
 import { Vocabulary } from '../../text/vocabulary.js';
 import { setEngineThreads } from '../engine/index.js';
-import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
 import { batchify, windowAt, windowCount, type StreamLayout } from './batches.js';
 import { loadLanguageModelCheckpoint, saveLanguageModelCheckpoint, type LanguageModelCheckpoint, type RunPosition } from './checkpoint.js';
 import { ExplosionGuard } from '../training/explosion-guard.js';
@@ -44,7 +43,7 @@ import { LANGUAGE_MODEL_FORMAT, LANGUAGE_MODEL_FORMAT_VERSION, type LanguageMode
 import { FILES } from './model-files.js';
 import { evaluateIds } from './evaluate.js';
 import { LanguageModel } from './language-model.js';
-import { buildNetwork, forward, syncTiedKernel, trainableVariables, type Architecture } from './network.js';
+import { buildNetwork, forwardLoss, syncTiedKernel, trainableVariables, type Architecture } from './network.js';
 import { createOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type SavedArray } from './optimizer.js';
 import { RECORDED_SETTINGS, resolveLanguageModelOptions, type LanguageModelOptions, type RecordedSettings } from './options.js';
 import { StepMeter, type EpochReport, type LanguageModelEvaluation } from './progress.js';
@@ -225,9 +224,9 @@ async function run(
         result = tf.variableGrads(() => {
           let total: tf.Scalar | null = null;
           for (let k = 0; k < models.length; k++) {
-            const r = forward(models[k]!, xs[k]!, previous?.[k] ?? null, forwardOptions);
+            const r = forwardLoss(models[k]!, xs[k]!, ys[k]!, previous?.[k] ?? null, forwardOptions);
             next.push(r.states.map((layer) => layer.map((t) => tf.keep(t))));
-            const loss = sparseSoftmaxCrossEntropy(ys[k]!, r.logits) as tf.Scalar;
+            const loss = r.loss;
             if (models.length > 1) directionLosses.push(tf.keep(loss));
             total = total === null ? loss : tf.add<tf.Scalar>(total, loss);
           }

@@ -211,6 +211,31 @@ export function encode(network: Seq2seqNetwork, source: tf.Tensor2D, training: b
   return { memory: outs[0] as tf.Tensor3D, states: outs.slice(1) as tf.Tensor2D[], maskBias, positions };
 }
 
+/**
+ * The decoder without its output layer (outputs: attention weights, attentional vectors, states),
+ * sharing the decoder's layers and weights, and that output layer: training computes the logits
+ * and the loss in one op (denseSoftmaxCrossEntropy), so the logits never become a tfjs tensor.
+ * Built from the decoder's own graph, so a loaded decoder gets one too.
+ */
+const bodies = new WeakMap<tf.LayersModel, { body: tf.LayersModel; output: tf.layers.Layer }>();
+export function decoderBody(network: Seq2seqNetwork): { body: tf.LayersModel; output: tf.layers.Layer } {
+  let found = bodies.get(network.decoder);
+  if (found === undefined) {
+    const { decoder } = network;
+    found = { body: tf.model({ name: 'decoder_body', inputs: decoder.inputs, outputs: decoder.outputs.slice(1) }), output: decoder.getLayer('logits') };
+    bodies.set(decoder, found);
+  }
+  return found;
+}
+
+/** decodeSteps without the logits: the attention weights, attentional vectors and states. */
+export function decodeBodySteps(network: Seq2seqNetwork, previous: tf.Tensor2D, states: tf.Tensor2D[], encoded: Encoded, training: boolean): Omit<DecoderStep, 'logits'> {
+  const inputs: tf.Tensor[] = [previous, ...states, encoded.memory, encoded.maskBias];
+  if (network.arch.localP) inputs.push(encoded.positions!);
+  const outs = executeOnce(decoderBody(network).body, inputs, training);
+  return { weights: outs[0] as tf.Tensor3D, attentional: outs[1] as tf.Tensor3D, states: outs.slice(2) as tf.Tensor2D[] };
+}
+
 /** Runs the decoder on previous ids [batch, T] from `states` (T must be 1 when the decoder steps one by one). */
 export function decodeSteps(network: Seq2seqNetwork, previous: tf.Tensor2D, states: tf.Tensor2D[], encoded: Encoded, feed: tf.Tensor3D | null, training: boolean): DecoderStep {
   const inputs: tf.Tensor[] = [previous, ...states, encoded.memory, encoded.maskBias];

@@ -20,6 +20,7 @@ import { loadCheckpoint, removeCheckpoint, saveCheckpoint, type CheckpointArray 
 import { throwIfAborted } from '../../embeddings/shared/interrupt.js';
 import { Vocabulary } from '../../text/vocabulary.js';
 import { setEngineThreads } from '../engine/index.js';
+import { denseSoftmaxCrossEntropy } from '../losses/dense-softmax-cross-entropy.js';
 import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
 import { sequenceAccuracy } from '../metrics/sequence-accuracy.js';
 import { ExplosionGuard } from '../training/explosion-guard.js';
@@ -35,7 +36,7 @@ import { buildVocabularies, padBatch, PairCodec, type EncodedPair, type PaddedBa
 import { SEQ2SEQ_FORMAT, SEQ2SEQ_FORMAT_VERSION, type Seq2seqConfig } from './config.js';
 import { greedyDecode } from './decode.js';
 import { Seq2seqModel } from './model.js';
-import { buildSeq2seqNetwork, decodeSteps, encode, type Seq2seqArchitecture, type Seq2seqNetwork } from './network.js';
+import { buildSeq2seqNetwork, decodeBodySteps, decoderBody, decodeSteps, encode, type Seq2seqArchitecture, type Seq2seqNetwork } from './network.js';
 import { SEQ2SEQ_RECORDED_SETTINGS, resolveSeq2seqOptions, trainsStepByStep, type Seq2seqOptions, type Seq2seqRecordedSettings } from './options.js';
 import { readPairs, type Pair } from './pairs.js';
 import type { Seq2seqEpochReport, Seq2seqEvaluation } from './progress.js';
@@ -138,7 +139,10 @@ export function batchLoss(network: Seq2seqNetwork, batch: PaddedBatch, stepwise:
       const encoded = encode(network, src, training);
       let logits: tf.Tensor;
       if (!stepwise) {
-        logits = decodeSteps(network, tf.tensor2d(batch.targetIn, [rows, T], 'int32'), encoded.states, encoded, null, training).logits;
+        // The whole target in one call; the output layer and the loss as one op.
+        const { attentional } = decodeBodySteps(network, tf.tensor2d(batch.targetIn, [rows, T], 'int32'), encoded.states, encoded, training);
+        const losses = denseSoftmaxCrossEntropy(attentional, decoderBody(network).output, out, 'none');
+        return tf.div(tf.sum(tf.mul(losses, mask)), batch.targetTokens) as tf.Scalar;
       } else {
         const V = network.arch.targetVocabularySize;
         const steps: tf.Tensor[] = [];
