@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { denseSoftmaxBackward, denseSoftmaxCrossEntropy as fusedForward, type DenseSoftmaxTape } from '../engine/index.js';
 import { runFusedOp } from '../layers/fused-op.js';
 import { floatTensor, readFloats, tensorOf } from '../layers/tensor-io.js';
-import type { LossReduction } from './sparse-softmax-cross-entropy.js';
+import { labelIds, type LossReduction } from './sparse-softmax-cross-entropy.js';
 
 /** What the op reads of a tfjs Dense layer (fused or not): its size, activation and variables. */
 interface DenseLayerInternals {
@@ -31,16 +31,7 @@ export function denseSoftmaxCrossEntropy(x: tf.Tensor, output: tf.layers.Layer, 
   const inputs = x.shape[x.rank - 1]!;
   const rows = x.size / inputs;
   const classes = layer.units;
-  if (labels.size !== rows || labels.rank !== x.rank - 1 || labels.shape.some((d, i) => d !== x.shape[i])) {
-    throw new Error(`denseSoftmaxCrossEntropy: labels of shape [${labels.shape.join(', ')}] must have the shape of x [${x.shape.join(', ')}] without its last dimension`);
-  }
-  const values = labels.dataSync() as ArrayLike<number>;
-  const ids = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const id = values[r]!;
-    if (!(id >= 0 && id < classes) || !Number.isInteger(id)) throw new Error(`denseSoftmaxCrossEntropy: label ${id} at position ${r} is not an integer in [0, ${classes})`);
-    ids[r] = id;
-  }
+  const ids = labelIds('denseSoftmaxCrossEntropy', labels, x, 'x', classes);
   return tf.tidy(() => {
     const xf = floatTensor(x);
     const opInputs: Record<string, tf.Tensor> = { x: xf, kernel: layer.kernel!.read() };

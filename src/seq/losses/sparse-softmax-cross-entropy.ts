@@ -18,20 +18,28 @@ export type LossReduction = 'mean' | 'sum' | 'none';
 export function sparseSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor, reduction: LossReduction = 'mean'): tf.Tensor {
   const classes = logits.shape[logits.rank - 1]!;
   const rows = logits.size / classes;
-  if (labels.size !== rows || labels.rank !== logits.rank - 1 || labels.shape.some((d, i) => d !== logits.shape[i])) {
-    throw new Error(`sparseSoftmaxCrossEntropy: labels of shape [${labels.shape.join(', ')}] must have the shape of logits [${logits.shape.join(', ')}] without its last dimension`);
+  const ids = labelIds('sparseSoftmaxCrossEntropy', labels, logits, 'logits', classes);
+  return tf.tidy(() => lossOp(ids, logits, rows, labels.shape, reduction));
+}
+
+/**
+ * The labels as int32 ids, checked: shaped as `input` without its last dimension, each an integer
+ * in [0, classes). Errors name the op and the position.
+ */
+export function labelIds(op: string, labels: tf.Tensor, input: tf.Tensor, inputName: string, classes: number): Int32Array {
+  const rows = input.size / input.shape[input.rank - 1]!;
+  if (labels.size !== rows || labels.rank !== input.rank - 1 || labels.shape.some((d, i) => d !== input.shape[i])) {
+    throw new Error(`${op}: labels of shape [${labels.shape.join(', ')}] must have the shape of ${inputName} [${input.shape.join(', ')}] without its last dimension`);
   }
   const values = labels.dataSync() as ArrayLike<number>;
   const ids = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
     const id = values[r]!;
     ids[r] = id;
-    if (!(id >= 0 && id < classes)) {
-      throw new Error(`sparseSoftmaxCrossEntropy: label ${id} at position ${r} is outside [0, ${classes})`);
-    }
-    if (!Number.isInteger(id)) throw new Error(`sparseSoftmaxCrossEntropy: label ${id} at position ${r} is not an integer`);
+    if (!(id >= 0 && id < classes)) throw new Error(`${op}: label ${id} at position ${r} is outside [0, ${classes})`);
+    if (!Number.isInteger(id)) throw new Error(`${op}: label ${id} at position ${r} is not an integer`);
   }
-  return tf.tidy(() => lossOp(ids, logits, rows, labels.shape, reduction));
+  return ids;
 }
 
 /** `logits` keeps its shape (a reshape under the gradient tape would copy it); rows x classes values. */
