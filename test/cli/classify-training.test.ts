@@ -3,23 +3,17 @@
  * checkpoint (an unfinished one is not replaced without --force, --resume continues it), on the
  * built CLI with generated files.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { randomVectors, SENTIMENT_VOCAB, sentimentTask } from '../seq/classify/fixtures.js';
+import { cliRunner, useBuiltCli } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
+import { labelledLines as lines, SENTIMENT_VOCAB, sentimentTask, writeVectorsFile } from '../seq/classify/fixtures.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
-
-function run(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-const lines = (set: ReturnType<typeof sentimentTask>): string => `${set.examples.map((e) => `${e.label}\t${e.text}`).join('\n')}\n`;
+useBuiltCli();
+const folder = useTempFolder('wordloom-classify-training-');
+const runCli = cliRunner();
+const run = (args: string[]) => runCli(...args);
 
 let dir: string;
 let vectorsFile: string;
@@ -27,11 +21,9 @@ let trainFile: string;
 let valFile: string;
 
 beforeAll(() => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  dir = mkdtempSync(join(tmpdir(), 'wordloom-classify-training-'));
-  const v = randomVectors(SENTIMENT_VOCAB, 6, 5);
+  dir = folder.dir;
   vectorsFile = join(dir, 'vectors.txt');
-  writeFileSync(vectorsFile, v.words.map((w, i) => `${w} ${Array.from(v.vectors.subarray(i * 6, i * 6 + 6), (x) => x.toFixed(5)).join(' ')}`).join('\n') + '\n');
+  writeVectorsFile(vectorsFile, SENTIMENT_VOCAB, 6, 5);
   trainFile = join(dir, 'train.tsv');
   writeFileSync(trainFile, lines(sentimentTask(120, 1)));
   valFile = join(dir, 'val.tsv');

@@ -1,41 +1,27 @@
 /** `wordloom classify train/predict/eval` as users run them (the built CLI), on generated files. */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { randomVectors, SENTIMENT_VOCAB, sentimentTask } from '../seq/classify/fixtures.js';
+import { cliRunner, useBuiltCli, type CliRun } from '../helpers/built-cli.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
+import { labelledLines as lines, SENTIMENT_VOCAB, sentimentTask, writeVectorsFile } from '../seq/classify/fixtures.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = `${ROOT}dist/cli/main.js`;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], input?: string): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-const lines = (set: ReturnType<typeof sentimentTask>): string => `${set.examples.map((e) => `${e.label}\t${e.text}`).join('\n')}\n`;
+useBuiltCli();
+const folder = useTempFolder('wordloom-classify-cli-');
+const runCli = cliRunner();
+const run = (args: string[], input?: string): CliRun => (input === undefined ? runCli(...args) : cliRunner({ input })(...args));
 
 let dir: string;
 let vectorsFile: string;
 let trainFile: string;
 let testFile: string;
 let model: string;
-let trainRun: Run;
+let trainRun: CliRun;
 
 beforeAll(() => {
-  if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  dir = mkdtempSync(join(tmpdir(), 'wordloom-classify-cli-'));
-  const v = randomVectors(SENTIMENT_VOCAB, 6, 5);
+  dir = folder.dir;
   vectorsFile = join(dir, 'vectors.txt');
-  writeFileSync(vectorsFile, v.words.map((w, i) => `${w} ${Array.from(v.vectors.subarray(i * 6, i * 6 + 6), (x) => x.toFixed(5)).join(' ')}`).join('\n') + '\n');
+  writeVectorsFile(vectorsFile, SENTIMENT_VOCAB, 6, 5);
   trainFile = join(dir, 'train.tsv');
   writeFileSync(trainFile, lines(sentimentTask(200, 1)));
   testFile = join(dir, 'test.tsv');

@@ -1,4 +1,5 @@
 /** Generated classification tasks and word vectors for the classifier tests (no data files needed). */
+import { writeFileSync } from 'node:fs';
 import { VectorSet } from '../../../src/vectors/vector-set.js';
 import { parseLabelledText, type LabelledSet } from '../../../src/seq/classify/index.js';
 import { seededRandom } from '../../seeded-random.js';
@@ -49,3 +50,14 @@ export function sentimentTask(examples: number, seed: number): LabelledSet {
 }
 
 export const SENTIMENT_VOCAB = [...SENTIMENT_WORDS.pos, ...SENTIMENT_WORDS.neg, ...SENTIMENT_WORDS.neutral];
+
+/** `label<TAB>text` lines of a labelled set, as a classify training file holds them. */
+export function labelledLines(set: LabelledSet): string {
+  return `${set.examples.map((e) => `${e.label}\t${e.text}`).join('\n')}\n`;
+}
+
+/** Writes random `dim`-dimensional vectors of `words` as a GloVe-style text file (no header). */
+export function writeVectorsFile(path: string, words: readonly string[], dim: number, seed: number): void {
+  const v = randomVectors(words, dim, seed);
+  writeFileSync(path, v.words.map((w, i) => `${w} ${Array.from(v.vectors.subarray(i * dim, i * dim + dim), (x) => x.toFixed(5)).join(' ')}`).join('\n') + '\n');
+}
