@@ -3,20 +3,13 @@
  * reference: small and huge logits (no overflow), one class, rows of a 13k-word vocabulary that
  * take the threaded path, and bit-identical results on 1 and 2 threads.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEngineAcrossBackends } from '../engine-session.js';
 import { rowLogSumExps } from '../../../src/seq/engine/index.js';
-import { engineReady, engineThreads, setEngineThreads } from '../layers/fused-api.js';
+import { engineReady, setEngineThreads } from '../layers/fused-api.js';
 import { Fixtures } from '../layers/harness.js';
 
-let originalThreads = 1;
-beforeAll(async () => {
-  await engineReady();
-  originalThreads = engineThreads();
-});
-afterAll(async () => {
-  setEngineThreads(originalThreads);
-  await engineReady();
-});
+useEngineAcrossBackends();
 
 function reference(logits: Float32Array, rows: number, classes: number): Float64Array {
   const out = new Float64Array(rows);

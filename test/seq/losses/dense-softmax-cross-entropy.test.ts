@@ -6,22 +6,14 @@
  * (bit-identical), and it refuses a non-linear layer and bad labels with exact messages.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEngineAcrossBackends } from '../engine-session.js';
 import { denseSoftmaxCrossEntropy } from '../../../src/seq/losses/dense-softmax-cross-entropy.js';
 import { sparseSoftmaxCrossEntropy, type LossReduction } from '../../../src/seq/losses/sparse-softmax-cross-entropy.js';
-import { engineReady, engineThreads, setEngineThreads } from '../layers/fused-api.js';
-import { Fixtures, assertBitIdentical, assertClose, useCpuBackend } from '../layers/harness.js';
+import { engineReady, setEngineThreads } from '../layers/fused-api.js';
+import { Fixtures, assertBitIdentical, assertClose } from '../layers/harness.js';
 
-let originalThreads = 1;
-beforeAll(async () => {
-  await useCpuBackend();
-  await engineReady();
-  originalThreads = engineThreads();
-});
-afterAll(async () => {
-  setEngineThreads(originalThreads);
-  await engineReady();
-});
+useEngineAcrossBackends();
 
 const RTOL = 2e-5;
 

@@ -6,22 +6,14 @@
  * bit-identical results on 1 and 2 engine threads.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEngineAcrossBackends } from '../engine-session.js';
 import { sparseSoftmaxCrossEntropy, type LossReduction } from '../../../src/seq/losses/sparse-softmax-cross-entropy.js';
 import { threadPool } from '../../../src/seq/engine/thread-pool.js';
-import { engineReady, engineThreads, setEngineThreads } from '../layers/fused-api.js';
-import { Fixtures, assertBitIdentical, assertClose, maxAbs, useCpuBackend } from '../layers/harness.js';
+import { engineReady, setEngineThreads } from '../layers/fused-api.js';
+import { Fixtures, assertBitIdentical, assertClose, maxAbs } from '../layers/harness.js';
 
-let originalThreads = 1;
-beforeAll(async () => {
-  await useCpuBackend();
-  await engineReady();
-  originalThreads = engineThreads();
-});
-afterAll(async () => {
-  setEngineThreads(originalThreads);
-  await engineReady();
-});
+useEngineAcrossBackends();
 
 const RTOL = 1e-6;
 
