@@ -13,7 +13,8 @@
 const PAGE = 65536;
 const ALIGN = 64; // a cache line: no two buffers share one, and every f32x4 load is aligned
 
-function aligned(n: number): number {
+/** `n` bytes rounded up to whole cache lines: where the next buffer packed after them may start. */
+export function aligned(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
 }
 

@@ -8,7 +8,7 @@
  */
 import { DENSE_FIELDS as D, DENSE_FIELD_COUNT, TASK } from './params.js';
 import { threadPool } from './thread-pool.js';
-import type { TapeBlock } from './arena.js';
+import { aligned, type TapeBlock } from './arena.js';
 
 /** Below this many multiply-adds one thread is faster than waking another. */
 const MIN_PARALLEL_WORK = 64 * 1024;
@@ -52,7 +52,7 @@ export function denseForward(
   const pool = threadPool();
   const { arena } = pool;
   const { rows, inputs, outputs } = shape;
-  const xBytes = Math.ceil((rows * inputs * 4) / 64) * 64;
+  const xBytes = aligned(rows * inputs * 4);
   let tape: DenseTape | null = null;
   let xAt: number;
   let kAt: number;

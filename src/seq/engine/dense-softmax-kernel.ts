@@ -13,10 +13,7 @@ import { TASK } from './params.js';
 import { threadPool } from './thread-pool.js';
 import { denseThreads, writeDenseParams, type DenseGradients, type DenseShape } from './dense-kernel.js';
 import { runSoftmaxCrossEntropy } from './softmax-kernel.js';
-import type { TapeBlock } from './arena.js';
-
-const ALIGN = 64;
-const alignedBytes = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+import { aligned, type TapeBlock } from './arena.js';
 
 /** x, the kernel and G = softmax - onehot, kept in the kernels' memory for the backward pass. */
 export interface DenseSoftmaxTape {
@@ -37,8 +34,8 @@ export function denseSoftmaxCrossEntropy(
   const pool = threadPool();
   const { arena } = pool;
   const { rows, inputs, outputs } = shape;
-  const xBytes = alignedBytes(rows * inputs * 4);
-  const kernelBytes = alignedBytes(inputs * outputs * 4);
+  const xBytes = aligned(rows * inputs * 4);
+  const kernelBytes = aligned(inputs * outputs * 4);
   let tape: DenseSoftmaxTape | null = null;
   let xAt: number;
   let kernelAt: number;

@@ -10,7 +10,7 @@
 import { ACTIVATION_CODES, CELL_GATES, CELL_KIND_CODE, FLAG_BACKWARDS, FLAG_MASK, RECURRENT_FIELDS as F, RECURRENT_FIELD_COUNT, TASK, type CellKind, type FusedActivation } from './params.js';
 import { padGateColumns, paddedUnits, unpadGateColumns } from './padding.js';
 import { threadPool } from './thread-pool.js';
-import type { TapeBlock } from './arena.js';
+import { aligned, type TapeBlock } from './arena.js';
 
 export interface RecurrentConfig {
   kind: CellKind;
@@ -87,8 +87,6 @@ function threadsFor(cfg: RecurrentConfig, pu: number): number {
   const perStep = cfg.batch * pu * CELL_GATES[cfg.kind] * pu;
   return perStep < MIN_PARALLEL_WORK ? 1 : cfg.batch;
 }
-
-const aligned = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 /** Where a call's inputs and activations sit (byte offsets), all in one region. */
 interface Layout {

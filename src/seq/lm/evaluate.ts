@@ -7,9 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WordloomError } from '../../errors.js';
-import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
 import { batchify, windowAt, windowCount } from './batches.js';
-import { forward } from './network.js';
+import { forwardLoss } from './network.js';
 import type { LanguageModelLevel } from './options.js';
 import type { LanguageModelEvaluation } from './progress.js';
 import { disposeStates, type LayerStates } from './stateful.js';
@@ -46,11 +45,10 @@ export function evaluateIds(
     for (let w = 0; w < windows; w++) {
       const win = windowAt(data, w, layout.seqLen);
       const previous: LayerStates | null = states;
-      const result = tf.tidy(() => {
+      const result: { loss: tf.Scalar; states: LayerStates } = tf.tidy(() => {
         const x = tf.tensor2d(win.inputs, [win.streams, win.time], 'int32');
         const y = tf.tensor2d(win.targets, [win.streams, win.time], 'int32');
-        const r = forward(model, x, previous, options);
-        return { loss: sparseSoftmaxCrossEntropy(y, r.logits, 'sum'), states: r.states };
+        return forwardLoss(model, x, y, previous, options, 'sum');
       });
       lossSum += result.loss.dataSync()[0]!;
       result.loss.dispose();

@@ -110,17 +110,19 @@ export function forward(model: tf.LayersModel, ids: tf.Tensor, states: LayerStat
 }
 
 /**
- * The mean cross-entropy of predicting `targets` [batch, time] (and the final states), with the
- * output layer and the loss as one op when the weights are not tied, so the [batch x time,
- * vocabulary] logits never become a tfjs tensor.
+ * The cross-entropy of predicting `targets` [batch, time] (the mean, or the sum), and the final
+ * states, with the output layer and the loss as one op when the weights are not tied, so the
+ * [batch x time, vocabulary] logits never become a tfjs tensor.
  */
-export function forwardLoss(model: tf.LayersModel, ids: tf.Tensor, targets: tf.Tensor, states: LayerStates | null, options: ForwardOptions): { loss: tf.Scalar; states: LayerStates } {
+export function forwardLoss(
+  model: tf.LayersModel, ids: tf.Tensor, targets: tf.Tensor, states: LayerStates | null, options: ForwardOptions, reduction: 'mean' | 'sum' = 'mean',
+): { loss: tf.Scalar; states: LayerStates } {
   if (options.tieWeights) {
     const r = forward(model, ids, states, options);
-    return { loss: sparseSoftmaxCrossEntropy(targets, r.logits) as tf.Scalar, states: r.states };
+    return { loss: sparseSoftmaxCrossEntropy(targets, r.logits, reduction) as tf.Scalar, states: r.states };
   }
   const r = forwardHidden(model, ids, states, options);
-  return { loss: denseSoftmaxCrossEntropy(r.hidden, model.layers[model.layers.length - 1]!, targets) as tf.Scalar, states: r.states };
+  return { loss: denseSoftmaxCrossEntropy(r.hidden, model.layers[model.layers.length - 1]!, targets, reduction) as tf.Scalar, states: r.states };
 }
 
 /** The top recurrent layer's output [batch, time, units] (after dropout when training) and the final states. */

@@ -228,19 +228,22 @@ export function decoderBody(network: Seq2seqNetwork): { body: tf.LayersModel; ou
   return found;
 }
 
-/** decodeSteps without the logits: the attention weights, attentional vectors and states. */
+/** decodeSteps without the logits (the whole target at once, so not with input feeding): the attention weights, attentional vectors and states. */
 export function decodeBodySteps(network: Seq2seqNetwork, previous: tf.Tensor2D, states: tf.Tensor2D[], encoded: Encoded, training: boolean): Omit<DecoderStep, 'logits'> {
-  const inputs: tf.Tensor[] = [previous, ...states, encoded.memory, encoded.maskBias];
-  if (network.arch.localP) inputs.push(encoded.positions!);
-  const outs = executeOnce(decoderBody(network).body, inputs, training);
+  const outs = executeOnce(decoderBody(network).body, decoderInputs(network, previous, states, encoded, null), training);
   return { weights: outs[0] as tf.Tensor3D, attentional: outs[1] as tf.Tensor3D, states: outs.slice(2) as tf.Tensor2D[] };
 }
 
 /** Runs the decoder on previous ids [batch, T] from `states` (T must be 1 when the decoder steps one by one). */
 export function decodeSteps(network: Seq2seqNetwork, previous: tf.Tensor2D, states: tf.Tensor2D[], encoded: Encoded, feed: tf.Tensor3D | null, training: boolean): DecoderStep {
+  const outs = executeOnce(network.decoder, decoderInputs(network, previous, states, encoded, feed), training);
+  return { logits: outs[0] as tf.Tensor3D, weights: outs[1] as tf.Tensor3D, attentional: outs[2] as tf.Tensor3D, states: outs.slice(3) as tf.Tensor2D[] };
+}
+
+/** The decoder's inputs in its order: previous ids, states, memory, mask, (positions), (attentional feed). */
+function decoderInputs(network: Seq2seqNetwork, previous: tf.Tensor2D, states: tf.Tensor2D[], encoded: Encoded, feed: tf.Tensor3D | null): tf.Tensor[] {
   const inputs: tf.Tensor[] = [previous, ...states, encoded.memory, encoded.maskBias];
   if (network.arch.localP) inputs.push(encoded.positions!);
   if (network.arch.inputFeeding) inputs.push(feed!);
-  const outs = executeOnce(network.decoder, inputs, training);
-  return { logits: outs[0] as tf.Tensor3D, weights: outs[1] as tf.Tensor3D, attentional: outs[2] as tf.Tensor3D, states: outs.slice(3) as tf.Tensor2D[] };
+  return inputs;
 }

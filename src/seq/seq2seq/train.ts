@@ -137,40 +137,37 @@ export function batchLoss(network: Seq2seqNetwork, batch: PaddedBatch, stepwise:
   try {
     return tf.tidy(() => {
       const encoded = encode(network, src, training);
-      let logits: tf.Tensor;
+      const maskedMean = (losses: tf.Tensor): tf.Scalar => tf.div(tf.sum(tf.mul(losses, mask)), batch.targetTokens) as tf.Scalar;
       if (!stepwise) {
         // The whole target in one call; the output layer and the loss as one op.
         const { attentional } = decodeBodySteps(network, tf.tensor2d(batch.targetIn, [rows, T], 'int32'), encoded.states, encoded, training);
-        const losses = denseSoftmaxCrossEntropy(attentional, decoderBody(network).output, out, 'none');
-        return tf.div(tf.sum(tf.mul(losses, mask)), batch.targetTokens) as tf.Scalar;
-      } else {
-        const V = network.arch.targetVocabularySize;
-        const steps: tf.Tensor[] = [];
-        let states = encoded.states;
-        let feed: tf.Tensor3D | null = network.arch.inputFeeding ? tf.zeros([rows, 1, topLayerUnits(network.arch.units)]) : null;
-        const previous = new Int32Array(rows);
-        let last: Float32Array | null = null;
-        for (let t = 0; t < T; t++) {
-          for (let r = 0; r < rows; r++) {
-            let id = batch.targetIn[r * T + t]!;
-            if (t > 0 && sample !== null && sample()) {
-              // the model's own previous prediction instead of the reference token
-              let best = 0;
-              for (let v = 1; v < V; v++) if (last![(r * V + v)]! > last![r * V + best]!) best = v;
-              id = best;
-            }
-            previous[r] = id;
-          }
-          const step = decodeSteps(network, tf.tensor2d(previous, [rows, 1], 'int32'), states, encoded, feed, training);
-          steps.push(step.logits);
-          if (sample !== null) last = step.logits.dataSync() as Float32Array;
-          states = step.states;
-          feed = step.attentional;
-        }
-        logits = tf.concat(steps, 1);
+        return maskedMean(denseSoftmaxCrossEntropy(attentional, decoderBody(network).output, out, 'none'));
       }
-      const losses = sparseSoftmaxCrossEntropy(out, logits, 'none');
-      return tf.div(tf.sum(tf.mul(losses, mask)), batch.targetTokens) as tf.Scalar;
+      // Step by step: Bahdanau, input feeding or scheduled sampling.
+      const V = network.arch.targetVocabularySize;
+      const steps: tf.Tensor[] = [];
+      let states = encoded.states;
+      let feed: tf.Tensor3D | null = network.arch.inputFeeding ? tf.zeros([rows, 1, topLayerUnits(network.arch.units)]) : null;
+      const previous = new Int32Array(rows);
+      let last: Float32Array | null = null;
+      for (let t = 0; t < T; t++) {
+        for (let r = 0; r < rows; r++) {
+          let id = batch.targetIn[r * T + t]!;
+          if (t > 0 && sample !== null && sample()) {
+            // the model's own previous prediction instead of the reference token
+            let best = 0;
+            for (let v = 1; v < V; v++) if (last![(r * V + v)]! > last![r * V + best]!) best = v;
+            id = best;
+          }
+          previous[r] = id;
+        }
+        const step = decodeSteps(network, tf.tensor2d(previous, [rows, 1], 'int32'), states, encoded, feed, training);
+        steps.push(step.logits);
+        if (sample !== null) last = step.logits.dataSync() as Float32Array;
+        states = step.states;
+        feed = step.attentional;
+      }
+      return maskedMean(sparseSoftmaxCrossEntropy(out, tf.concat(steps, 1), 'none'));
     });
   } finally {
     tf.dispose([src, out, mask]);
