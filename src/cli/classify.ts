@@ -257,7 +257,7 @@ function registerEval(classify: Command, output: () => Output): void {
           `accuracy  ${pct(r.accuracy)}`,
           `macro-F1  ${pct(r.macroF1)}`,
           `loss      ${fixed(r.loss, 4)} nats`,
-          `unknown   ${r.unknownTokens} of ${r.tokens} tokens (skipped)`,
+          `unknown   ${r.unknownTokens} of ${r.tokens} tokens (${r.unknownHandling})`,
           '',
           `${'class'.padEnd(width)}  precision  recall   F1       support`,
           ...r.perClass.map((c) => `${c.label.padEnd(width)}  ${pct(c.precision).padEnd(9)}  ${pct(c.recall).padEnd(7)}  ${pct(c.f1).padEnd(7)}  ${c.support}`),

@@ -54,6 +54,7 @@ describe('wordloom classify', () => {
     expect(e.code, e.stderr).toBe(0);
     expect(e.stdout).toMatch(/accuracy {2}\d+\.\d\d%/);
     expect(e.stdout).toMatch(/confusion \(rows: true class, columns: predicted\)/);
+    expect(e.stdout).toMatch(/unknown {3}\d+ of \d+ tokens \(read as <UNK>\)/); // the averaged model's default --unknown learn
     const j = JSON.parse(run(['--json', 'classify', 'eval', model, testFile, '--backend', 'cpu']).stdout);
     expect(j.accuracy).toBeGreaterThan(0.8);
     expect(j.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(60);

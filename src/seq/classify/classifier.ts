@@ -29,7 +29,7 @@ export interface Prediction {
   label: string;
   /** Probability per class, in the order of classifier.labels. */
   probabilities: Float32Array;
-  /** Words of the text, and those the model does not know (skipped). */
+  /** Words of the text, and those the model does not know (skipped or read as `<UNK>`: Classifier.unknownHandling). */
   tokens: number;
   unknown: number;
 }
@@ -54,10 +54,15 @@ export class Classifier {
   }
 
   /** Class probabilities of every text, [texts x classes] row-major, with the token counts. */
+  /** What the model does with a word it has no row for: skip it, or read the trained `<UNK>` row. */
+  get unknownHandling(): 'skipped' | 'read as <UNK>' {
+    return (this.config.unknown ?? 'skip') === 'skip' ? 'skipped' : 'read as <UNK>';
+  }
+
   probabilities(texts: readonly string[]): { probabilities: Float32Array; tokens: Int32Array; unknown: Int32Array } {
     const tokenize = classifierTokenizer(this.config);
     const tokenized = texts.map((t) => tokenize(t));
-    const encoded = encodeTexts(tokenized, this.vocabulary, (this.config.unknown ?? 'skip') === 'skip' ? -1 : UNKNOWN_ID);
+    const encoded = encodeTexts(tokenized, this.vocabulary, this.unknownHandling === 'skipped' ? -1 : UNKNOWN_ID);
     const tokens = Int32Array.from(tokenized, (t) => t.length);
     const unknown = encoded.unknownPerText;
     let probabilities: Float32Array;

@@ -5,9 +5,10 @@ import { classIndices, readLabelledFile, type LabelledSet } from './labelled-fil
 export interface ClassifierEvaluation extends ClassificationReport {
   /** Mean cross-entropy of the gold classes (nats). */
   loss: number;
-  /** Tokens of the test texts, and those the model does not know (skipped). */
+  /** Tokens of the test texts, and those the model does not know (skipped or read as `<UNK>`, as unknownHandling says). */
   tokens: number;
   unknownTokens: number;
+  unknownHandling: Classifier['unknownHandling'];
 }
 
 /** Accuracy, macro-F1, per-class precision and recall and the confusion matrix on a labelled file or set. */
@@ -30,5 +31,6 @@ export async function evaluateClassifier(classifier: Classifier, test: string | 
     loss: gold.length > 0 ? loss / gold.length : 0,
     tokens: tokens.reduce((a, b) => a + b, 0),
     unknownTokens: unknown.reduce((a, b) => a + b, 0),
+    unknownHandling: classifier.unknownHandling,
   };
 }

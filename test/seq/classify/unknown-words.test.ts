@@ -40,6 +40,8 @@ describe('unknown words', () => {
       expect(Number.isFinite(p2!.probabilities[0]!)).toBe(true);
       expect(p3!.label, model).toBe('neg');
       expect(c.config.training!.unknownTokens).toBe(0);
+      // avg learns rows and reads <UNK> by default, rnn skips: evaluation reports say which.
+      expect(c.unknownHandling, model).toBe(model === 'avg' ? 'read as <UNK>' : 'skipped');
       c.dispose();
     }
   });
