@@ -141,7 +141,7 @@ export const CLASSIFIER_OPTION_SPECS = {
   freeze: { flag: '--freeze', kind: 'boolean', help: 'keep the pretrained word vectors fixed', defaultText: 'off (fine-tuned)', default: false, recorded: true },
   unknown: { flag: '--unknown', kind: 'choice', choices: UNKNOWN_WORDS, help: 'words without a vector: skip them; unk: one shared trained <UNK> vector; learn: training words seen --min-count times get their own trained vector', defaultText: 'learn for avg (as fastText with pretrained vectors), skip for rnn', recorded: true },
   minCount: { flag: '--min-count', kind: 'integer', min: 1, help: '--unknown learn: training words seen fewer times share <UNK>', defaultText: '1 for avg, 2 for rnn', recorded: true },
-  embeddingLrScale: { flag: '--embedding-lr-scale', kind: 'number', min: 0, max: 100, help: 'rnn: the word vectors learn at this multiple of --lr', defaultText: '1', default: 1, recorded: true },
+  embeddingLrScale: { flag: '--embedding-lr-scale', kind: 'number', min: 0, max: 100, help: 'rnn: the pretrained word vectors learn at this multiple of --lr (<UNK> and learned words at --lr)', defaultText: '1', default: 1, recorded: true },
   freezeEpochs: { flag: '--freeze-epochs', kind: 'integer', min: 0, help: 'rnn: keep the word vectors fixed for the first n epochs, then fine-tune', defaultText: '0', default: 0, recorded: true },
   embeddingDropout: { flag: '--embedding-dropout', kind: 'number', min: 0, max: 0.95, help: 'rnn: dropout on the word vectors while training', defaultText: '0', default: 0, recorded: true },
   wordDropout: { flag: '--word-dropout', kind: 'number', min: 0, max: 0.95, help: 'rnn: share of the words replaced by <UNK> while training (removed with --unknown skip)', defaultText: '0', default: 0, recorded: true },

@@ -244,7 +244,7 @@ export interface RecurrentTrainingOptions {
   clip: number;
   patience: number;
   lrDecay: number;
-  /** The word vectors' learning rate as a multiple of lr. */
+  /** The pretrained word vectors' learning rate as a multiple of lr (<UNK> and learned rows train at lr). */
   embeddingLrScale: number;
   /** The pretrained rows stay fixed throughout (freeze) or for the first freezeEpochs epochs. */
   freeze: boolean;
@@ -268,8 +268,8 @@ export interface RecurrentTrainingOptions {
 }
 
 /**
- * Trains the model in place with Adam (the word vectors with an optimizer of their own, at
- * embeddingLrScale x the rate) in the sequence trainers' shared epoch loop (runEpochLoop: abort,
+ * Trains the model in place with Adam (the word vectors with an optimizer of their own, the
+ * pretrained rows at embeddingLrScale x the rate) in the sequence trainers' shared epoch loop (runEpochLoop: abort,
  * checkpoints, validation, decay, early stop, best weights) and gradient step (applyGradientStep:
  * clipping, divergence); on return the model has the best epoch's weights. A checkpoint is saved
  * after every epoch but the last and on abort; a resumed run gives the weights of a run never
@@ -289,16 +289,22 @@ export async function trainRecurrent(
   const embeddingVariable = embeddingLayer.trainable ? (embeddingLayer.trainableWeights[0]!.read() as tf.Variable) : null;
   const layerVariables = model.trainableWeights.map((w) => w.read() as tf.Variable).filter((v) => v !== embeddingVariable);
   const optimizer = createOptimizer('adam', options.lr);
-  const embeddingOptimizer = embeddingVariable ? createOptimizer('adam', options.lr * options.embeddingLrScale) : null;
-  // While the pretrained rows are fixed, only <UNK> and the learned rows of the vectors' gradient pass.
+  // The table's own rows (<UNK> and the learned words) start at random: they have nothing to keep,
+  // so they learn at the full rate and only the pretrained rows at embeddingLrScale x it.
   const hasOwnRows = options.unknownId >= 0 || options.learnedFrom < arch.vocabularySize;
-  let rowMask: tf.Tensor2D | null = null;
-  if (embeddingVariable && hasOwnRows && (options.freeze || options.freezeEpochs > 0)) {
-    const m = new Float32Array(arch.vocabularySize);
-    for (let i = options.learnedFrom; i < m.length; i++) m[i] = 1;
-    if (options.unknownId >= 0) m[options.unknownId] = 1;
-    rowMask = tf.tensor2d(m, [arch.vocabularySize, 1]);
-  }
+  const ownRowsValue = (own: number, pretrained: number): tf.Tensor2D => {
+    const m = new Float32Array(arch.vocabularySize).fill(pretrained);
+    for (let i = options.learnedFrom; i < m.length; i++) m[i] = own;
+    if (options.unknownId >= 0) m[options.unknownId] = own;
+    return tf.tensor2d(m, [arch.vocabularySize, 1]);
+  };
+  // Adam's step is linear in its rate, so running the vectors' optimizer at the full rate and then
+  // scaling the pretrained rows' change by embeddingLrScale is exactly a rate per row.
+  const rowRates = embeddingVariable && hasOwnRows && options.embeddingLrScale !== 1 ? ownRowsValue(1, options.embeddingLrScale) : null;
+  const embeddingRate = (lr: number): number => (rowRates ? lr : lr * options.embeddingLrScale);
+  const embeddingOptimizer = embeddingVariable ? createOptimizer('adam', embeddingRate(options.lr)) : null;
+  // While the pretrained rows are fixed, only <UNK> and the learned rows of the vectors' gradient pass.
+  const rowMask = embeddingVariable && hasOwnRows && (options.freeze || options.freezeEpochs > 0) ? ownRowsValue(1, 0) : null;
   // Word dropout replaces a word by <UNK> (or removes it, as padding, when unknown words are skipped).
   const droppedWord = options.unknownId >= 0 ? options.unknownId : 0;
   const n = train.labels.length;
@@ -319,7 +325,7 @@ export async function trainRecurrent(
       position = r.position;
       dropoutRandom.setState(position.dropoutState);
       setLearningRate(optimizer, position.learningRate);
-      if (embeddingOptimizer) setLearningRate(embeddingOptimizer, position.learningRate * options.embeddingLrScale);
+      if (embeddingOptimizer) setLearningRate(embeddingOptimizer, embeddingRate(position.learningRate));
       log(`resuming from ${options.checkpoint}: epoch ${position.epoch + 1}/${options.epochs}, step ${position.step}`);
     }
     const meter = new ExampleMeter(position.examplesDone);
@@ -371,11 +377,18 @@ export async function trainRecurrent(
         result.grads[embeddingVariable!.name] = tf.mul(g, rowMask);
         g.dispose();
       }
+      // A clone shares the variable's buffer, which the optimizer's assign leaves untouched.
+      const vectorsBefore = trainsEmbedding && rowRates ? embeddingVariable!.clone() : null;
       applyGradientStep({
         losses: [loss], grads: result.grads, variables: layerVariables, optimizer, clip: options.clip, guards: [guard],
         at: { epoch: position.epoch, step: position.step, learningRate: position.learningRate },
         ...(trainsEmbedding ? { also: [{ optimizer: embeddingOptimizer!, variables: [embeddingVariable!] }] } : {}),
       });
+      if (vectorsBefore) {
+        const before = vectorsBefore;
+        tf.tidy(() => embeddingVariable!.assign(tf.add(before, tf.mul(tf.sub(embeddingVariable!, before), rowRates!))));
+        before.dispose();
+      }
       if (options.weightDecay > 0) {
         // Decoupled (AdamW), on the layers only: decaying the pretrained vectors would pull them to zero.
         const factor = 1 - position.learningRate * options.weightDecay;
@@ -411,7 +424,7 @@ export async function trainRecurrent(
           optimizers: [await saveOptimizerState(optimizer), embeddingOptimizer ? await saveOptimizerState(embeddingOptimizer) : null],
         });
       },
-      onLearningRate: (lr) => embeddingOptimizer && setLearningRate(embeddingOptimizer, lr * options.embeddingLrScale),
+      onLearningRate: (lr) => embeddingOptimizer && setLearningRate(embeddingOptimizer, embeddingRate(lr)),
       startEpoch: () => {
         shuffler.setState(position.shuffleState);
         batches = epochBatches(train.offsets, options.batch, shuffler);
@@ -471,6 +484,7 @@ export async function trainRecurrent(
     return { stopped: stopped === 'early-stop' ? 'early-stop' : 'epochs', bestEpoch: position.bestEpoch, epochs: position.epoch };
   } finally {
     rowMask?.dispose();
+    rowRates?.dispose();
     optimizer.dispose();
     embeddingOptimizer?.dispose();
   }
