@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach } from 'vitest';
 import { seededRandom } from '../seeded-random.js';
 
 export { seededRandom };
+export { useTempDir } from '../helpers/temp-folder.js';
 
-/** A fresh temp directory per test, removed afterwards. */
-export function useTempDir(): () => string {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
-  return () => (dir ??= mkdtempSync(join(tmpdir(), 'wordloom-text-')));
-}
 
 export function writeFixture(dir: string, name: string, content: string | Uint8Array, gzip = false): string {
   const path = join(dir, name);

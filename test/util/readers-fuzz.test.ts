@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadWord2VecCheckpoint, saveWord2VecCheckpoint } from '../../src/embeddings/word2vec/checkpoint.js';
 import type { ModelMemory } from '../../src/embeddings/word2vec/kernel/index.js';
 import { resolveWord2VecOptions } from '../../src/embeddings/word2vec/options.js';
@@ -26,10 +26,9 @@ import { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 import { VectorSet } from '../../src/vectors/vector-set.js';
 import { runCli, useBuiltCli } from '../helpers/built-cli.js';
 import { seededRandom } from '../seeded-random.js';
-import { tempDir } from '../vectors/fixtures.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
+const tmp = useTempFolder('wordloom-vectors-');
 
 // WORDLOOM_FUZZ_SEED and WORDLOOM_FUZZ_SCALE explore further by hand; the suite runs seed 15 at scale 1.
 const random = seededRandom(Number(process.env.WORDLOOM_FUZZ_SEED ?? 15));

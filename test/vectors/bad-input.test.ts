@@ -5,7 +5,7 @@
  */
 import { mkdirSync, promises as fsp, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WordloomError } from '../../src/errors.js';
 import { readAnalogyQuestions } from '../../src/vectors/evaluate/analogies.js';
 import { readWordPairs } from '../../src/vectors/evaluate/word-pairs.js';
@@ -13,10 +13,10 @@ import { readBinaryVectors } from '../../src/vectors/formats/binary-reader.js';
 import { detectVectorFormat, loadVectors, saveVectors, type VectorFormat } from '../../src/vectors/formats/index.js';
 import { VectorSet } from '../../src/vectors/vector-set.js';
 import { Vocabulary } from '../../src/text/vocabulary.js';
-import { expectSameSet, randomSet, tempDir } from './fixtures.js';
+import { expectSameSet, randomSet } from './fixtures.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
+const tmp = useTempFolder('wordloom-vectors-');
 
 const write = (name: string, content: string | Uint8Array): string => {
   writeFileSync(tmp.path(name), content);

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   averageRanks,
   evaluateAnalogies,
@@ -12,10 +12,10 @@ import {
 } from '../../src/vectors/evaluate/index.js';
 import { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 import { VectorSet } from '../../src/vectors/vector-set.js';
-import { seededGaussian, tempDir } from './fixtures.js';
+import { seededGaussian } from './fixtures.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
+const tmp = useTempFolder('wordloom-vectors-');
 
 /**
  * Words built so that every analogy is exact: each "b" word is its "a" word plus a relation

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { VectorSet } from '../../src/vectors/vector-set.js';
 import { seededRandom } from '../seeded-random.js';
 
@@ -17,11 +14,6 @@ export function randomSet(size: number, dim: number, seed: number, wordPrefix = 
   const vectors = new Float32Array(size * dim);
   for (let i = 0; i < vectors.length; i++) vectors[i] = g();
   return new VectorSet(Array.from({ length: size }, (_, i) => `${wordPrefix}${i}`), vectors, dim);
-}
-
-export function tempDir(): { dir: string; path: (name: string) => string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'wordloom-vectors-'));
-  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function expectSameSet(actual: VectorSet, expected: VectorSet): void {

@@ -1,12 +1,12 @@
 import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadVectors, saveVectors, detectVectorFormat, type VectorFormat } from '../../src/vectors/formats/index.js';
 import { VectorSet } from '../../src/vectors/vector-set.js';
-import { expectSameSet, randomSet, tempDir } from './fixtures.js';
+import { expectSameSet, randomSet } from './fixtures.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
+const tmp = useTempFolder('wordloom-vectors-');
 
 /** A set with awkward words (UTF-8, punctuation) and awkward values (tiny, huge, negative zero). */
 function awkwardSet(): VectorSet {

@@ -6,13 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { saveVectors } from '../../src/vectors/formats/index.js';
 import { HnswIndex } from '../../src/vectors/hnsw-index.js';
-import { randomSet, seededRandom, tempDir } from './fixtures.js';
+import { randomSet, seededRandom } from './fixtures.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const tmp = tempDir();
+const tmp = useTempFolder('wordloom-vectors-');
 const set = randomSet(60, 8, 3);
 const other = randomSet(60, 8, 4);
 
@@ -21,7 +22,6 @@ beforeAll(async () => {
   await saveVectors(tmp.path('v.bin'), set);
   await HnswIndex.build(set, { m: 4, efConstruction: 20 }).save(tmp.path('good.hnsw'));
 }, 120_000);
-afterAll(() => tmp.cleanup());
 
 /** Loads and searches each index file in one child process; one JSON result per file. */
 function loadInChild(files: string[]): { status: number | null; signal: string | null; results: { file: string; ok: boolean; name?: string; code?: string; message?: string }[] } {

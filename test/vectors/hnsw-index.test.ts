@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HNSW_DEFAULTS, HnswIndex } from '../../src/vectors/hnsw-index.js';
 import { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 import { measureRecall } from '../../src/vectors/recall.js';
-import { randomSet, seededGaussian, tempDir } from './fixtures.js';
+import { randomSet, seededGaussian } from './fixtures.js';
+import { useTempFolder } from '../helpers/temp-folder.js';
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
+const tmp = useTempFolder('wordloom-vectors-');
 
 describe('HnswIndex', () => {
   // 3,000 Gaussian vectors in 50 dimensions: no structure to exploit, a hard case for HNSW.

@@ -1,14 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../../src/embeddings/shared/checkpoint.js';
 import { loadWord2VecCheckpoint, saveWord2VecCheckpoint } from '../../../src/embeddings/word2vec/checkpoint.js';
 import type { ModelMemory } from '../../../src/embeddings/word2vec/kernel/index.js';
 import { resolveWord2VecOptions } from '../../../src/embeddings/word2vec/options.js';
 import { Vocabulary } from '../../../src/text/vocabulary.js';
-import { tempDir } from '../../vectors/fixtures.js';
+import { useTempFolder } from '../../helpers/temp-folder.js';
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
+const tmp = useTempFolder('wordloom-vectors-');
 
 /** A checkpoint of 6 words, dim 2, 1 thread, negative sampling. */
 async function goodCheckpoint(): Promise<Buffer> {

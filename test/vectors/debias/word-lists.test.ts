@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   parsePairList,
   parseWordList,
@@ -10,10 +10,9 @@ import {
   readWordList,
 } from '../../../src/vectors/debias/index.js';
 import { CaseFoldedWords, resolveAllRows, resolveEqualizePairs, resolvePairs, resolveWords } from '../../../src/vectors/debias/lookup.js';
-import { tempDir } from '../fixtures.js';
+import { useTempFolder } from '../../helpers/temp-folder.js';
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
+const tmp = useTempFolder('wordloom-vectors-');
 
 describe('word lists', () => {
   it('reads JSON arrays of words, of professions ([word, x, y]) and of pairs', () => {
