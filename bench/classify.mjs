@@ -11,6 +11,10 @@
 //   node bench/classify.mjs --only ft,wl-avg     # some systems: ft, ft-pre, ft-auto, wl-avg, wl-avg2, wl-rnn, wl-auto
 //   node bench/classify.mjs --budget 120         # autotune budget in seconds (default 300, fastText's default)
 //   node bench/classify.mjs --rnn "--units 128"  # extra flags for the recurrent run (later values win; boolean flags cannot be undone)
+//   node bench/classify.mjs --only wl-rnn,torch-rnn --seeds 1,2,3   # the recurrent recipe, wordloom's and PyTorch's, per seed
+//
+// torch-rnn is the recurrent recipe in PyTorch (bench/classify_torch.py: the same word table, network,
+// optimisation and selection), run with /usr/bin/python3 (apt-get install -y python3-torch), 2 threads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,7 +33,8 @@ const flag = (name) => args.includes(name);
 const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const quick = flag('--quick');
 const budget = Number(value('--budget', quick ? '20' : '300'));
-const only = value('--only', 'ft,ft-pre,ft-auto,wl-avg,wl-avg2,wl-rnn,wl-auto').split(',');
+const only = value('--only', 'ft,ft-pre,ft-auto,wl-avg,wl-avg2,wl-rnn,wl-auto,torch-rnn').split(',');
+const seeds = value('--seeds', '1').split(',').map(Number);
 const rnnExtra = value('--rnn', '').split(/\s+/).filter(Boolean);
 // The recurrent recipe: a BiLSTM max-pooled over time, training words without a GloVe vector
 // learned (GloVe's top 50,000 lack `a`, `'s`, `n't`), the vectors fine-tuned at a tenth of the rate,
@@ -86,6 +91,22 @@ function wordloomRow(name, extra) {
   record(name, `wordloom classify train ${extra.join(' ')}`.trim(), test.accuracy, t.seconds, load, summary.validation?.accuracy, summary.autotune ? `${summary.autotune.trials.length} trials; best ${JSON.stringify(summary.autotune.best)}` : '');
 }
 
+function torchRow(name, seed) {
+  if (!only.includes(name)) return;
+  const load = loadavg()[0];
+  const script = join(root, 'bench', 'classify_torch.py');
+  const argv = [script, '--data', work, '--vectors', glove, '--seed', String(seed), '--threads', '2', ...(quick ? ['--epochs', '1'] : [])];
+  const start = performance.now();
+  const r = spawnSync('/usr/bin/python3', argv, { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+  const seconds = (performance.now() - start) / 1000;
+  if (r.error || r.status !== 0) {
+    console.error(`bench/classify: ${name} skipped (PyTorch: apt-get install -y python3-torch): ${(r.stderr ?? String(r.error)).trim().split('\n').pop()}`);
+    return;
+  }
+  const out = JSON.parse(r.stdout.trim().split('\n').pop());
+  record(name, `${out.tool} bench/classify_torch.py --seed ${seed} (the rnn recipe)`, out.test, seconds, load, out.dev, `epoch ${out.epoch} of ${out.epochs}`);
+}
+
 function record(name, command, accuracy, seconds, load, dev, note = '') {
   const row = { name, command, accuracy, seconds, load, dev, note };
   results.push(row);
@@ -99,7 +120,10 @@ fastTextRow('ft-auto', ['-autotune-validation', join(work, 'dev.ft'), '-autotune
 wordloomRow('wl-avg', []);
 wordloomRow('wl-avg2', ['--word-ngrams', '2']);
 wordloomRow('wl-auto', ['--autotune', '--budget', String(budget)]);
-wordloomRow('wl-rnn', RNN);
+for (const seed of seeds) {
+  wordloomRow('wl-rnn', [...RNN, '--seed', String(seed)]);
+  torchRow('torch-rnn', seed);
+}
 
 console.log('\n| system | test accuracy | training time (s, wall) | load average at start |');
 console.log('|---|---|---|---|');

@@ -16,8 +16,8 @@ import type { RecordedClassifierSettings } from './options.js';
 import type { ClassifierEpochReport } from './progress.js';
 
 const KIND = 'wordloom-classifier-checkpoint';
-/** 2: the position is the shared epoch loop's (epochSteps added). */
-const VERSION = 2;
+/** 2: the position is the shared epoch loop's (epochSteps added). 3: the word vectors' optimizer state covers the trained rows only (TrainedRows). */
+const VERSION = 3;
 
 /** Where a run stands between two training steps (the loop's position; epochLossSum sums each step's loss x its examples). */
 export interface ClassifierRunPosition extends LoopPosition<ClassifierEpochReport> {

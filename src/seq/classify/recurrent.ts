@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mixSeed, SeededRandom } from '../../embeddings/shared/rng.js';
 import { removeCheckpoint } from '../../embeddings/shared/checkpoint.js';
 import { fusedBidirectional, fusedDense, fusedEmbedding, fusedGRU, fusedLSTM } from '../layers/index.js';
+import { maskedMaxPool } from '../layers/masked-max-over-time.js';
 import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
 import { createOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type SavedArray } from '../lm/optimizer.js';
 import type { CellName } from '../lm/options.js';
@@ -25,6 +26,7 @@ import { getWeights, setWeights } from '../training/weights.js';
 import { saveClassifierCheckpoint, type ClassifierCheckpoint, type ClassifierRunPosition } from './checkpoint.js';
 import type { PoolingName } from './options.js';
 import { ExampleMeter, type ClassifierEpochReport, type ClassifierProgress } from './progress.js';
+import { TrainedRows } from './trained-rows.js';
 
 export interface RecurrentArchitecture {
   vocabularySize: number;
@@ -155,9 +157,11 @@ const NO_DROPOUT: RecurrentDropout = { embedding: 0, hidden: 0 };
 /** ids [batch, time] (0 = padding) -> logits [batch, classes], the padding masked. */
 export function recurrentLogits(
   model: tf.LayersModel, arch: RecurrentArchitecture, ids: tf.Tensor2D, training: boolean, dropout: RecurrentDropout, nextSeed: () => number, prefix = '',
+  trainedRows: TrainedRows | null = null,
 ): tf.Tensor2D {
+  // With trainedRows, ids are its compact rows (<PAD> still 0) and the vectors come from its table.
   const mask = tf.cast(tf.notEqual(ids, 0), 'float32') as tf.Tensor2D;
-  let x = model.getLayer(`${prefix}embedding`).apply(ids) as tf.Tensor;
+  let x = trainedRows ? trainedRows.embed(ids) : (model.getLayer(`${prefix}embedding`).apply(ids) as tf.Tensor);
   if (training && dropout.embedding > 0) x = tf.dropout(x, dropout.embedding, undefined, nextSeed());
   for (let l = 0; l < arch.layers; l++) {
     x = model.getLayer(`${prefix}${recurrentLayerName(arch, l)}`).apply(x, { mask, training }) as tf.Tensor;
@@ -165,8 +169,7 @@ export function recurrentLogits(
   }
   if (arch.pooling !== 'last') {
     const m = mask.expandDims(2);
-    const any = tf.minimum(tf.sum(mask, 1, true), 1);
-    const max = (): tf.Tensor => tf.mul(tf.max(tf.add(tf.mul(x, m), tf.mul(tf.sub(m, 1), 1e9)), 1), any);
+    const max = (): tf.Tensor => maskedMaxPool(x as tf.Tensor3D, mask);
     const mean = (): tf.Tensor => tf.div(tf.sum(tf.mul(x, m), 1), tf.maximum(tf.sum(mask, 1, true), 1));
     x = arch.pooling === 'max' ? max() : arch.pooling === 'mean' ? mean() : tf.concat([max(), mean()], 1);
   }
@@ -286,26 +289,26 @@ export async function trainRecurrent(
   const dropoutRandom = new SeededRandom(mixSeed(options.seed, 1));
   const nextSeed = (): number => dropoutRandom.nextUint32();
   const embeddingLayer = model.getLayer('embedding');
-  const embeddingVariable = embeddingLayer.trainable ? (embeddingLayer.trainableWeights[0]!.read() as tf.Variable) : null;
-  const layerVariables = model.trainableWeights.map((w) => w.read() as tf.Variable).filter((v) => v !== embeddingVariable);
+  const modelTable = embeddingLayer.trainable ? (embeddingLayer.trainableWeights[0]!.read() as tf.Variable) : null;
+  const layerVariables = model.trainableWeights.map((w) => w.read() as tf.Variable).filter((v) => v !== modelTable);
+  // Only the rows the training texts read can change: the vectors train as a compact table of them.
+  const trainedRows = modelTable ? new TrainedRows(embeddingLayer, train.ids) : null;
+  const trainIds = trainedRows ? trainedRows.compactIds(train.ids) : train.ids;
+  const embeddingVariable = trainedRows?.variable ?? null;
+  const isOwnRow = (row: number): boolean => row >= options.learnedFrom || row === options.unknownId;
   const optimizer = createOptimizer('adam', options.lr);
   // The table's own rows (<UNK> and the learned words) start at random: they have nothing to keep,
   // so they learn at the full rate and only the pretrained rows at embeddingLrScale x it.
   const hasOwnRows = options.unknownId >= 0 || options.learnedFrom < arch.vocabularySize;
-  const ownRowsValue = (own: number, pretrained: number): tf.Tensor2D => {
-    const m = new Float32Array(arch.vocabularySize).fill(pretrained);
-    for (let i = options.learnedFrom; i < m.length; i++) m[i] = own;
-    if (options.unknownId >= 0) m[options.unknownId] = own;
-    return tf.tensor2d(m, [arch.vocabularySize, 1]);
-  };
   // Adam's step is linear in its rate, so running the vectors' optimizer at the full rate and then
   // scaling the pretrained rows' change by embeddingLrScale is exactly a rate per row.
-  const rowRates = embeddingVariable && hasOwnRows && options.embeddingLrScale !== 1 ? ownRowsValue(1, options.embeddingLrScale) : null;
+  const rowRates = trainedRows && hasOwnRows && options.embeddingLrScale !== 1 ? trainedRows.column(isOwnRow, 1, options.embeddingLrScale) : null;
   const embeddingRate = (lr: number): number => (rowRates ? lr : lr * options.embeddingLrScale);
   const embeddingOptimizer = embeddingVariable ? createOptimizer('adam', embeddingRate(options.lr)) : null;
   // While the pretrained rows are fixed, only <UNK> and the learned rows of the vectors' gradient pass.
-  const rowMask = embeddingVariable && hasOwnRows && (options.freeze || options.freezeEpochs > 0) ? ownRowsValue(1, 0) : null;
+  const rowMask = trainedRows && hasOwnRows && (options.freeze || options.freezeEpochs > 0) ? trainedRows.column(isOwnRow, 1, 0) : null;
   // Word dropout replaces a word by <UNK> (or removes it, as padding, when unknown words are skipped).
+  // <PAD> and <UNK> keep their ids among the compact rows (the special rows come first and always train).
   const droppedWord = options.unknownId >= 0 ? options.unknownId : 0;
   const n = train.labels.length;
   const guard = new ExplosionGuard(arch.classes, 'per example');
@@ -319,6 +322,7 @@ export async function trainRecurrent(
     if (options.resumed) {
       const r = options.resumed;
       setWeights(model, r.weights, options.checkpoint!);
+      trainedRows?.fromModel();
       await restoreOptimizerState(optimizer, r.optimizers[0]);
       if (embeddingOptimizer && r.optimizers[1]) await restoreOptimizerState(embeddingOptimizer, r.optimizers[1]);
       bestWeights = r.bestWeights;
@@ -342,7 +346,7 @@ export async function trainRecurrent(
     /** One batch: forward with dropout, class-weighted loss, gradients, the shared clipped update, weight decay. Returns loss x examples. */
     const step = (index: number): number => {
       const texts = batches[index]!;
-      const { values, time } = padBatch(train.ids, train.offsets, texts);
+      const { values, time } = padBatch(trainIds, train.offsets, texts);
       if (options.wordDropout > 0) {
         for (let i = 0; i < values.length; i++) if (values[i] !== 0 && dropoutRandom.nextFloat() < options.wordDropout) values[i] = droppedWord;
       }
@@ -361,7 +365,7 @@ export async function trainRecurrent(
       let correctTensor: tf.Scalar | null = null;
       try {
         result = tf.variableGrads(() => {
-          const logits = recurrentLogits(model, arch, xs, true, options.dropout, nextSeed);
+          const logits = recurrentLogits(model, arch, xs, true, options.dropout, nextSeed, '', trainedRows);
           correctTensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), ys), 'int32')) as tf.Scalar);
           const losses = sparseSoftmaxCrossEntropy(ys, logits, 'none');
           return tf.div(tf.sum(tf.mul(losses, ws)), weightSum) as tf.Scalar;
@@ -412,10 +416,17 @@ export async function trainRecurrent(
       },
       optimizer,
       bestWeights,
-      weights: () => getWeights(model),
-      setWeights: (saved, source) => setWeights(model, saved, source),
+      weights: () => {
+        trainedRows?.toModel();
+        return getWeights(model);
+      },
+      setWeights: (saved, source) => {
+        setWeights(model, saved, source);
+        trainedRows?.fromModel();
+      },
       save: async (best) => {
         position.dropoutState = dropoutRandom.getState();
+        trainedRows?.toModel();
         await saveClassifierCheckpoint(options.checkpoint!, {
           ...options.checkpointRecord,
           position,
@@ -442,6 +453,7 @@ export async function trainRecurrent(
           }),
         ),
       validate: () => {
+        trainedRows?.toModel();
         scored = validation === null ? null : scoreProbabilities(recurrentProbabilities(model, arch, validation.ids, validation.offsets), validation.labels, arch.classes);
         const v = scored;
         const best = position.best;
@@ -480,11 +492,13 @@ export async function trainRecurrent(
         position.shuffleState = shuffler.getState();
       },
     });
+    trainedRows?.toModel();
     if (options.checkpoint) await removeCheckpoint(options.checkpoint);
     return { stopped: stopped === 'early-stop' ? 'early-stop' : 'epochs', bestEpoch: position.bestEpoch, epochs: position.epoch };
   } finally {
     rowMask?.dispose();
     rowRates?.dispose();
+    trainedRows?.dispose();
     optimizer.dispose();
     embeddingOptimizer?.dispose();
   }
