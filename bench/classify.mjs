@@ -88,7 +88,10 @@ function wordloomRow(name, extra) {
   const t = timed(process.execPath, [cli, '--json', '--quiet', 'classify', 'train', join(work, 'train.txt'), '--vectors', glove, '--val-file', join(work, 'dev.txt'), '-o', model, ...extra]);
   const summary = JSON.parse(t.stdout);
   const test = JSON.parse(timed(process.execPath, [cli, '--json', '--quiet', 'classify', 'eval', model, join(work, 'test.txt')]).stdout);
-  record(name, `wordloom classify train ${extra.join(' ')}`.trim(), test.accuracy, t.seconds, load, summary.validation?.accuracy, summary.autotune ? `${summary.autotune.trials.length} trials; best ${JSON.stringify(summary.autotune.best)}` : '');
+  const note = summary.autotune
+    ? `${summary.autotune.trials.length} trials; best ${JSON.stringify(summary.autotune.best)}`
+    : summary.model === 'rnn' ? perEpoch(summary.bestEpoch, summary.epochs, summary.seconds) : '';
+  record(name, `wordloom classify train ${extra.join(' ')}`.trim(), test.accuracy, t.seconds, load, summary.validation?.accuracy, note);
 }
 
 function torchRow(name, seed) {
@@ -104,7 +107,12 @@ function torchRow(name, seed) {
     return;
   }
   const out = JSON.parse(r.stdout.trim().split('\n').pop());
-  record(name, `${out.tool} bench/classify_torch.py --seed ${seed} (the rnn recipe)`, out.test, seconds, load, out.dev, `epoch ${out.epoch} of ${out.epochs}`);
+  record(name, `${out.tool} bench/classify_torch.py --seed ${seed} (the rnn recipe)`, out.test, seconds, load, out.dev, perEpoch(out.epoch, out.epochs, out.seconds));
+}
+
+/** The kept epoch and the training loop's seconds per epoch (validation included; loading the vectors not). */
+function perEpoch(kept, epochs, seconds) {
+  return `epoch ${kept} of ${epochs}, ${(seconds / epochs).toFixed(1)} s/epoch`;
 }
 
 function record(name, command, accuracy, seconds, load, dev, note = '') {
