@@ -208,11 +208,16 @@ async function engFra() {
   };
   const greedy = decodeWith(1);
   const beam = decodeWith(o.beam);
+  // Samples spread over the source lengths (the test sentences sorted by words, evenly spaced), not just the shortest.
+  const byLength = testSources.map((s, i) => i).sort((a, b) => testSources[a].split(' ').length - testSources[b].split(' ').length || a - b);
+  const sampleCount = Math.min(o.samples, testSources.length);
+  const samples = Array.from({ length: sampleCount }, (_, k) => byLength[Math.floor(((k + 0.5) * byLength.length) / sampleCount)]);
   if (o.svg) {
     const { attentionSvg } = await import(join(root, 'dist/seq/seq2seq/index.js'));
     mkdirSync(o.svg, { recursive: true });
-    beam.translations.slice(0, o.samples).forEach((t, i) => {
-      writeFileSync(join(o.svg, `eng-fra-${i + 1}.svg`), attentionSvg(t.sourceTokens, [...t.tokens, ...(t.ended ? ['<EOS>'] : [])], t.attention, { title: `${testSources[i]} -> ${t.text}` }));
+    samples.forEach((i, k) => {
+      const t = beam.translations[i];
+      writeFileSync(join(o.svg, `eng-fra-${k + 1}.svg`), attentionSvg(t.sourceTokens, [...t.tokens, ...(t.ended ? ['<EOS>'] : [])], t.attention, { title: `${testSources[i]} -> ${t.text}` }));
     });
   }
   const wl = {
@@ -246,7 +251,7 @@ async function engFra() {
   ];
   if (pt) lines.push(`\nwordloom / PyTorch speed per epoch: ${(mean(pt.epochSeconds) / mean(wl.epochSeconds)).toFixed(2)}x`);
   lines.push('', 'samples (beam):');
-  for (let i = 0; i < Math.min(o.samples, testSources.length); i++) {
+  for (const i of samples) {
     lines.push(`  ${testSources[i]}  ->  wordloom: ${wl.beam[i]}${pt ? `  |  PyTorch: ${pt.beam[i]}` : ''}  |  reference: ${refs[i].map((r) => r.join(' ')).join(' / ')}`);
   }
   if (argv.includes('--json')) {
