@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mixSeed, SeededRandom } from '../../embeddings/shared/rng.js';
 import { removeCheckpoint } from '../../embeddings/shared/checkpoint.js';
 import { fusedBidirectional, fusedDense, fusedEmbedding, fusedGRU, fusedLSTM } from '../layers/index.js';
-import { maskedMaxPool } from '../layers/masked-max-over-time.js';
+import { maskedMaxPool, maskedMeanPool } from '../layers/masked-pooling.js';
 import { sparseSoftmaxCrossEntropy } from '../losses/sparse-softmax-cross-entropy.js';
 import { createOptimizer, restoreOptimizerState, saveOptimizerState, setLearningRate, type SavedArray } from '../lm/optimizer.js';
 import type { CellName } from '../lm/options.js';
@@ -168,9 +168,8 @@ export function recurrentLogits(
     if (training && dropout.hidden > 0 && l < arch.layers - 1) x = tf.dropout(x, dropout.hidden, undefined, nextSeed());
   }
   if (arch.pooling !== 'last') {
-    const m = mask.expandDims(2);
     const max = (): tf.Tensor => maskedMaxPool(x as tf.Tensor3D, mask);
-    const mean = (): tf.Tensor => tf.div(tf.sum(tf.mul(x, m), 1), tf.maximum(tf.sum(mask, 1, true), 1));
+    const mean = (): tf.Tensor => maskedMeanPool(x as tf.Tensor3D, mask);
     x = arch.pooling === 'max' ? max() : arch.pooling === 'mean' ? mean() : tf.concat([max(), mean()], 1);
   }
   if (training && dropout.hidden > 0) x = tf.dropout(x, dropout.hidden, undefined, nextSeed());

@@ -1,7 +1,7 @@
-/** Max pooling over the real steps: values and gradient against tfjs ops on cpu, padding ignored, empty rows 0. */
+/** Max and mean pooling over the real steps: values and gradients against tfjs ops on cpu, padding ignored, empty rows 0. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maskedMaxPool } from '../../../src/seq/layers/masked-max-over-time.js';
+import { maskedMaxPool, maskedMeanPool } from '../../../src/seq/layers/masked-pooling.js';
 import { seededRandom } from '../../seeded-random.js';
 import { useCpuBackend } from './harness.js';
 
@@ -36,5 +36,21 @@ describe('maskedMaxPool', () => {
     // + 0: the reference routes -0 (a negative weight times the empty row's 0) where this gives +0.
     expect(Array.from(fused.dataSync(), (v) => v + 0)).toEqual(Array.from(reference.dataSync(), (v) => v + 0));
     tf.dispose([xs, ms, weights, fused, m, any, reference]);
+  });
+
+  it('maskedMeanPool averages the real steps (0 for a row without one), with the gradient of the tfjs formula', () => {
+    const xs = tf.tensor3d(x, [batch, time, channels]);
+    const ms = tf.tensor2d(mask, [batch, time]);
+    const weights = tf.tensor2d(w, [batch, channels]);
+    const m = ms.expandDims(2);
+    const reference = (t: tf.Tensor): tf.Tensor => tf.div(tf.sum(tf.mul(t, m), 1), tf.maximum(tf.sum(ms, 1, true), 1));
+    const out = maskedMeanPool(xs, ms).dataSync();
+    const expected = reference(xs).dataSync();
+    out.forEach((v, i) => expect(v, `mean ${i}`).toBeCloseTo(expected[i]!, 6));
+    expect(Array.from(out.subarray(3 * channels))).toEqual([0, 0, 0]);
+    const fused = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(maskedMeanPool(t as tf.Tensor3D, ms), weights)))(xs).dataSync();
+    const want = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(reference(t), weights)))(xs).dataSync();
+    fused.forEach((v, i) => expect(v, `gradient ${i}`).toBeCloseTo(want[i]!, 6));
+    tf.dispose([xs, ms, weights, m]);
   });
 });
