@@ -1,18 +1,22 @@
 /**
- * The recurrent trainer trains only the word-table rows the training texts read (a compact table):
- * rows of vectors no training text has must come out exactly as they went in, and their presence
- * must not change what the model learns.
+ * The recurrent trainer's word table, on the cpu and wasm backends: only the rows the training
+ * texts read train (a compact table), so rows of vectors no training text has come out exactly as
+ * they went in and their presence changes nothing; the pretrained rows learn at
+ * --embedding-lr-scale x the rate, <UNK> and the learned words at the full rate.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
 import { trainClassifier } from '../../../src/seq/classify/index.js';
 import { VectorSet } from '../../../src/vectors/vector-set.js';
-import { useCpuBackend } from '../layers/harness.js';
+import { useEngineAcrossBackends } from '../engine-session.js';
 import { randomVectors, SENTIMENT_VOCAB, sentimentTask } from './fixtures.js';
 
-beforeAll(useCpuBackend);
+useEngineAcrossBackends();
+const BACKENDS = ['cpu', 'wasm'] as const;
 
 describe('the rows training reads', () => {
-  it('vectors of words no training text has stay as they were and change nothing else', async () => {
+  it.each(BACKENDS)('%s: vectors of words no training text has stay as they were and change nothing else', async (backend) => {
+    await tf.setBackend(backend);
     const dim = 6;
     const known = randomVectors(SENTIMENT_VOCAB, dim, 3);
     const extra = randomVectors(Array.from({ length: 300 }, (_, i) => `x${i}`), dim, 4);
@@ -33,5 +37,40 @@ describe('the rows training reads', () => {
     expect(row('good')).not.toEqual(Array.from(known.get('good')!)); // the trained rows did train
     small.dispose();
     big.dispose();
+  });
+});
+
+describe('the word vectors\' learning rates', () => {
+  // 'nice' and 'poor' have no vector: --unknown learn gives them rows of their own.
+  const vectors = randomVectors(SENTIMENT_VOCAB.filter((w) => w !== 'nice' && w !== 'poor'), 6, 11);
+  const train = sentimentTask(160, 21);
+  // One step (one batch of the whole set), so both runs see the same gradients and Adam's first moments.
+  const oneStep = async (embeddingLrScale: number): Promise<{ rows: Map<string, Float32Array>; original: Map<string, Float32Array> }> => {
+    const c = await trainClassifier(train, vectors, {
+      model: 'rnn', units: 6, epochs: 1, batch: 1000, lr: 0.05, valFraction: 0, threads: 1, seed: 5, unknown: 'learn', minCount: 1, embeddingLrScale,
+    });
+    const table = c.model.getLayer('embedding').getWeights()[0]!.dataSync() as Float32Array;
+    const dim = 6;
+    const rows = new Map(['good', 'film', 'nice', 'poor', '<UNK>'].map((w) => [w, table.slice(c.vocabulary.id(w) * dim, (c.vocabulary.id(w) + 1) * dim)]));
+    c.dispose();
+    return { rows, original: new Map(['good', 'film'].map((w) => [w, vectors.get(w)!])) };
+  };
+
+  it.each(BACKENDS)('%s: --embedding-lr-scale slows the pretrained rows only; <UNK> and the learned words train at --lr', async (backend) => {
+    await tf.setBackend(backend);
+    const full = await oneStep(1);
+    const frozen = await oneStep(0);
+    const slow = await oneStep(0.25);
+    for (const w of ['good', 'film']) {
+      expect(Array.from(frozen.rows.get(w)!), w).toEqual(Array.from(frozen.original.get(w)!));
+      const fullChange = full.rows.get(w)!.map((v, i) => v - full.original.get(w)![i]!);
+      const slowChange = slow.rows.get(w)!.map((v, i) => v - slow.original.get(w)![i]!);
+      expect(fullChange.some((d) => Math.abs(d) > 1e-3), w).toBe(true);
+      slowChange.forEach((d, i) => expect(d, `${w}[${i}]`).toBeCloseTo(0.25 * fullChange[i]!, 6));
+    }
+    for (const w of ['nice', 'poor', '<UNK>']) {
+      expect(Array.from(frozen.rows.get(w)!), w).toEqual(Array.from(full.rows.get(w)!));
+      expect(Array.from(slow.rows.get(w)!), w).toEqual(Array.from(full.rows.get(w)!));
+    }
   });
 });
