@@ -139,9 +139,15 @@ export function batchLoss(network: Seq2seqNetwork, batch: PaddedBatch, stepwise:
       const encoded = encode(network, src, training);
       const maskedMean = (losses: tf.Tensor): tf.Scalar => tf.div(tf.sum(tf.mul(losses, mask)), batch.targetTokens) as tf.Scalar;
       if (!stepwise) {
-        // The whole target in one call; the output layer and the loss as one op.
+        // The whole target in one call; the output layer and the loss as one op, over the real
+        // target positions only: the output layer is most of a step's work, and padding is often
+        // a third of the positions.
         const { attentional } = decodeBodySteps(network, tf.tensor2d(batch.targetIn, [rows, T], 'int32'), encoded.states, encoded, training);
-        return maskedMean(denseSoftmaxCrossEntropy(attentional, decoderBody(network).output, out, 'none'));
+        const { positions, labels } = realTargetPositions(batch);
+        const output = decoderBody(network).output;
+        if (positions.length === rows * T) return maskedMean(denseSoftmaxCrossEntropy(attentional, output, out, 'none'));
+        const real = tf.gather(tf.reshape(attentional, [rows * T, attentional.shape[2]]), tf.tensor1d(positions, 'int32'));
+        return tf.div(denseSoftmaxCrossEntropy(real, output, tf.tensor1d(labels, 'int32'), 'sum'), batch.targetTokens) as tf.Scalar;
       }
       // Step by step: Bahdanau, input feeding or scheduled sampling.
       const V = network.arch.targetVocabularySize;
@@ -172,6 +178,20 @@ export function batchLoss(network: Seq2seqNetwork, batch: PaddedBatch, stepwise:
   } finally {
     tf.dispose([src, out, mask]);
   }
+}
+
+/** The flat indices (row * T + t) of a batch's real target positions, and their labels. */
+export function realTargetPositions(batch: PaddedBatch): { positions: Int32Array; labels: Int32Array } {
+  const positions = new Int32Array(batch.targetTokens);
+  const labels = new Int32Array(batch.targetTokens);
+  let n = 0;
+  for (let i = 0; i < batch.targetMask.length; i++) {
+    if (batch.targetMask[i] === 0) continue;
+    positions[n] = i;
+    labels[n++] = batch.targetOut[i]!;
+  }
+  if (n !== batch.targetTokens) throw new Error(`padded batch: ${n} real target positions, but targetTokens is ${batch.targetTokens}`);
+  return { positions, labels };
 }
 
 /** Validation: teacher-forced loss over all pairs, greedy exact match and token accuracy over the first `decode`. */
