@@ -10,7 +10,7 @@ import { lstmForward, lstmBackward } from './seq/lstm';
 import { gruForward, gruBackward } from './seq/gru';
 import { rnnForward, rnnBackward } from './seq/simple-rnn';
 import { weightGradients } from './seq/recurrent-common';
-import { denseForward, denseBackward } from './seq/dense';
+import { denseForward, denseBackward, packKernelTransposed } from './seq/dense';
 import { softmaxCrossEntropy } from './seq/softmax-xent';
 import { adamStep } from './seq/adam';
 import { batchMatMul } from './seq/batch-matmul';
@@ -25,6 +25,7 @@ const DENSE_BACKWARD = 5;
 const SOFTMAX_CROSS_ENTROPY = 6;
 const ADAM_STEP = 7;
 const BATCH_MATMUL = 8;
+const PACK_KERNEL_TRANSPOSED = 9;
 
 function gates(kind: i32): i32 {
   return kind == KIND_LSTM ? 4 : kind == KIND_GRU ? 3 : 1;
@@ -53,5 +54,7 @@ export function runTask(task: i32, p: usize, thread: i32, threads: i32): void {
     adamStep(p, threads);
   } else if (task == BATCH_MATMUL) {
     batchMatMul(p, threads);
+  } else if (task == PACK_KERNEL_TRANSPOSED) {
+    packKernelTransposed(p, threads);
   }
 }

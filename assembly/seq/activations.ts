@@ -9,21 +9,33 @@ export const RELU: i32 = 4;
 
 // exp over four lanes: Cephes' expf (range reduction by ln 2 in two parts, degree-6 polynomial,
 // 2^n through the exponent bits), about 1 ulp. The input is clamped where 2^n stays a normal float.
+// Written for V8's code: pmin/pmax clamp in one instruction each (min/max are NaN-propagating
+// sequences; a NaN input stays NaN either way), and n = round(x log2 e) comes from adding 1.5 * 2^23,
+// whose float rounds to an integer in its low mantissa bits (round to nearest even, as `nearest`),
+// instead of nearest and a saturating conversion.
+const ROUNDER: f32 = 12582912.0; // 1.5 * 2^23, bits 0x4B400000
+
+@inline function polyStep(y: v128, x: v128, c: f32): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(y, x, f32x4.splat(c));
+  return f32x4.add(f32x4.mul(y, x), f32x4.splat(c));
+}
+
 @inline export function expv(v: v128): v128 {
-  let x = f32x4.min(f32x4.max(v, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let x = f32x4.pmin(f32x4.pmax(v, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const k = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(ROUNDER));
+  const fx = f32x4.sub(k, f32x4.splat(ROUNDER));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
   const z = f32x4.mul(x, x);
   let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = polyStep(y, x, 1.3981999507e-3);
+  y = polyStep(y, x, 8.3334519073e-3);
+  y = polyStep(y, x, 4.1665795894e-2);
+  y = polyStep(y, x, 1.6666665459e-1);
+  y = polyStep(y, x, 5.0000001201e-1);
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
-  const n = i32x4.trunc_sat_f32x4_s(fx);
-  const pow2n = i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
+  // k's bits are 0x4B400000 + n; 2^n is (n + 127) << 23
+  const pow2n = i32x4.shl(i32x4.add(k, i32x4.splat(127 - 0x4B400000)), 23);
   return f32x4.mul(y, pow2n);
 }
 

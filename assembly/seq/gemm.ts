@@ -220,6 +220,47 @@ export function packPanels(b: usize, ldb: i32, K: i32, N: i32, dst: usize): void
 }
 
 /**
+ * Packs B = W^T into panels as packPanels packs a row-major B, reading W [N, K] (row-major, ldw
+ * elements a row) instead: panel p holds W's rows 8p..8p+7 (B's columns) over B's K rows. Only
+ * panels [p0, p1), so threads can share the work. Saves writing W^T out and reading it back.
+ */
+export function packPanelsTransposed(w: usize, ldw: i32, K: i32, N: i32, dst: usize, p0: i32, p1: i32): void {
+  const ldw4 = <usize>ldw << 2;
+  for (let p = p0; p < p1; p++) {
+    const j = p << 3;
+    const width = min(8, N - j);
+    const panel = dst + <usize>p * <usize>K * PANEL_BYTES;
+    for (let q = 0; q < width; q++) {
+      let src = w + <usize>(j + q) * ldw4;
+      let d = panel + (<usize>q << 2);
+      for (let k = 0; k < K; k++) {
+        store<f32>(d, load<f32>(src));
+        src += 4;
+        d += PANEL_BYTES;
+      }
+    }
+  }
+}
+
+/**
+ * C[M, j0..j1) (+)= A[M, K] B for B packed (packPanels, packPanelsTransposed; B had K rows), A
+ * row-major: the blocking of gemm (K in chunks of KC, rows in chunks of MC) without its packing,
+ * so the same sums in the same order.
+ */
+export function gemmPackedChunked(a: usize, lda: i32, bp: usize, c: usize, ldc: i32, M: i32, K: i32, j0: i32, j1: i32, accumulate: bool): void {
+  if (M <= 0 || j1 <= j0) return;
+  const lda4 = <usize>lda << 2;
+  const ldc4 = <usize>ldc << 2;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const acc = accumulate || k0 > 0;
+    for (let i0 = 0; i0 < M; i0 += MC) {
+      gemmPackedNN(a + <usize>i0 * lda4 + (<usize>k0 << 2), lda, bp, K, k0, c + <usize>i0 * ldc4, ldc, min(MC, M - i0), kc, j0, j1, acc);
+    }
+  }
+}
+
+/**
  * As gemmNN with B already packed by packPanels (B had kTotal rows): uses B's rows [k0, k0 + K)
  * and columns [j0, j1), j0 a multiple of 8.
  */

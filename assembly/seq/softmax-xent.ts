@@ -35,7 +35,8 @@ function rowLosses(p: usize, r0: i32, r1: i32): void {
   for (let r = r0; r < r1; r++) {
     const x = logits + ((<usize>r * V) << 2);
     let mv = f32x4.splat(-Infinity);
-    for (let j = 0; j < v4; j += 4) mv = f32x4.max(mv, v128.load(x + (<usize>j << 2)));
+    // pmax: one instruction; a NaN logit still makes the loss NaN through its exp
+    for (let j = 0; j < v4; j += 4) mv = f32x4.pmax(mv, v128.load(x + (<usize>j << 2)));
     let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
     for (let j = v4; j < V; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
     const ms = f32x4.splat(m);

@@ -45,6 +45,23 @@ export function denseThreads(shape: DenseShape): number {
   return shape.rows * shape.inputs * shape.outputs < MIN_PARALLEL_WORK ? 1 : Infinity;
 }
 
+/** Bytes of the kernel's transpose packed in panels of 8 columns (assembly/seq/gemm.ts). */
+export function packedTransposeBytes(shape: DenseShape): number {
+  return Math.ceil(shape.inputs / 8) * 8 * shape.outputs * 4;
+}
+
+/**
+ * Runs the dense backward task of `params` (written by writeDenseParams, kernelT the space for
+ * packedTransposeBytes): first the kernel's transpose is packed, shared by the threads, then the
+ * products.
+ */
+export function runDenseBackward(params: number, shape: DenseShape): void {
+  const pool = threadPool();
+  pool.run(TASK.packKernelTransposed, params, denseThreads(shape));
+  new Int32Array(pool.memory.buffer, params, DENSE_FIELD_COUNT)[D.next] = 0;
+  pool.run(TASK.denseBackward, params, denseThreads(shape));
+}
+
 /** y[rows, outputs] = x[rows, inputs] kernel[inputs, outputs] + bias */
 export function denseForward(
   shape: DenseShape, x: Float32Array, kernel: Float32Array, bias: Float32Array | null, keepForBackward: boolean,
@@ -81,17 +98,16 @@ export function denseForward(
 export function denseBackward(shape: DenseShape, tape: DenseTape, dY: Float32Array): DenseGradients {
   if (!tape.block.live) throw new Error('a fused dense layer was asked for the gradient of the same forward pass twice');
   const pool = threadPool();
-  const { arena, kernels } = pool;
+  const { arena } = pool;
   const { rows, inputs, outputs } = shape;
   arena.reset();
   const dyAt = arena.put(dY);
-  const kT = arena.alloc(outputs * inputs * 4);
-  kernels.transpose(tape.kernel, inputs, outputs, kT);
+  const kT = arena.alloc(packedTransposeBytes(shape));
   const dX = arena.alloc(rows * inputs * 4);
   const dKernel = arena.alloc(inputs * outputs * 4);
   const dBias = tape.hasBias ? arena.alloc(outputs * 4) : 0;
   const params = writeDenseParams({ rows, inputs, outputs, x: tape.x, kernel: tape.kernel, dY: dyAt, kernelT: kT, dX, dKernel, dBias });
-  pool.run(TASK.denseBackward, params, denseThreads(shape));
+  runDenseBackward(params, shape);
   tape.block.free();
   return {
     dX: arena.view(dX, rows * inputs),

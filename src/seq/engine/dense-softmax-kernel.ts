@@ -11,7 +11,7 @@
  */
 import { TASK } from './params.js';
 import { threadPool } from './thread-pool.js';
-import { denseThreads, writeDenseParams, type DenseGradients, type DenseShape } from './dense-kernel.js';
+import { denseThreads, packedTransposeBytes, runDenseBackward, writeDenseParams, type DenseGradients, type DenseShape } from './dense-kernel.js';
 import { runSoftmaxCrossEntropy } from './softmax-kernel.js';
 import { aligned, type TapeBlock } from './arena.js';
 
@@ -67,7 +67,7 @@ export function denseSoftmaxCrossEntropy(
 export function denseSoftmaxBackward(shape: DenseShape, tape: DenseSoftmaxTape, rowWeights: Float32Array): DenseGradients {
   if (!tape.block.live) throw new Error('a fused output layer and loss was asked for the gradient of the same forward pass twice');
   const pool = threadPool();
-  const { arena, kernels } = pool;
+  const { arena } = pool;
   const { rows, inputs, outputs } = shape;
   arena.reset();
   const x = arena.view(tape.x, rows * inputs);
@@ -75,11 +75,10 @@ export function denseSoftmaxBackward(shape: DenseShape, tape: DenseSoftmaxTape, 
     const w = rowWeights[r]!;
     for (let i = r * inputs; i < (r + 1) * inputs; i++) x[i]! *= w;
   }
-  const kernelT = arena.alloc(outputs * inputs * 4);
-  kernels.transpose(tape.kernel, inputs, outputs, kernelT);
+  const kernelT = arena.alloc(packedTransposeBytes(shape));
   const dX = arena.alloc(rows * inputs * 4);
   const dKernel = arena.alloc(inputs * outputs * 4);
-  pool.run(TASK.denseBackward, writeDenseParams({ rows, inputs, outputs, x: tape.x, kernel: tape.kernel, dY: tape.grad, kernelT, dX, dKernel, dBias: 0 }), denseThreads(shape));
+  runDenseBackward(writeDenseParams({ rows, inputs, outputs, x: tape.x, kernel: tape.kernel, dY: tape.grad, kernelT, dX, dKernel, dBias: 0 }), shape);
   const dXView = arena.view(dX, rows * inputs);
   for (let r = 0; r < rows; r++) {
     const w = rowWeights[r]!;

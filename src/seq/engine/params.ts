@@ -75,6 +75,7 @@ export const TASK = {
   softmaxCrossEntropy: 6,
   adamStep: 7,
   batchMatMul: 8,
+  packKernelTransposed: 9,
 } as const;
 
 export type CellKind = 'rnn' | 'gru' | 'lstm';
