@@ -12,7 +12,7 @@ import { rnnForward, rnnBackward } from './seq/simple-rnn';
 import { weightGradients } from './seq/recurrent-common';
 import { denseForward, denseBackward, packKernelTransposed } from './seq/dense';
 import { softmaxCrossEntropy } from './seq/softmax-xent';
-import { adamStep } from './seq/adam';
+import { adamStep, sumsOfSquares } from './seq/adam';
 import { batchMatMul } from './seq/batch-matmul';
 export { transpose, packPanels, setThread } from './seq/gemm';
 
@@ -26,6 +26,7 @@ const SOFTMAX_CROSS_ENTROPY = 6;
 const ADAM_STEP = 7;
 const BATCH_MATMUL = 8;
 const PACK_KERNEL_TRANSPOSED = 9;
+const SUMS_OF_SQUARES = 10;
 
 function gates(kind: i32): i32 {
   return kind == KIND_LSTM ? 4 : kind == KIND_GRU ? 3 : 1;
@@ -56,5 +57,7 @@ export function runTask(task: i32, p: usize, thread: i32, threads: i32): void {
     batchMatMul(p, threads);
   } else if (task == PACK_KERNEL_TRANSPOSED) {
     packKernelTransposed(p, threads);
+  } else if (task == SUMS_OF_SQUARES) {
+    sumsOfSquares(p, threads);
   }
 }

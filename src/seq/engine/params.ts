@@ -76,6 +76,7 @@ export const TASK = {
   adamStep: 7,
   batchMatMul: 8,
   packKernelTransposed: 9,
+  sumsOfSquares: 10,
 } as const;
 
 export type CellKind = 'rnn' | 'gru' | 'lstm';

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WordloomError } from '../../errors.js';
-import { clipByGlobalNorm } from '../lm/clip.js';
+import { clipByGlobalNorm, clipScale } from '../lm/clip.js';
+import { FusedAdam } from '../optimizers/fused-adam.js';
 import type { ExplosionGuard } from './explosion-guard.js';
 
 export interface GradientStep {
@@ -29,32 +30,54 @@ export interface GradientStep {
 }
 
 export function applyGradientStep(s: GradientStep): void {
+  const ordered: tf.NamedTensorMap = {};
+  for (const v of s.variables) ordered[v.name] = s.grads[v.name]!;
+  if (s.optimizer instanceof FusedAdam && s.optimizer.fused && (s.also ?? []).length === 0) {
+    // The norm comes from the optimizer's own copy of the gradients, and clipping is its gradient scale.
+    let norm = Number.NaN;
+    try {
+      if (s.losses.every(Number.isFinite)) norm = s.optimizer.stageGradients(ordered);
+      checkStep(s, norm);
+    } finally {
+      tf.dispose(Object.values(s.grads));
+    }
+    s.optimizer.applyStagedGradients(clipScale(norm, s.clip));
+    return;
+  }
   const finite = s.losses.every(Number.isFinite);
   const clipped = finite ? clipByGlobalNorm(s.grads, s.clip) : { norm: Number.NaN, grads: s.grads };
-  const explosions = s.guards.map((guard, k) => guard.add(s.losses[k]!));
-  const exploded = explosions.findIndex((e) => e !== null);
-  const broken = s.losses.findIndex((l) => !Number.isFinite(l));
-  if (broken >= 0 || !Number.isFinite(clipped.norm) || exploded >= 0) {
+  try {
+    checkStep(s, clipped.norm);
+  } catch (error) {
     tf.dispose(Object.values(clipped.grads));
-    const which = (k: number): string => (s.names && s.losses.length > 1 ? ` (${s.names[k]} model)` : '');
-    const what =
-      broken >= 0
-        ? `the loss became ${s.losses[broken]}${which(broken)}`
-        : !Number.isFinite(clipped.norm)
-          ? `the gradient norm became ${clipped.norm}`
-          : `${explosions[exploded]!}${which(exploded)}`;
-    throw new WordloomError(
-      'EDIVERGED',
-      `training diverged at epoch ${s.at.epoch + 1}, step ${s.at.step + 1}: ${what}; lower --lr (currently ${s.at.learningRate})` + (s.clip > 0 ? '' : ' or set --clip'),
-    );
+    throw error;
   }
-  const ordered: tf.NamedTensorMap = {};
-  for (const v of s.variables) ordered[v.name] = clipped.grads[v.name]!;
-  s.optimizer.applyGradients(ordered);
+  const clippedOrdered: tf.NamedTensorMap = {};
+  for (const v of s.variables) clippedOrdered[v.name] = clipped.grads[v.name]!;
+  s.optimizer.applyGradients(clippedOrdered);
   for (const group of s.also ?? []) {
     const theirs: tf.NamedTensorMap = {};
     for (const v of group.variables) theirs[v.name] = clipped.grads[v.name]!;
     group.optimizer.applyGradients(theirs);
   }
   tf.dispose(Object.values(clipped.grads));
+}
+
+/** Throws EDIVERGED when the step's losses or gradient norm are not finite or a loss exploded. */
+function checkStep(s: GradientStep, norm: number): void {
+  const explosions = s.guards.map((guard, k) => guard.add(s.losses[k]!));
+  const exploded = explosions.findIndex((e) => e !== null);
+  const broken = s.losses.findIndex((l) => !Number.isFinite(l));
+  if (broken < 0 && Number.isFinite(norm) && exploded < 0) return;
+  const which = (k: number): string => (s.names && s.losses.length > 1 ? ` (${s.names[k]} model)` : '');
+  const what =
+    broken >= 0
+      ? `the loss became ${s.losses[broken]}${which(broken)}`
+      : !Number.isFinite(norm)
+        ? `the gradient norm became ${norm}`
+        : `${explosions[exploded]!}${which(exploded)}`;
+  throw new WordloomError(
+    'EDIVERGED',
+    `training diverged at epoch ${s.at.epoch + 1}, step ${s.at.step + 1}: ${what}; lower --lr (currently ${s.at.learningRate})` + (s.clip > 0 ? '' : ' or set --clip'),
+  );
 }

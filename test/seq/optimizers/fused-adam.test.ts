@@ -105,4 +105,60 @@ describe('FusedAdam', () => {
     w.dispose();
     init.dispose();
   });
+  it('a staged step: the global norm of the gradients, then the update with them scaled, as tf.train.adam given the scaled gradients', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    for (const threads of [1, 2]) {
+      setEngineThreads(threads);
+      await engineReady();
+      const make = (tag: string): tf.Variable[] => SHAPES.map((shape, k) => tf.variable(tf.tensor(values(shape, 10 + k, 1), shape), true, `staged-${threads}-${tag}/w${k}`));
+      const fusedVars = make('fused');
+      const plainVars = make('plain');
+      const fused = fusedAdam(0.01, 0.9, 0.999, 1e-7);
+      const plain = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+      for (let step = 0; step < STEPS; step++) {
+        const raw = SHAPES.map((shape, k) => values(shape, 100 * step + k, k === 0 ? 1e-4 : 3));
+        let squares = 0;
+        for (const g of raw) for (const x of g) squares += x * x;
+        const scale = step % 2 === 0 ? 1 : 0.37;
+        tf.tidy(() => {
+          const grads: tf.NamedTensorMap = {};
+          SHAPES.forEach((shape, k) => (grads[fusedVars[k]!.name] = tf.tensor(raw[k]!, shape)));
+          const norm = fused.stageGradients(grads);
+          expect(Math.abs(norm - Math.sqrt(squares)) / Math.sqrt(squares)).toBeLessThan(1e-6);
+          fused.applyStagedGradients(scale);
+          const scaled: tf.NamedTensorMap = {};
+          SHAPES.forEach((shape, k) => (scaled[plainVars[k]!.name] = scale === 1 ? tf.tensor(raw[k]!, shape) : tf.mul(tf.tensor(raw[k]!, shape), scale)));
+          plain.applyGradients(scaled);
+        });
+      }
+      SHAPES.forEach((_, k) => expect(Array.from(fusedVars[k]!.dataSync()), `${threads} thread(s), variable ${k}`).toEqual(Array.from(plainVars[k]!.dataSync())));
+      fused.dispose();
+      plain.dispose();
+      tf.dispose([...fusedVars, ...plainVars]);
+    }
+  });
+
+  it('moments kept in the kernels\' memory survive getWeights and setWeights: a restored FusedAdam continues as the original', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const w = tf.variable(tf.tensor(values([70001], 5, 1)), true, 'restore/w');
+    const grad = (seed: number): tf.NamedTensorMap => ({ [w.name]: tf.tensor(values([70001], seed, 1)) });
+    const original = fusedAdam(0.01);
+    for (let i = 0; i < 3; i++) tf.tidy(() => original.applyGradients(grad(i)));
+    const saved = (await original.getWeights()).map((x) => ({ name: x.name, tensor: x.tensor.clone() }));
+    const restored = fusedAdam(0.01);
+    await restored.setWeights(saved);
+    const start = w.dataSync().slice();
+    for (let i = 3; i < 5; i++) tf.tidy(() => original.applyGradients(grad(i)));
+    const expected = w.dataSync().slice();
+    w.assign(tf.tensor(start));
+    for (let i = 3; i < 5; i++) tf.tidy(() => restored.applyGradients(grad(i)));
+    expect(Array.from(w.dataSync())).toEqual(Array.from(expected));
+    // a second getWeights after more steps reads the newer moments
+    const later = await original.getWeights();
+    expect(Array.from(later[1]!.tensor.dataSync())).not.toEqual(Array.from(saved[1]!.tensor.dataSync()));
+    tf.dispose(saved.map((x) => x.tensor));
+    original.dispose();
+    restored.dispose();
+    w.dispose();
+  });
 });
