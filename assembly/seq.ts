@@ -11,7 +11,7 @@ import { gruForward, gruBackward } from './seq/gru';
 import { rnnForward, rnnBackward } from './seq/simple-rnn';
 import { weightGradients } from './seq/recurrent-common';
 import { denseForward, denseBackward, packKernelTransposed } from './seq/dense';
-import { softmaxCrossEntropy } from './seq/softmax-xent';
+import { softmaxCrossEntropy, rowBest } from './seq/softmax-xent';
 import { adamStep, sumsOfSquares } from './seq/adam';
 import { batchMatMul } from './seq/batch-matmul';
 export { transpose, packPanels, setThread } from './seq/gemm';
@@ -27,6 +27,7 @@ const ADAM_STEP = 7;
 const BATCH_MATMUL = 8;
 const PACK_KERNEL_TRANSPOSED = 9;
 const SUMS_OF_SQUARES = 10;
+const ROW_BEST = 11;
 
 function gates(kind: i32): i32 {
   return kind == KIND_LSTM ? 4 : kind == KIND_GRU ? 3 : 1;
@@ -59,5 +60,7 @@ export function runTask(task: i32, p: usize, thread: i32, threads: i32): void {
     packKernelTransposed(p, threads);
   } else if (task == SUMS_OF_SQUARES) {
     sumsOfSquares(p, threads);
+  } else if (task == ROW_BEST) {
+    rowBest(p, threads);
   }
 }

@@ -66,3 +66,39 @@ function rowLosses(p: usize, r0: i32, r1: i32): void {
     }
   }
 }
+
+// Each row's most probable class and its log-probability, for greedy decoding: the first index of
+// the row's maximum (as a JavaScript `>` scan finds it) and -log(sum(exp(row - max))).
+export const B_ROWS: i32 = 0;
+export const B_CLASSES: i32 = 1;
+export const B_LOGITS: i32 = 2; // [rows, classes]
+export const B_BEST: i32 = 3; // i32 [rows]
+export const B_LOG_PROBS: i32 = 4; // f32 [rows]
+export const B_NEXT: i32 = 5; // i32 work counter, 0 before the task
+
+export function rowBest(p: usize, threads: i32): void {
+  const rows = param(p, B_ROWS);
+  const V = param(p, B_CLASSES);
+  const per = unitsPerItem(rows, threads);
+  const items = (rows + per - 1) / per;
+  const counter = p + (<usize>B_NEXT << 2);
+  const v4 = V & ~3;
+  for (let item = takeItem(counter, items); item >= 0; item = takeItem(counter, items)) {
+    for (let r = item * per; r < min(rows, (item + 1) * per); r++) {
+      const x = pointer(p, B_LOGITS) + ((<usize>r * V) << 2);
+      let mv = f32x4.splat(-Infinity);
+      for (let j = 0; j < v4; j += 4) mv = f32x4.pmax(mv, v128.load(x + (<usize>j << 2)));
+      let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+      for (let j = v4; j < V; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
+      let best = 0;
+      while (best < V - 1 && load<f32>(x + (<usize>best << 2)) != m) best++;
+      const ms = f32x4.splat(m);
+      let sv = f32x4.splat(0);
+      for (let j = 0; j < v4; j += 4) sv = f32x4.add(sv, expv(f32x4.sub(v128.load(x + (<usize>j << 2)), ms)));
+      let s = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
+      for (let j = v4; j < V; j++) s += f32x4.extract_lane(expv(f32x4.splat(load<f32>(x + (<usize>j << 2)) - m)), 0);
+      store<i32>(pointer(p, B_BEST) + (<usize>r << 2), best);
+      store<f32>(pointer(p, B_LOG_PROBS) + (<usize>r << 2), -Mathf.log(s));
+    }
+  }
+}

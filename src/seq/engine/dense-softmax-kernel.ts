@@ -96,3 +96,29 @@ export function denseSoftmaxBackward(shape: DenseShape, tape: DenseSoftmaxTape, 
   tape.block.free();
   return { dX: dXView, dKernel: arena.view(dKernel, inputs * outputs), dBias };
 }
+
+/**
+ * An output layer's most probable class per row and its log-probability: logits = x W + b, then
+ * each row's first maximum and -log(sum(exp(logits - max))), all on the kernel threads. Greedy
+ * decoding needs no more of a [rows, vocabulary] logits matrix, which here never leaves the
+ * kernels' memory. Views, valid until the next engine call.
+ */
+export function denseRowBest(shape: DenseShape, x: Float32Array, kernel: Float32Array, bias: Float32Array | null): { best: Int32Array; logProbs: Float32Array } {
+  const pool = threadPool();
+  const { arena } = pool;
+  const { rows, inputs, outputs } = shape;
+  arena.reset();
+  const xAt = arena.put(x);
+  const kernelAt = arena.put(kernel);
+  const biasAt = bias !== null ? arena.put(bias) : 0;
+  const logitsAt = arena.alloc(rows * outputs * 4);
+  pool.run(TASK.denseForward, writeDenseParams({ rows, inputs, outputs, x: xAt, kernel: kernelAt, bias: biasAt, y: logitsAt }), denseThreads(shape));
+  const bestAt = arena.alloc(rows * 4);
+  const logProbsAt = arena.alloc(rows * 4);
+  const params = arena.alloc(ROW_BEST_FIELDS * 4);
+  new Int32Array(pool.memory.buffer, params, ROW_BEST_FIELDS).set([rows, outputs, logitsAt, bestAt, logProbsAt, 0]);
+  pool.run(TASK.rowBest, params, rows * outputs < 65536 ? 1 : Infinity);
+  return { best: new Int32Array(pool.memory.buffer, bestAt, rows), logProbs: arena.view(logProbsAt, rows) };
+}
+
+const ROW_BEST_FIELDS = 6; // assembly/seq/softmax-xent.ts: rows, classes, logits, best, log-probabilities, work counter

@@ -1,6 +1,6 @@
 export { recurrentForward, recurrentBackward, type RecurrentConfig, type RecurrentForwardInput, type RecurrentForwardOutput, type RecurrentTape, type RecurrentBackwardInput, type RecurrentGradients } from './recurrent-kernel.js';
 export { denseForward, denseBackward, type DenseGradients, type DenseShape, type DenseTape } from './dense-kernel.js';
-export { denseSoftmaxCrossEntropy, denseSoftmaxBackward, type DenseSoftmaxTape } from './dense-softmax-kernel.js';
+export { denseSoftmaxCrossEntropy, denseSoftmaxBackward, denseRowBest, type DenseSoftmaxTape } from './dense-softmax-kernel.js';
 export { rowLogSumExps, softmaxCrossEntropy, takeSoftmaxGradient, type SoftmaxGradientTape } from './softmax-kernel.js';
 export { ACTIVATION_CODES, isFusedActivation, type FusedActivation, type CellKind } from './params.js';
 import { threadPool } from './thread-pool.js';

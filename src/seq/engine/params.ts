@@ -77,6 +77,7 @@ export const TASK = {
   batchMatMul: 8,
   packKernelTransposed: 9,
   sumsOfSquares: 10,
+  rowBest: 11,
 } as const;
 
 export type CellKind = 'rnn' | 'gru' | 'lstm';

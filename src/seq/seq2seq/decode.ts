@@ -14,10 +14,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Vocabulary } from '../../text/vocabulary.js';
-import { rowLogSumExps } from '../engine/index.js';
+import { denseRowBest, rowLogSumExps } from '../engine/index.js';
+import { readFloats } from '../layers/tensor-io.js';
 import { topLayerUnits } from '../lm/layer-units.js';
 import { padSources } from './codec.js';
-import { decodeSteps, encode, type Encoded, type Seq2seqNetwork } from './network.js';
+import { decodeBodySteps, decoderBody, decodeSteps, encode, type Encoded, type Seq2seqNetwork } from './network.js';
 
 export interface Hypothesis {
   /** Output ids, without `<EOS>`. */
@@ -66,6 +67,29 @@ class DecoderRun {
     return { logits, weights };
   }
 
+  /**
+   * As step, but returning only each row's most probable token and its log-probability (greedy
+   * decoding): the output layer runs with its argmax and log-sum-exp on the kernel threads, so the
+   * [rows, vocabulary] logits never become a tfjs tensor or a JavaScript scan.
+   */
+  stepBest(previous: Int32Array): { best: Int32Array; logProbs: Float32Array; weights: Float32Array } {
+    const prev = tf.tensor2d(previous, [this.rows, 1], 'int32');
+    const out = decodeBodySteps(this.network, prev, this.states, this.encoded, false, this.feed);
+    const weights = out.weights.dataSync() as Float32Array;
+    const layer = decoderBody(this.network).output as unknown as { units: number; kernel: { read(): tf.Tensor }; bias: { read(): tf.Tensor } | null };
+    const kernel = layer.kernel.read();
+    const bias = layer.bias?.read() ?? null;
+    const shape = { rows: this.rows, inputs: kernel.shape[0]!, outputs: layer.units };
+    // the three reads are views into tfjs's heap, copied into the kernels' memory before any tfjs op
+    const found = denseRowBest(shape, readFloats(out.attentional), readFloats(kernel), bias === null ? null : readFloats(bias));
+    const result = { best: found.best.slice(), logProbs: found.logProbs.slice(), weights };
+    tf.dispose([prev, out.weights, ...this.states, ...(this.feed ? [this.feed] : [])]);
+    this.states = out.states;
+    if (this.feed !== null) this.feed = out.attentional;
+    else out.attentional.dispose();
+    return result;
+  }
+
   /** Row r takes the carried tensors of row parents[r]. */
   reorder(parents: Int32Array): void {
     const index = tf.tensor1d(parents, 'int32');
@@ -97,21 +121,19 @@ export function greedyDecode(network: Seq2seqNetwork, sources: readonly Int32Arr
   const B = sources.length;
   if (B === 0) return [];
   const { run, lengths } = encodeRows(network, sources);
-  const V = network.arch.targetVocabularySize;
   const S = run.sourceLength;
   const out: Hypothesis[] = sources.map(() => ({ ids: [], logProb: 0, ended: false, attention: [] }));
   const previous = new Int32Array(B).fill(Vocabulary.BOS);
   let open = B;
   try {
     for (let t = 0; t < maxLength && open > 0; t++) {
-      const { logits, weights } = run.step(previous);
-      const lse = rowLogSumExps(logits, B, V);
+      const step = run.stepBest(previous);
+      const { weights } = step;
       for (let b = 0; b < B; b++) {
         const h = out[b]!;
         if (h.ended) continue;
-        let best = 0;
-        for (let v = 1; v < V; v++) if (logits[b * V + v]! > logits[b * V + best]!) best = v;
-        h.logProb += logits[b * V + best]! - lse[b]!;
+        const best = step.best[b]!;
+        h.logProb += step.logProbs[b]!;
         h.attention.push(weights.slice(b * S, b * S + lengths[b]!));
         if (best === Vocabulary.EOS) {
           h.ended = true;

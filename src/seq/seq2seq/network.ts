@@ -228,9 +228,9 @@ export function decoderBody(network: Seq2seqNetwork): { body: tf.LayersModel; ou
   return found;
 }
 
-/** decodeSteps without the logits (the whole target at once, so not with input feeding): the attention weights, attentional vectors and states. */
-export function decodeBodySteps(network: Seq2seqNetwork, previous: tf.Tensor2D, states: tf.Tensor2D[], encoded: Encoded, training: boolean): Omit<DecoderStep, 'logits'> {
-  const outs = executeOnce(decoderBody(network).body, decoderInputs(network, previous, states, encoded, null), training);
+/** decodeSteps without the logits: the attention weights, attentional vectors and states (`feed`: the previous attentional vectors, with input feeding). */
+export function decodeBodySteps(network: Seq2seqNetwork, previous: tf.Tensor2D, states: tf.Tensor2D[], encoded: Encoded, training: boolean, feed: tf.Tensor3D | null = null): Omit<DecoderStep, 'logits'> {
+  const outs = executeOnce(decoderBody(network).body, decoderInputs(network, previous, states, encoded, feed), training);
   return { weights: outs[0] as tf.Tensor3D, attentional: outs[1] as tf.Tensor3D, states: outs.slice(2) as tf.Tensor2D[] };
 }
 

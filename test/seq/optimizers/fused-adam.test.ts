@@ -126,9 +126,7 @@ describe('FusedAdam', () => {
           const norm = fused.stageGradients(grads);
           expect(Math.abs(norm - Math.sqrt(squares)) / Math.sqrt(squares)).toBeLessThan(1e-6);
           fused.applyStagedGradients(scale);
-          const scaled: tf.NamedTensorMap = {};
-          SHAPES.forEach((shape, k) => (scaled[plainVars[k]!.name] = scale === 1 ? tf.tensor(raw[k]!, shape) : tf.mul(tf.tensor(raw[k]!, shape), scale)));
-          plain.applyGradients(scaled);
+          plain.applyGradients(SHAPES.map((shape, k) => ({ name: plainVars[k]!.name, tensor: scale === 1 ? tf.tensor(raw[k]!, shape) : tf.mul(tf.tensor(raw[k]!, shape), scale) })));
         });
       }
       SHAPES.forEach((_, k) => expect(Array.from(fusedVars[k]!.dataSync()), `${threads} thread(s), variable ${k}`).toEqual(Array.from(plainVars[k]!.dataSync())));
@@ -141,7 +139,7 @@ describe('FusedAdam', () => {
   it('moments kept in the kernels\' memory survive getWeights and setWeights: a restored FusedAdam continues as the original', async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
     const w = tf.variable(tf.tensor(values([70001], 5, 1)), true, 'restore/w');
-    const grad = (seed: number): tf.NamedTensorMap => ({ [w.name]: tf.tensor(values([70001], seed, 1)) });
+    const grad = (seed: number): Array<{ name: string; tensor: tf.Tensor }> => [{ name: w.name, tensor: tf.tensor(values([70001], seed, 1)) }];
     const original = fusedAdam(0.01);
     for (let i = 0; i < 3; i++) tf.tidy(() => original.applyGradients(grad(i)));
     const saved = (await original.getWeights()).map((x) => ({ name: x.name, tensor: x.tensor.clone() }));
