@@ -1,7 +1,7 @@
 /**
- * One Adam step over a parameter array on the kernel threads (assembly/seq/adam.ts), with the
+ * Adam steps over parameter arrays on the kernel threads (assembly/seq/adam.ts), with the
  * arithmetic of tfjs's AdamOptimizer in its order, in float32: the same numbers tfjs's own Adam
- * gives, in a few copies and one pass instead of a dozen elementwise tfjs ops over every array.
+ * gives, in one pass instead of a dozen elementwise tfjs ops over every array.
  */
 import { TASK } from './params.js';
 import { threadPool } from './thread-pool.js';
@@ -22,33 +22,6 @@ export interface AdamStepSettings {
   correction2: number;
 }
 
-export interface AdamStepResult {
-  value: Float32Array;
-  m: Float32Array;
-  v: Float32Array;
-}
-
-/**
- * The new parameters and moments from the old ones and `gradient` (all of one length; the inputs
- * may be views into another heap: they are copied in first). The results are views into the
- * kernels' memory, valid until the next engine call.
- */
-export function adamStep(value: Float32Array, gradient: Float32Array, m: Float32Array, v: Float32Array, s: AdamStepSettings): AdamStepResult {
-  const n = value.length;
-  if (gradient.length !== n || m.length !== n || v.length !== n) {
-    throw new RangeError(`adamStep: arrays of lengths ${n}, ${gradient.length}, ${m.length}, ${v.length} must have one length`);
-  }
-  const pool = threadPool();
-  const { arena } = pool;
-  arena.reset();
-  const p = arena.put(value);
-  const g = arena.put(gradient);
-  const mAt = arena.put(m);
-  const vAt = arena.put(v);
-  runAdam(n, p, g, mAt, vAt, s, 1);
-  return { value: arena.view(p, n), m: arena.view(mAt, n), v: arena.view(vAt, n) };
-}
-
 function runAdam(n: number, p: number, g: number, mAt: number, vAt: number, s: AdamStepSettings, gradientScale: number): void {
   const pool = threadPool();
   const params = pool.arena.alloc(FIELDS * 4);
@@ -67,29 +40,27 @@ function runAdam(n: number, p: number, g: number, mAt: number, vAt: number, s: A
  * steps, and a step in two parts so that clipping by the global norm needs no pass of its own:
  * `stage` copies the step's gradients in and returns the sum of their squares; `step` then updates
  * each array with its gradient times a scale. Per step this copies each gradient in and each
- * parameter array in and out, instead of also every moment in and out.
+ * parameter array in and out, instead of also every moment in and out. The gradients are staged
+ * in the same long-lived block as the moments, so several optimizers can stage before any steps
+ * (one global norm over all of them) and no other engine call can overwrite them.
  */
 export class ResidentAdam {
   private readonly block: TapeBlock;
-  private readonly at: { m: number; v: number }[];
-  private staged: (number | null)[] | null = null;
+  private readonly at: { m: number; v: number; g: number }[];
+  private staged: boolean[] | null = null;
 
   constructor(readonly sizes: readonly number[]) {
-    const { arena } = threadPool();
     let bytes = 0;
-    this.at = sizes.map((n) => {
-      const m = bytes;
+    const take = (n: number): number => {
+      const at = bytes;
       bytes += aligned(n * 4);
-      const v = bytes;
-      bytes += aligned(n * 4);
-      return { m, v };
-    });
-    this.block = arena.allocTape(bytes, this);
-    for (const a of this.at) {
-      a.m += this.block.start;
-      a.v += this.block.start;
-    }
-    new Uint8Array(threadPool().memory.buffer, this.block.start, bytes).fill(0);
+      return at;
+    };
+    const offsets = sizes.map((n) => ({ m: take(n), v: take(n), g: take(n) }));
+    this.block = threadPool().arena.allocTape(bytes, this);
+    const start = this.block.start;
+    this.at = offsets.map((o) => ({ m: o.m + start, v: o.v + start, g: o.g + start }));
+    new Uint8Array(threadPool().memory.buffer, start, bytes).fill(0);
   }
 
   /** Array i's first and second moments (views, valid until the memory grows). */
@@ -101,17 +72,15 @@ export class ResidentAdam {
   /** Copies in the step's gradients (null: that array has none this step); returns the sum of all their squares. */
   stage(gradients: readonly (Float32Array | null)[]): number {
     this.check();
-    const pool = threadPool();
-    const { arena } = pool;
-    arena.reset();
-    this.staged = gradients.map((g, i) => {
-      if (g === null) return null;
-      if (g.length !== this.sizes[i]) throw new RangeError(`ResidentAdam: gradient ${i} has ${g.length} elements, its parameters ${this.sizes[i]}`);
-      return arena.put(g);
-    });
+    const { arena } = threadPool();
     let total = 0;
-    this.staged.forEach((at, i) => {
-      if (at !== null) total += sumOfSquaresAt(at, this.sizes[i]!);
+    this.staged = gradients.map((g, i) => {
+      if (g === null) return false;
+      const n = this.sizes[i]!;
+      if (g.length !== n) throw new RangeError(`ResidentAdam: gradient ${i} has ${g.length} elements, its parameters ${n}`);
+      arena.view(this.at[i]!.g, n).set(g);
+      total += sumOfSquaresAt(this.at[i]!.g, n);
+      return true;
     });
     return total;
   }
@@ -119,14 +88,15 @@ export class ResidentAdam {
   /** Array i's new values from `value` and its staged gradient times `gradientScale` (a view, valid until the next engine call); null when it had none. */
   step(i: number, value: Float32Array, s: AdamStepSettings, gradientScale: number): Float32Array | null {
     this.check();
-    const g = this.staged?.[i];
-    if (g === undefined) throw new Error('ResidentAdam: step before stage');
-    if (g === null) return null;
+    if (this.staged === null) throw new Error('ResidentAdam: step before stage');
+    if (!this.staged[i]) return null;
     const n = this.sizes[i]!;
     if (value.length !== n) throw new RangeError(`ResidentAdam: parameters ${i} have ${value.length} elements, expected ${n}`);
-    const p = threadPool().arena.put(value);
-    runAdam(n, p, g, this.at[i]!.m, this.at[i]!.v, s, gradientScale);
-    return threadPool().arena.view(p, n);
+    const { arena } = threadPool();
+    arena.reset();
+    const p = arena.put(value);
+    runAdam(n, p, this.at[i]!.g, this.at[i]!.m, this.at[i]!.v, s, gradientScale);
+    return arena.view(p, n);
   }
 
   dispose(): void {
@@ -145,6 +115,7 @@ const SQUARES_BLOCK = 65536;
 /** The sum of squares of n floats at `at` in the kernels' memory, in fixed blocks (the same for any thread count). */
 function sumOfSquaresAt(at: number, n: number): number {
   const pool = threadPool();
+  pool.arena.reset();
   const blocks = Math.ceil(n / SQUARES_BLOCK);
   const out = pool.arena.alloc(blocks * 8);
   const params = pool.arena.alloc(SQUARES_FIELDS * 4);

@@ -27,5 +27,5 @@ export function engineReady(): Promise<void> {
 export function engineBuild(): 'relaxed-simd' | 'simd' {
   return threadPool().build;
 }
-export { adamStep, ResidentAdam, type AdamStepSettings, type AdamStepResult } from './adam-kernel.js';
+export { ResidentAdam, type AdamStepSettings } from './adam-kernel.js';
 export { batchMatMul, type BatchMatMulShape } from './batch-matmul-kernel.js';

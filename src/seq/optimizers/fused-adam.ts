@@ -63,9 +63,10 @@ export class FusedAdam extends tf.AdamOptimizer {
 
   /**
    * The first half of a step on the kernel threads: copies the gradients (of the variables named,
-   * in the order the step will use) into the kernels' memory and returns their global norm, so a
-   * caller can clip (applyStagedGradients' scale) or stop on a non-finite norm without a pass of
-   * its own. Nothing changes until applyStagedGradients.
+   * in the order the step will use) into the kernels' memory and returns the sum of their squares,
+   * so a caller can clip by the global norm (applyStagedGradients' scale), over several optimizers
+   * too, or stop on a non-finite norm without a pass of its own. Nothing changes until
+   * applyStagedGradients.
    */
   stageGradients(grads: tf.NamedTensorMap): number {
     if (!this.fused) throw new Error('FusedAdam: staged steps need the wasm backend');
@@ -79,7 +80,7 @@ export class FusedAdam extends tf.AdamOptimizer {
     this.ensureResident(names, sizes);
     const squares = this.resident!.adam.stage(names.map((name) => (grads[name] == null ? null : readFloats(grads[name]!))));
     this.staged = names;
-    return Math.sqrt(squares);
+    return squares;
   }
 
   /** The second half: every staged variable updated with its gradient times `gradientScale`. */

@@ -30,37 +30,33 @@ export interface GradientStep {
 }
 
 export function applyGradientStep(s: GradientStep): void {
-  const ordered: tf.NamedTensorMap = {};
-  for (const v of s.variables) ordered[v.name] = s.grads[v.name]!;
-  if (s.optimizer instanceof FusedAdam && s.optimizer.fused && (s.also ?? []).length === 0) {
-    // The norm comes from the optimizer's own copy of the gradients, and clipping is its gradient scale.
+  const groups = [{ optimizer: s.optimizer, variables: s.variables }, ...(s.also ?? [])];
+  const named = (variables: readonly tf.Variable[], grads: tf.NamedTensorMap): tf.NamedTensorMap => {
+    const out: tf.NamedTensorMap = {};
+    for (const v of variables) out[v.name] = grads[v.name]!;
+    return out;
+  };
+  const fused = groups.map((g) => (g.optimizer instanceof FusedAdam && g.optimizer.fused ? g.optimizer : null));
+  if (fused.every((o) => o !== null)) {
+    // The norm comes from the optimizers' own copies of the gradients, and clipping is their gradient scale.
     let norm = Number.NaN;
     try {
-      if (s.losses.every(Number.isFinite)) norm = s.optimizer.stageGradients(ordered);
+      if (s.losses.every(Number.isFinite)) norm = Math.sqrt(groups.reduce((sum, g, k) => sum + fused[k]!.stageGradients(named(g.variables, s.grads)), 0));
       checkStep(s, norm);
     } finally {
       tf.dispose(Object.values(s.grads));
     }
-    s.optimizer.applyStagedGradients(clipScale(norm, s.clip));
+    const scale = clipScale(norm, s.clip);
+    for (const optimizer of fused) optimizer!.applyStagedGradients(scale);
     return;
   }
-  const finite = s.losses.every(Number.isFinite);
-  const clipped = finite ? clipByGlobalNorm(s.grads, s.clip) : { norm: Number.NaN, grads: s.grads };
+  const clipped = s.losses.every(Number.isFinite) ? clipByGlobalNorm(s.grads, s.clip) : { norm: Number.NaN, grads: s.grads };
   try {
     checkStep(s, clipped.norm);
-  } catch (error) {
+    for (const g of groups) g.optimizer.applyGradients(named(g.variables, clipped.grads));
+  } finally {
     tf.dispose(Object.values(clipped.grads));
-    throw error;
   }
-  const clippedOrdered: tf.NamedTensorMap = {};
-  for (const v of s.variables) clippedOrdered[v.name] = clipped.grads[v.name]!;
-  s.optimizer.applyGradients(clippedOrdered);
-  for (const group of s.also ?? []) {
-    const theirs: tf.NamedTensorMap = {};
-    for (const v of group.variables) theirs[v.name] = clipped.grads[v.name]!;
-    group.optimizer.applyGradients(theirs);
-  }
-  tf.dispose(Object.values(clipped.grads));
 }
 
 /** Throws EDIVERGED when the step's losses or gradient norm are not finite or a loss exploded. */
