@@ -34,26 +34,9 @@ function rowLosses(p: usize, r0: i32, r1: i32): void {
   const v4 = V & ~3;
   for (let r = r0; r < r1; r++) {
     const x = logits + ((<usize>r * V) << 2);
-    let mv = f32x4.splat(-Infinity);
-    // pmax: one instruction; a NaN logit still makes the loss NaN through its exp
-    for (let j = 0; j < v4; j += 4) mv = f32x4.pmax(mv, v128.load(x + (<usize>j << 2)));
-    let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-    for (let j = v4; j < V; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
-    const ms = f32x4.splat(m);
-    // exp(x - max) summed; kept in the gradient row when there is one
-    let sv = f32x4.splat(0);
+    const m = rowMax(x, V);
     const g = grad != 0 ? grad + ((<usize>r * V) << 2) : 0;
-    for (let j = 0; j < v4; j += 4) {
-      const e = expv(f32x4.sub(v128.load(x + (<usize>j << 2)), ms));
-      sv = f32x4.add(sv, e);
-      if (g != 0) v128.store(g + (<usize>j << 2), e);
-    }
-    let s = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
-    for (let j = v4; j < V; j++) {
-      const e = f32x4.extract_lane(expv(f32x4.splat(load<f32>(x + (<usize>j << 2)) - m)), 0);
-      s += e;
-      if (g != 0) store<f32>(g + (<usize>j << 2), e);
-    }
+    const s = expSum(x, V, m, g);
     const label = load<i32>(labels + (<usize>r << 2));
     store<f32>(losses + (<usize>r << 2), Mathf.log(s) + m - load<f32>(x + (<usize>label << 2)));
     if (g != 0) {
@@ -82,23 +65,44 @@ export function rowBest(p: usize, threads: i32): void {
   const per = unitsPerItem(rows, threads);
   const items = (rows + per - 1) / per;
   const counter = p + (<usize>B_NEXT << 2);
-  const v4 = V & ~3;
   for (let item = takeItem(counter, items); item >= 0; item = takeItem(counter, items)) {
     for (let r = item * per; r < min(rows, (item + 1) * per); r++) {
       const x = pointer(p, B_LOGITS) + ((<usize>r * V) << 2);
-      let mv = f32x4.splat(-Infinity);
-      for (let j = 0; j < v4; j += 4) mv = f32x4.pmax(mv, v128.load(x + (<usize>j << 2)));
-      let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-      for (let j = v4; j < V; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
+      const m = rowMax(x, V);
       let best = 0;
       while (best < V - 1 && load<f32>(x + (<usize>best << 2)) != m) best++;
-      const ms = f32x4.splat(m);
-      let sv = f32x4.splat(0);
-      for (let j = 0; j < v4; j += 4) sv = f32x4.add(sv, expv(f32x4.sub(v128.load(x + (<usize>j << 2)), ms)));
-      let s = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
-      for (let j = v4; j < V; j++) s += f32x4.extract_lane(expv(f32x4.splat(load<f32>(x + (<usize>j << 2)) - m)), 0);
+      const s = expSum(x, V, m, 0);
       store<i32>(pointer(p, B_BEST) + (<usize>r << 2), best);
       store<f32>(pointer(p, B_LOG_PROBS) + (<usize>r << 2), -Mathf.log(s));
     }
   }
+}
+
+/** The largest of a row's V values. pmax: one instruction; a NaN logit still makes the loss NaN through its exp. */
+@inline function rowMax(x: usize, V: i32): f32 {
+  const v4 = V & ~3;
+  let mv = f32x4.splat(-Infinity);
+  for (let j = 0; j < v4; j += 4) mv = f32x4.pmax(mv, v128.load(x + (<usize>j << 2)));
+  let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  for (let j = v4; j < V; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
+  return m;
+}
+
+/** sum(exp(x - m)) over a row; each exp also stored at g (a row of V) when g is not 0. */
+@inline function expSum(x: usize, V: i32, m: f32, g: usize): f32 {
+  const v4 = V & ~3;
+  const ms = f32x4.splat(m);
+  let sv = f32x4.splat(0);
+  for (let j = 0; j < v4; j += 4) {
+    const e = expv(f32x4.sub(v128.load(x + (<usize>j << 2)), ms));
+    sv = f32x4.add(sv, e);
+    if (g != 0) v128.store(g + (<usize>j << 2), e);
+  }
+  let s = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
+  for (let j = v4; j < V; j++) {
+    const e = f32x4.extract_lane(expv(f32x4.splat(load<f32>(x + (<usize>j << 2)) - m)), 0);
+    s += e;
+    if (g != 0) store<f32>(g + (<usize>j << 2), e);
+  }
+  return s;
 }

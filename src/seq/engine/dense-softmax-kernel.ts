@@ -51,11 +51,7 @@ export function denseSoftmaxCrossEntropy(
     xAt = arena.alloc(xBytes);
     kernelAt = arena.alloc(kernelBytes);
   }
-  arena.view(xAt, rows * inputs).set(x);
-  arena.view(kernelAt, inputs * outputs).set(kernel);
-  const biasAt = bias !== null ? arena.put(bias) : 0;
-  const logitsAt = arena.alloc(rows * outputs * 4);
-  pool.run(TASK.denseForward, writeDenseParams({ rows, inputs, outputs, x: xAt, kernel: kernelAt, bias: biasAt, y: logitsAt }), denseThreads(shape));
+  const logitsAt = runLogits(shape, x, xAt, kernel, kernelAt, bias);
   const labelsAt = arena.alloc(rows * 4);
   new Int32Array(pool.memory.buffer, labelsAt, rows).set(labels);
   const lossesAt = arena.alloc(rows * 4);
@@ -108,11 +104,7 @@ export function denseRowBest(shape: DenseShape, x: Float32Array, kernel: Float32
   const { arena } = pool;
   const { rows, inputs, outputs } = shape;
   arena.reset();
-  const xAt = arena.put(x);
-  const kernelAt = arena.put(kernel);
-  const biasAt = bias !== null ? arena.put(bias) : 0;
-  const logitsAt = arena.alloc(rows * outputs * 4);
-  pool.run(TASK.denseForward, writeDenseParams({ rows, inputs, outputs, x: xAt, kernel: kernelAt, bias: biasAt, y: logitsAt }), denseThreads(shape));
+  const logitsAt = runLogits(shape, x, arena.alloc(rows * inputs * 4), kernel, arena.alloc(inputs * outputs * 4), bias);
   const bestAt = arena.alloc(rows * 4);
   const logProbsAt = arena.alloc(rows * 4);
   const params = arena.alloc(ROW_BEST_FIELDS * 4);
@@ -122,3 +114,16 @@ export function denseRowBest(shape: DenseShape, x: Float32Array, kernel: Float32
 }
 
 const ROW_BEST_FIELDS = 6; // assembly/seq/softmax-xent.ts: rows, classes, logits, best, log-probabilities, work counter
+
+/** Copies x and the kernel to xAt and kernelAt and the bias to scratch, and computes the logits into new scratch; returns their offset. */
+function runLogits(shape: DenseShape, x: Float32Array, xAt: number, kernel: Float32Array, kernelAt: number, bias: Float32Array | null): number {
+  const pool = threadPool();
+  const { arena } = pool;
+  const { rows, inputs, outputs } = shape;
+  arena.view(xAt, rows * inputs).set(x);
+  arena.view(kernelAt, inputs * outputs).set(kernel);
+  const biasAt = bias !== null ? arena.put(bias) : 0;
+  const logitsAt = arena.alloc(rows * outputs * 4);
+  pool.run(TASK.denseForward, writeDenseParams({ rows, inputs, outputs, x: xAt, kernel: kernelAt, bias: biasAt, y: logitsAt }), denseThreads(shape));
+  return logitsAt;
+}

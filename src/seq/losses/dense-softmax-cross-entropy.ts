@@ -5,7 +5,7 @@
  * reach x and the layer's variables as through the two ops; the saved model keeps its plain Dense.
  */
 import * as tf from '@tensorflow/tfjs';
-import { denseSoftmaxBackward, denseSoftmaxCrossEntropy as fusedForward, type DenseSoftmaxTape } from '../engine/index.js';
+import { denseRowBest as fusedRowBest, denseSoftmaxBackward, denseSoftmaxCrossEntropy as fusedForward, type DenseSoftmaxTape } from '../engine/index.js';
 import { runFusedOp } from '../layers/fused-op.js';
 import { floatTensor, readFloats, tensorOf } from '../layers/tensor-io.js';
 import { labelIds, type LossReduction } from './sparse-softmax-cross-entropy.js';
@@ -24,10 +24,7 @@ interface DenseLayerInternals {
  * position (shape S), equal to sparseSoftmaxCrossEntropy(labels, output.apply(x), reduction).
  */
 export function denseSoftmaxCrossEntropy(x: tf.Tensor, output: tf.layers.Layer, labels: tf.Tensor, reduction: LossReduction = 'mean'): tf.Tensor {
-  const layer = output as unknown as DenseLayerInternals;
-  if (layer.kernel === null || layer.kernel === undefined) throw new Error(`denseSoftmaxCrossEntropy: layer ${output.name} is not a built Dense layer`);
-  const activation = layer.getConfig().activation;
-  if (activation !== undefined && activation !== 'linear') throw new Error(`denseSoftmaxCrossEntropy: layer ${output.name} has activation ${String(activation)}; the logits layer must be linear`);
+  const layer = linearDense('denseSoftmaxCrossEntropy', output);
   const inputs = x.shape[x.rank - 1]!;
   const rows = x.size / inputs;
   const classes = layer.units;
@@ -61,4 +58,28 @@ export function denseSoftmaxCrossEntropy(x: tf.Tensor, output: tf.layers.Layer, 
     });
     return out!;
   });
+}
+
+/**
+ * Each row's most probable class under `output` (a linear Dense layer, already built) and its
+ * log-probability, for x [rows, inputs]: greedy decoding's argmax and log-softmax, computed next to
+ * the layer's products so the [rows, classes] logits never become a tensor. Copies, not views.
+ */
+export function denseRowBest(x: tf.Tensor, output: tf.layers.Layer): { best: Int32Array; logProbs: Float32Array } {
+  const layer = linearDense('denseRowBest', output);
+  const inputs = x.shape[x.rank - 1]!;
+  const kernel = layer.kernel!.read();
+  const bias = layer.bias?.read() ?? null;
+  // views into tfjs's heap, copied into the kernels' memory before any tfjs op
+  const found = fusedRowBest({ rows: x.size / inputs, inputs, outputs: layer.units }, readFloats(x), readFloats(kernel), bias === null ? null : readFloats(bias));
+  return { best: found.best.slice(), logProbs: found.logProbs.slice() };
+}
+
+/** `output`'s internals, checked to be a built Dense layer without an activation. */
+function linearDense(op: string, output: tf.layers.Layer): DenseLayerInternals {
+  const layer = output as unknown as DenseLayerInternals;
+  if (layer.kernel === null || layer.kernel === undefined) throw new Error(`${op}: layer ${output.name} is not a built Dense layer`);
+  const activation = layer.getConfig().activation;
+  if (activation !== undefined && activation !== 'linear') throw new Error(`${op}: layer ${output.name} has activation ${String(activation)}; the logits layer must be linear`);
+  return layer;
 }

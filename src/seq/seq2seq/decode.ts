@@ -14,8 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Vocabulary } from '../../text/vocabulary.js';
-import { denseRowBest, rowLogSumExps } from '../engine/index.js';
-import { readFloats } from '../layers/tensor-io.js';
+import { rowLogSumExps } from '../engine/index.js';
+import { denseRowBest } from '../losses/dense-softmax-cross-entropy.js';
 import { topLayerUnits } from '../lm/layer-units.js';
 import { padSources } from './codec.js';
 import { decodeBodySteps, decoderBody, decodeSteps, encode, type Encoded, type Seq2seqNetwork } from './network.js';
@@ -60,10 +60,8 @@ class DecoderRun {
     const out = decodeSteps(this.network, prev, this.states, this.encoded, this.feed, false);
     const logits = out.logits.dataSync() as Float32Array;
     const weights = out.weights.dataSync() as Float32Array;
-    tf.dispose([prev, out.logits, out.weights, ...this.states, ...(this.feed ? [this.feed] : [])]);
-    this.states = out.states;
-    if (this.feed !== null) this.feed = out.attentional;
-    else out.attentional.dispose();
+    tf.dispose([prev, out.logits, out.weights]);
+    this.carry(out);
     return { logits, weights };
   }
 
@@ -76,18 +74,18 @@ class DecoderRun {
     const prev = tf.tensor2d(previous, [this.rows, 1], 'int32');
     const out = decodeBodySteps(this.network, prev, this.states, this.encoded, false, this.feed);
     const weights = out.weights.dataSync() as Float32Array;
-    const layer = decoderBody(this.network).output as unknown as { units: number; kernel: { read(): tf.Tensor }; bias: { read(): tf.Tensor } | null };
-    const kernel = layer.kernel.read();
-    const bias = layer.bias?.read() ?? null;
-    const shape = { rows: this.rows, inputs: kernel.shape[0]!, outputs: layer.units };
-    // the three reads are views into tfjs's heap, copied into the kernels' memory before any tfjs op
-    const found = denseRowBest(shape, readFloats(out.attentional), readFloats(kernel), bias === null ? null : readFloats(bias));
-    const result = { best: found.best.slice(), logProbs: found.logProbs.slice(), weights };
-    tf.dispose([prev, out.weights, ...this.states, ...(this.feed ? [this.feed] : [])]);
+    const { best, logProbs } = denseRowBest(out.attentional, decoderBody(this.network).output);
+    tf.dispose([prev, out.weights]);
+    this.carry(out);
+    return { best, logProbs, weights };
+  }
+
+  /** Takes a step's states (and attentional vectors, with input feeding) as the ones carried to the next step. */
+  private carry(out: { states: tf.Tensor2D[]; attentional: tf.Tensor3D }): void {
+    tf.dispose([...this.states, ...(this.feed ? [this.feed] : [])]);
     this.states = out.states;
     if (this.feed !== null) this.feed = out.attentional;
     else out.attentional.dispose();
-    return result;
   }
 
   /** Row r takes the carried tensors of row parents[r]. */
