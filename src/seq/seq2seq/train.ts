@@ -144,10 +144,8 @@ export function batchLoss(network: Seq2seqNetwork, batch: PaddedBatch, stepwise:
         // a third of the positions.
         const { attentional } = decodeBodySteps(network, tf.tensor2d(batch.targetIn, [rows, T], 'int32'), encoded.states, encoded, training);
         const { positions, labels } = realTargetPositions(batch);
-        const output = decoderBody(network).output;
-        if (positions.length === rows * T) return maskedMean(denseSoftmaxCrossEntropy(attentional, output, out, 'none'));
         const real = tf.gather(tf.reshape(attentional, [rows * T, attentional.shape[2]]), tf.tensor1d(positions, 'int32'));
-        return tf.div(denseSoftmaxCrossEntropy(real, output, tf.tensor1d(labels, 'int32'), 'sum'), batch.targetTokens) as tf.Scalar;
+        return tf.div(denseSoftmaxCrossEntropy(real, decoderBody(network).output, tf.tensor1d(labels, 'int32'), 'sum'), batch.targetTokens) as tf.Scalar;
       }
       // Step by step: Bahdanau, input feeding or scheduled sampling.
       const V = network.arch.targetVocabularySize;
